@@ -1,0 +1,3 @@
+from docgraph.gateway.cli import main
+
+main()

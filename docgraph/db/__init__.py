@@ -1,0 +1,1 @@
+"""Storage: asyncpg pool, migrations, named queries, embedded PostgreSQL."""

@@ -1,0 +1,121 @@
+"""Document rows: reads, page queries and writes. Tables, not permissions:
+callers pass the principals filter that goes into the SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from docgraph.db.pool import Database, Record
+from docgraph.db.queries import Q
+
+
+async def by_ids(db: Database, ids: Sequence[UUID]) -> list[Record]:
+    return await db.fetch(Q.documents.by_ids, list(ids))
+
+
+async def by_paths(db: Database, repository: str, paths: Sequence[str]) -> list[Record]:
+    return await db.fetch(Q.documents.by_paths, repository, list(paths))
+
+
+async def lock_for_update(db: Database, doc_id: UUID) -> Record | None:
+    return await db.fetchrow(Q.documents.by_id_for_update, doc_id)
+
+
+async def child_name_taken(db: Database, parent_id: UUID, name: str) -> bool:
+    return bool(await db.fetchval(Q.documents.child_name_taken, parent_id, name))
+
+
+@dataclass(frozen=True, slots=True)
+class ChildrenPage:
+    total: int
+    rows: list[Record]
+
+
+async def children_pages(
+    db: Database,
+    parents: Sequence[tuple[UUID, bool]],
+    *,
+    principals: Sequence[str] | None,
+    hidden_types: Sequence[str],
+    limit: int,
+    offset: int,
+) -> dict[UUID, ChildrenPage]:
+    """A page of children for each ``(parent id, ordered)``, in one statement."""
+    records = await db.fetch(
+        Q.documents.children_pages,
+        [p for p, _ in parents],
+        [o for _, o in parents],
+        None if principals is None else list(principals),
+        list(hidden_types),
+        limit,
+        offset,
+    )
+    pages: dict[UUID, ChildrenPage] = {}
+    for record in records:
+        key = record["parent_key"]
+        page = pages.setdefault(key, ChildrenPage(record["total"], []))
+        if record["id"] is not None:
+            page.rows.append(record)
+    return pages
+
+
+async def all_children(
+    db: Database, parent_id: UUID, *, principals: Sequence[str] | None
+) -> list[Record]:
+    return await db.fetch(
+        Q.documents.all_children, parent_id, None if principals is None else list(principals)
+    )
+
+
+async def insert(
+    db: Database,
+    *,
+    id: UUID,
+    repository: str,
+    parent_id: UUID | None,
+    name: str,
+    path: str,
+    type: str,
+    lifecycle_state: str | None,
+    properties: dict[str, Any],
+    ancestors: Sequence[UUID],
+    read_acl: Sequence[str],
+    now: datetime,
+) -> Record | None:
+    """Insert a document; ``None`` when a sibling already has ``name``."""
+    return await db.fetchrow(
+        Q.documents.insert,
+        id,
+        repository,
+        parent_id,
+        name,
+        path,
+        type,
+        lifecycle_state,
+        properties,
+        list(ancestors),
+        list(read_acl),
+        now,
+    )
+
+
+async def update_properties(
+    db: Database,
+    doc_id: UUID,
+    properties: dict[str, Any],
+    *,
+    now: datetime,
+    user_change: bool,
+) -> Record | None:
+    return await db.fetchrow(
+        Q.documents.update_properties, doc_id, properties, now, 1 if user_change else 0
+    )
+
+
+async def delete_subtree(db: Database, doc_id: UUID) -> int:
+    status = await db.execute(Q.documents.delete_subtree, doc_id)
+    return int(status.split()[-1])

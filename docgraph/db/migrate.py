@@ -1,0 +1,94 @@
+"""Forward-only migrations: numbered ``.sql`` files applied in order.
+
+Each file runs in its own transaction together with the bump of the recorded
+version, under an advisory lock so that several starting workers migrate once.
+Plugins keep their own version under their own ``component`` key.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# Any constant works; it only has to be the same for every docgraph process.
+_LOCK_KEY = 0x646F6367
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations(directory: Path | None = None) -> list[Migration]:
+    root = directory or Path(str(resources.files("docgraph.db") / "migrations"))
+    found = []
+    for path in sorted(root.iterdir()):
+        match = _FILE.match(path.name)
+        if match:
+            found.append(Migration(int(match.group(1)), path.name, path.read_text()))
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..n without gaps: {versions}")
+    return found
+
+
+_SETUP = """
+CREATE TABLE IF NOT EXISTS docgraph_migrations (
+    component  text PRIMARY KEY,
+    version    integer NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+
+
+async def current_version(conn: asyncpg.Connection, component: str = "docgraph") -> int:
+    await conn.execute(_SETUP)
+    version = await conn.fetchval(
+        "SELECT version FROM docgraph_migrations WHERE component = $1", component
+    )
+    return version or 0
+
+
+async def migrate(
+    conn: asyncpg.Connection,
+    migrations: list[Migration] | None = None,
+    *,
+    component: str = "docgraph",
+    dry_run: bool = False,
+) -> list[Migration]:
+    """Apply the pending migrations; returns those applied (or, dry, pending)."""
+    migrations = load_migrations() if migrations is None else migrations
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _LOCK_KEY)
+        await conn.execute(_SETUP)
+    applied = []
+    for migration in migrations:
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _LOCK_KEY)
+            if migration.version <= await current_version(conn, component):
+                continue
+            if dry_run:
+                applied.append(migration)
+                continue
+            log.info("applying migration %s", migration.name)
+            await conn.execute(migration.sql)
+            await conn.execute(
+                """
+                INSERT INTO docgraph_migrations (component, version) VALUES ($1, $2)
+                ON CONFLICT (component) DO UPDATE SET version = $2, applied_at = now()
+                """,
+                component,
+                migration.version,
+            )
+            applied.append(migration)
+    return applied

@@ -1,0 +1,77 @@
+-- name: by_ids
+SELECT *
+  FROM documents
+ WHERE id = ANY($1::uuid[])
+
+-- name: by_paths
+SELECT *
+  FROM documents
+ WHERE repository = $1
+   AND path = ANY($2::text[])
+
+-- name: by_id_for_update
+SELECT *
+  FROM documents
+ WHERE id = $1
+   FOR UPDATE
+
+-- name: child_name_taken
+SELECT EXISTS (SELECT 1 FROM documents WHERE parent_id = $1 AND name = $2)
+
+-- name: children_pages
+-- One page of the listable children of each parent plus their total, in one
+-- statement. $3 is the principals filter (NULL = no filter, administrators).
+SELECT p.parent_key, t.total, c.*
+  FROM unnest($1::uuid[], $2::boolean[]) AS p (parent_key, ordered)
+ CROSS JOIN LATERAL (
+       SELECT count(*) AS total
+         FROM documents d
+        WHERE d.parent_id = p.parent_key
+          AND NOT d.is_trashed
+          AND NOT d.type = ANY($4::text[])
+          AND ($3::text[] IS NULL OR d.read_acl && $3::text[])
+       ) AS t
+  LEFT JOIN LATERAL (
+       SELECT d.*
+         FROM documents d
+        WHERE d.parent_id = p.parent_key
+          AND NOT d.is_trashed
+          AND NOT d.type = ANY($4::text[])
+          AND ($3::text[] IS NULL OR d.read_acl && $3::text[])
+        ORDER BY CASE WHEN p.ordered THEN d.position END,
+                 d.properties ->> 'dc:title',
+                 d.name,
+                 d.id
+        LIMIT $5
+       OFFSET $6
+       ) AS c ON true
+
+-- name: all_children
+-- Every child the principals may browse (automation Document.GetChildren).
+SELECT d.*
+  FROM documents d
+ WHERE d.parent_id = $1
+   AND ($2::text[] IS NULL OR d.read_acl && $2::text[])
+ ORDER BY d.position
+
+-- name: insert
+INSERT INTO documents (id, repository, parent_id, name, path, type, lifecycle_state,
+                       properties, ancestors, read_acl, created, modified)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+    ON CONFLICT DO NOTHING
+RETURNING *
+
+-- name: update_properties
+-- $4: 1 for a user change (REST PUT, Document.Update), else 0.
+UPDATE documents
+   SET properties    = $2,
+       modified      = $3,
+       system_change = system_change + 1,
+       user_change   = user_change + $4
+ WHERE id = $1
+RETURNING *
+
+-- name: delete_subtree
+DELETE FROM documents
+ WHERE id = $1
+    OR ancestors @> ARRAY[$1]::uuid[]

@@ -1,0 +1,96 @@
+"""The one error hierarchy of docgraph.
+
+Resolvers raise these; each door renders them in its own format: the REST
+gateway as Nuxeo exception JSON with ``status``, GraphQL as an error whose
+``extensions.code`` is ``code``.
+
+===========================  ======  =====================  ==================================
+class                        status  code                   meaning
+===========================  ======  =====================  ==================================
+BadRequest                   400     bad_request            malformed input
+InvalidProperty              400     invalid_property       unknown property or bad value
+UnknownType                  400     unknown_type           document type not registered
+Unauthorized                 401     unauthorized           missing or wrong credentials
+Forbidden                    403     forbidden              permission not granted
+NotFound                     404     not_found              no such resource or route
+DocumentNotFound             404     document_not_found     no such document (or not visible)
+OperationNotFound            404     operation_not_found    unknown automation operation
+MethodNotAllowed             405     method_not_allowed     verb not supported on a resource
+Conflict                     409     conflict               state conflict
+ConcurrentUpdate             409     concurrent_update      stale change token
+UnsupportedMediaType         415     unsupported_media      body is not JSON
+PayloadTooLarge              413     payload_too_large      body over the limit
+DocGraphError                500     internal               unexpected failure (never a client's)
+===========================  ======  =====================  ==================================
+"""
+
+from __future__ import annotations
+
+
+class DocGraphError(Exception):
+    status = 500
+    code = "internal"
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadRequest(DocGraphError):
+    status = 400
+    code = "bad_request"
+
+
+class InvalidProperty(BadRequest):
+    code = "invalid_property"
+
+
+class UnknownType(BadRequest):
+    code = "unknown_type"
+
+
+class Unauthorized(DocGraphError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(DocGraphError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DocGraphError):
+    status = 404
+    code = "not_found"
+
+
+class DocumentNotFound(NotFound):
+    code = "document_not_found"
+
+
+class OperationNotFound(NotFound):
+    code = "operation_not_found"
+
+
+class MethodNotAllowed(DocGraphError):
+    status = 405
+    code = "method_not_allowed"
+
+
+class Conflict(DocGraphError):
+    status = 409
+    code = "conflict"
+
+
+class ConcurrentUpdate(Conflict):
+    code = "concurrent_update"
+
+
+class PayloadTooLarge(DocGraphError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(DocGraphError):
+    status = 415
+    code = "unsupported_media"

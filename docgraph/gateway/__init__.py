@@ -1,0 +1,1 @@
+"""HTTP: the aiohttp application, the Nuxeo REST door and the GraphQL door."""

@@ -1,0 +1,1 @@
+"""Web adapters (``@name``), one module each; each registers like a plugin."""

@@ -1,0 +1,31 @@
+"""``@op/{operationId}``: run an operation with the left-hand value as input."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docgraph.errors import BadRequest, OperationNotFound
+from docgraph.gateway.nuxeo.automation import execute_request
+from docgraph.gateway.nuxeo.request import Call
+from docgraph.resolvers.context import RequestContext
+
+if TYPE_CHECKING:
+    from docgraph.plugins import Registry
+
+
+class OperationAdapter:
+    name = "op"
+    methods = frozenset({"POST"})
+
+    async def __call__(
+        self, ctx: RequestContext, subject: Any, args: tuple[str, ...], call: Call
+    ) -> Any:
+        if len(args) != 1:
+            raise BadRequest("@op needs exactly one operation id: @op/{operationId}")
+        if ctx.registry.operations.get(args[0]) is None:
+            raise OperationNotFound(f"No operation with id {args[0]}")
+        return await execute_request(ctx, args[0], call.request, implicit_input=subject)
+
+
+def register(registry: Registry) -> None:
+    registry.add_adapter(OperationAdapter())

@@ -1,0 +1,53 @@
+"""The application factory: one aiohttp app serving both doors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from docgraph.db.pool import Database, create_pool
+from docgraph.gateway import keys
+from docgraph.gateway.graphql import GraphQLView
+from docgraph.gateway.middleware import authenticate, nuxeo_errors
+from docgraph.gateway.nuxeo.routes import add_routes
+from docgraph.plugins import Registry, build_registry
+from docgraph.resolvers.users import Authenticator
+from docgraph.schema import build_schema
+from docgraph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+GRAPHQL_PATH = "/nuxeo/graphql"
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    pool = await create_pool(
+        app[keys.DATABASE_URL], min_size=settings.pool_min_size, max_size=settings.pool_max_size
+    )
+    app[keys.DATABASE] = Database(pool)
+    try:
+        yield
+    finally:
+        await pool.close()
+
+
+def create_app(
+    settings: Settings, database_url: str, *, registry: Registry | None = None
+) -> web.Application:
+    app = web.Application(
+        middlewares=[nuxeo_errors, authenticate], client_max_size=settings.max_json_body
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.DATABASE_URL] = database_url
+    app[keys.REGISTRY] = registry or build_registry(
+        enabled=settings.plugins, disabled=settings.disabled_plugins
+    )
+    app[keys.AUTHENTICATOR] = Authenticator(settings.auth_cache_seconds)
+    app.cleanup_ctx.append(_database)
+    add_routes(app)
+    view = GraphQLView(schema=build_schema(settings.graphql_max_depth))
+    app.router.add_route("*", GRAPHQL_PATH, view)
+    return app

@@ -1,0 +1,40 @@
+"""The only place a RequestContext is built from an HTTP request (both doors)."""
+
+from __future__ import annotations
+
+from itertools import chain
+
+from aiohttp import web
+
+from docgraph.errors import NotFound
+from docgraph.gateway import keys
+from docgraph.gateway.options import read_options
+from docgraph.resolvers.context import DEFAULT_REPOSITORY, REPOSITORIES, RequestContext
+
+
+def requested_repository(request: web.Request, from_url: str | None = None) -> str:
+    """``/repo/{name}`` in the URL, else ``X-NXRepository`` (or ``Repository``,
+    ``?nxrepository=``), else ``default``."""
+    name = (
+        from_url
+        or request.headers.get("X-NXRepository")
+        or request.headers.get("Repository")
+        or request.query.get("nxrepository")
+        or DEFAULT_REPOSITORY
+    )
+    if name not in REPOSITORIES:
+        raise NotFound(f"Repository not found: {name}")
+    return name
+
+
+def build_ctx(request: web.Request, repository: str | None = None) -> RequestContext:
+    app = request.app
+    options = read_options(chain(request.headers.items(), request.query.items()))
+    return RequestContext(
+        principal=request[keys.PRINCIPAL],
+        repository=requested_repository(request, repository),
+        db=app[keys.DATABASE],
+        registry=app[keys.REGISTRY],
+        settings=app[keys.SETTINGS],
+        options={"rendering": options},
+    )

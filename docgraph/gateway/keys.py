@@ -1,0 +1,23 @@
+"""Every typed key of the aiohttp application and request state."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from docgraph.db.pool import Database
+from docgraph.plugins import Registry
+from docgraph.resolvers.context import Principal
+from docgraph.resolvers.users import Authenticator
+from docgraph.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE_URL = web.AppKey("database_url", str)
+DATABASE = web.AppKey("database", Database)
+REGISTRY = web.AppKey("registry", Registry)
+AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
+
+PRINCIPAL = web.RequestKey("principal", Principal)
+REQUEST_ID = web.RequestKey("request_id", str)
+
+__all__ = ["AUTHENTICATOR", "DATABASE", "DATABASE_URL", "PRINCIPAL", "REGISTRY",
+           "REQUEST_ID", "SETTINGS", "Principal"]

@@ -1,0 +1,85 @@
+"""Cross-cutting HTTP concerns: error rendering and authentication."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from docgraph.errors import DocGraphError, Unauthorized
+from docgraph.gateway import keys
+from docgraph.gateway.nuxeo.json import exception_response
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Liveness must answer without credentials (load balancers, orchestrators).
+ANONYMOUS_PATHS = frozenset({"/nuxeo/runningstatus"})
+BASIC_CHALLENGE = 'Basic realm="Nuxeo Automation"'
+
+
+def _challenge(request: web.Request) -> dict[str, str]:
+    if "X-No-Basic-Header" in request.headers:
+        return {}
+    return {"WWW-Authenticate": BASIC_CHALLENGE}
+
+
+@web.middleware
+async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every failure becomes Nuxeo exception JSON; unexpected ones are logged
+    with a request id and answered as 500 without internals."""
+    request[keys.REQUEST_ID] = uuid.uuid4().hex[:12]
+    debug = request.app[keys.SETTINGS].debug
+    try:
+        return await handler(request)
+    except Unauthorized as exc:
+        return exception_response(401, exc.message or "Unauthorized", _challenge(request))
+    except DocGraphError as exc:
+        if exc.status >= 500:
+            log.exception("request %s failed", request[keys.REQUEST_ID])
+        return exception_response(exc.status, exc.message, debug_exc=exc if debug else None)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        message = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
+        return exception_response(exc.status, message, dict(exc.headers))
+    except Exception as exc:
+        request_id = request[keys.REQUEST_ID]
+        log.exception("request %s failed: %s %s", request_id, request.method, request.path)
+        return exception_response(
+            500, f"Internal Server Error (request id {request_id})",
+            debug_exc=exc if debug else None,
+        )
+
+
+def _basic_credentials(header: str) -> tuple[str, str]:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        raise Unauthorized("Unsupported authentication scheme")
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise Unauthorized("Malformed Basic credentials") from exc
+    username, sep, password = decoded.partition(":")
+    if not sep or not username:
+        raise Unauthorized("Malformed Basic credentials")
+    return username, password
+
+
+@web.middleware
+async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path in ANONYMOUS_PATHS:
+        return await handler(request)
+    header = request.headers.get("Authorization")
+    if not header:
+        raise Unauthorized("Authentication required")
+    username, password = _basic_credentials(header)
+    request[keys.PRINCIPAL] = await request.app[keys.AUTHENTICATOR].authenticate(
+        request.app[keys.DATABASE], username, password
+    )
+    return await handler(request)

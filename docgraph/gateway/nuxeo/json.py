@@ -1,0 +1,162 @@
+"""Nuxeo's JSON entities, field for field (see the contract's document and list formats)."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from docgraph.gateway.options import RenderingOptions
+from docgraph.resolvers import properties as props
+from docgraph.resolvers.context import Principal, RequestContext
+from docgraph.resolvers.model import Document, DocumentList, Page
+
+JSON = "application/json"
+
+
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None
+                  ) -> web.Response:
+    return web.Response(
+        body=orjson.dumps(body), status=status, content_type=JSON, charset="utf-8",
+        headers=headers,
+    )
+
+
+def exception_response(
+    status: int,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    *,
+    debug_exc: BaseException | None = None,
+) -> web.Response:
+    body: dict[str, Any] = {"entity-type": "exception", "status": status, "message": message}
+    if debug_exc is not None:
+        body["stacktrace"] = "".join(traceback.format_exception(debug_exc))
+    return json_response(body, status, headers)
+
+
+def rendering(ctx: RequestContext) -> RenderingOptions:
+    options = ctx.options.get("rendering")
+    return options if isinstance(options, RenderingOptions) else RenderingOptions()
+
+
+def document(ctx: RequestContext, doc: Document, *, nested: int = 0) -> dict[str, Any]:
+    """``nested`` counts the levels this document sits below the top entity;
+    properties are written only while the ``depth`` option allows it."""
+    options = rendering(ctx)
+    doctype = ctx.registry.types.get(doc.type)
+    assert doctype is not None, f"unregistered type {doc.type}"
+    out: dict[str, Any] = {
+        "entity-type": "document",
+        "repository": doc.repository,
+        "uid": doc.uid,
+        "path": doc.path,
+        "type": doc.type,
+        "state": doc.state or "undefined",
+        "parentRef": None if doc.parent_id is None else str(doc.parent_id),
+        "isCheckedOut": doc.is_checked_out,
+        "isRecord": False,
+        "retainUntil": None,
+        "hasLegalHold": False,
+        "isUnderRetentionOrLegalHold": False,
+        "isVersion": doc.is_version,
+        "isProxy": doc.is_proxy,
+    }
+    if doc.is_proxy:
+        out["proxyTargetId"] = str(doc.proxy_target_id)
+    if doc.is_proxy or doc.is_version:
+        out["versionableId"] = str(doc.version_series_id)
+    out["changeToken"] = doc.change_token
+    out["isTrashed"] = doc.is_trashed
+    out["title"] = doc.title
+    if options.fetches("document", "versionLabel"):
+        out["versionLabel"] = (
+            f"{doc.major_version}.{doc.minor_version}" if doctype.has_facet("Versionable") else ""
+        )
+    if options.fetches("document", "lock") and doc.lock_owner:
+        out["lockOwner"] = doc.lock_owner
+        out["lockCreated"] = doc.lock_created.isoformat(timespec="milliseconds") if doc.lock_created else None
+    if doctype.has_schema("dublincore") and doc.properties.get("dc:modified"):
+        out["lastModified"] = doc.properties["dc:modified"]
+    if nested < options.depth:
+        selected = props.select_schemas(doctype, options.properties)
+        if options.properties is None or options.properties:
+            out["properties"] = props.render(doctype, doc.properties, selected)
+    facets = list(doctype.facets) + [m for m in doc.mixins if m not in doctype.facets]
+    out["facets"] = facets
+    out["schemas"] = [{"name": s.name, "prefix": s.prefix} for s in doctype.schemas]
+    return out
+
+
+def documents(ctx: RequestContext, docs: Page[Document] | DocumentList) -> dict[str, Any]:
+    entries = [document(ctx, d) for d in docs]
+    if isinstance(docs, DocumentList):
+        return {"entity-type": "documents", "entries": entries}
+    return {"entity-type": "documents", **paging(docs), "entries": entries}
+
+
+def paging(page: Page[Any]) -> dict[str, Any]:
+    """The paging fields of a paginated list, in Nuxeo's order."""
+    return {
+        "isPaginable": True,
+        "resultsCount": page.total_size,
+        "pageSize": page.page_size,
+        "maxPageSize": page.max_page_size,
+        "resultsCountLimit": page.results_count_limit,
+        "currentPageSize": len(page.entries),
+        "currentPageIndex": page.page_index,
+        "currentPageOffset": page.offset,
+        "numberOfPages": page.number_of_pages,
+        "isPreviousPageAvailable": page.is_previous_page_available,
+        "isNextPageAvailable": page.is_next_page_available,
+        "isLastPageAvailable": page.is_next_page_available,
+        "isSortable": True,
+        "hasError": False,
+        "errorMessage": None,
+        "totalSize": page.total_size,
+        "pageIndex": page.page_index,
+        "pageCount": page.number_of_pages,
+    }
+
+
+def user(principal: Principal) -> dict[str, Any]:
+    return {
+        "entity-type": "user",
+        "id": principal.username,
+        "properties": {
+            "username": principal.username,
+            "firstName": principal.first_name,
+            "lastName": principal.last_name,
+            "company": principal.company,
+            "email": principal.email,
+            "groups": list(principal.groups),
+            "tenantId": principal.tenant_id,
+        },
+        "extendedGroups": [
+            {"name": g, "label": principal.group_labels.get(g) or g, "url": f"group/{g}"}
+            for g in principal.groups
+        ],
+        "isAdministrator": principal.is_administrator,
+        "isAnonymous": False,
+    }
+
+
+def scalar(value: Any) -> dict[str, Any]:
+    """An automation result that is neither a document nor a blob."""
+    if isinstance(value, bool):
+        kind = "boolean"
+    elif isinstance(value, int | float):
+        kind = "number"
+    elif isinstance(value, str):
+        kind = "string"
+    elif isinstance(value, list):
+        kind = "list"
+    elif isinstance(value, dict):
+        kind = "map"
+    else:
+        kind, value = "string", str(value)
+    return {"entity-type": kind, "value": value}
+

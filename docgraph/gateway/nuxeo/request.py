@@ -1,0 +1,68 @@
+"""Reading a REST request: JSON bodies and paging parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from docgraph.errors import BadRequest, UnsupportedMediaType
+from docgraph.resolvers.model import PageRequest
+from docgraph.settings import Settings
+
+JSON_TYPES = frozenset(
+    {"application/json", "application/json+nxrequest", "application/json+nxentity", "text/json"}
+)
+
+
+@dataclass(slots=True)
+class Call:
+    """The HTTP side of one step: its method, query and (lazily) its body."""
+
+    method: str
+    request: web.Request
+
+    @property
+    def query(self) -> Mapping[str, str]:
+        return self.request.query
+
+    async def json(self) -> Any:
+        return await read_json(self.request)
+
+
+async def read_json(request: web.Request) -> Any:
+    """The body as JSON; ``None`` when empty. Bodies may be labelled JSON or
+    not labelled at all (clients send body-less JSON requests too)."""
+    body = await request.read()
+    if not body.strip():
+        return None
+    content_type = request.content_type
+    if content_type not in JSON_TYPES and content_type != "application/octet-stream":
+        raise UnsupportedMediaType(f"Unsupported content type: {content_type}")
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"Malformed JSON body: {exc}") from exc
+
+
+def _int(query: Mapping[str, str], *names: str, default: int) -> int:
+    for name in names:
+        raw = query.get(name)
+        if raw is not None and raw != "":
+            try:
+                return int(raw)
+            except ValueError as exc:
+                raise BadRequest(f"Parameter {name} must be an integer: {raw}") from exc
+    return default
+
+
+def page_request(query: Mapping[str, str], settings: Settings) -> PageRequest:
+    index = _int(query, "currentPageIndex", "page", default=0)
+    size = _int(query, "pageSize", default=settings.default_page_size)
+    max_results = _int(query, "maxResults", default=0)
+    if index < 0 or size < 0:
+        raise BadRequest("currentPageIndex and pageSize must not be negative")
+    return PageRequest(page_index=index, page_size=size, max_results=max(max_results, 0))

@@ -1,0 +1,1 @@
+"""The engine: async functions over plain domain objects, shared by both APIs."""

@@ -1,0 +1,104 @@
+"""The content and accounts a new repository starts with, as in Nuxeo."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from docgraph.db import documents as db_documents
+from docgraph.db import security as db_security
+from docgraph.db.pool import Database
+from docgraph.resolvers import documents
+from docgraph.resolvers.context import Principal, RequestContext
+from docgraph.resolvers.model import ROOT_ID, PathRef
+from docgraph.resolvers.properties import system_properties_for_create
+from docgraph.resolvers.users import ADMINISTRATOR, ADMINISTRATORS, hash_password, verify_password
+from docgraph.settings import Settings
+
+if TYPE_CHECKING:
+    from docgraph.plugins import Registry
+
+log = logging.getLogger(__name__)
+
+SYSTEM = Principal("system", is_administrator=True)
+DEFAULT_PASSWORD = "Administrator"
+
+GROUPS = [
+    ("administrators", "Administrators group", None),
+    ("members", "Members group", "Group of users with read access rights"),
+    ("powerusers", "Power users group", None),
+]
+
+# (principal, permission, granted) of the root's local ACL.
+ROOT_ACL = [
+    (ADMINISTRATORS, "Everything", True),
+    (ADMINISTRATOR, "Everything", True),
+    ("members", "Read", True),
+]
+
+CONTENT = [
+    ("/", "default-domain", "Domain", "Domain"),
+    ("/default-domain", "workspaces", "WorkspaceRoot", "Workspaces"),
+    ("/default-domain", "sections", "SectionRoot", "Sections"),
+    ("/default-domain", "templates", "TemplateRoot", "Templates"),
+]
+
+_LOCK_KEY = 0x646F6368
+
+
+async def ensure_accounts(db: Database) -> None:
+    for name, label, description in GROUPS:
+        await db_security.insert_group(db, name, label, description)
+    if await db_security.user_by_name(db, ADMINISTRATOR) is None:
+        await db_security.insert_user(
+            db, ADMINISTRATOR, hash_password(DEFAULT_PASSWORD), email="devnull@nuxeo.com"
+        )
+        await db_security.add_membership(db, ADMINISTRATOR, ADMINISTRATORS)
+
+
+async def ensure_default_content(db: Database, ctx: RequestContext, repository: str) -> None:
+    if await db_documents.by_ids(db, [ROOT_ID]):
+        return
+    log.info("creating the default content of repository %r", repository)
+    root_type = ctx.registry.types.get("Root")
+    assert root_type is not None
+    now = datetime.now(UTC)
+    await db_documents.insert(
+        db,
+        id=ROOT_ID,
+        repository=repository,
+        parent_id=None,
+        name="",
+        path="/",
+        type="Root",
+        lifecycle_state="project",
+        properties=system_properties_for_create(root_type, SYSTEM.username, now),
+        ancestors=(),
+        read_acl=sorted({p for p, _, granted in ROOT_ACL if granted}),
+        now=now,
+    )
+    await db_security.insert_aces(
+        db, ROOT_ID, "local", [(p, perm, g, None, None, None) for p, perm, g in ROOT_ACL]
+    )
+    for parent_path, name, type_name, title in CONTENT:
+        parent = await documents.get(ctx, PathRef(parent_path))
+        await documents.create(
+            ctx, parent, type_name=type_name, name=name, properties={"dc:title": title}
+        )
+
+
+async def bootstrap(
+    db: Database, registry: Registry, settings: Settings, repository: str = "default"
+) -> None:
+    """Idempotent; concurrent starts serialise on an advisory lock."""
+    async with db.transaction() as tx:
+        await tx.execute("SELECT pg_advisory_xact_lock($1)", _LOCK_KEY)
+        await ensure_accounts(tx)
+        ctx = RequestContext(SYSTEM, repository, tx, registry, settings)
+        await ensure_default_content(tx, ctx, repository)
+
+
+async def uses_default_password(db: Database) -> bool:
+    user = await db_security.user_by_name(db, ADMINISTRATOR)
+    return user is not None and verify_password(user["password_hash"], DEFAULT_PASSWORD)

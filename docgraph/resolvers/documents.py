@@ -1,0 +1,232 @@
+"""Documents: get, create, update, delete, children. Both APIs call these."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from docgraph.db import documents as db_documents
+from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotFound, UnknownType
+from docgraph.resolvers import permissions
+from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.loaders import ChildrenKey
+from docgraph.resolvers.model import Document, DocumentList, DocRef, IdRef, Page, PageRequest
+from docgraph.resolvers.properties import (
+    apply_input,
+    system_properties_for_create,
+    system_properties_for_update,
+)
+from docgraph.resolvers.typesystem.model import ResolvedType
+
+# nuxeo.path.segment.maxsize
+MAX_NAME_LENGTH = 24
+_ONLY_PUNCTUATION = re.compile(r"^[\W_]*$")
+_TOKEN = re.compile(r"^(\d+)-(\d+)$")
+
+
+def normalize_path(path: str) -> str:
+    segments = [s for s in path.split("/") if s]
+    return "/" + "/".join(segments)
+
+
+def child_path(parent: Document, name: str) -> str:
+    assert parent.path is not None
+    return f"{parent.path.rstrip('/')}/{name}"
+
+
+async def load(ctx: RequestContext, ref: DocRef) -> Document | None:
+    """The document behind ``ref`` in the request's repository, unchecked."""
+    doc: Document | None
+    if isinstance(ref, IdRef):
+        try:
+            doc_id = UUID(ref.id)
+        except ValueError:
+            return None
+        doc = await ctx.loaders.by_id.load(doc_id)
+    else:
+        doc = await ctx.loaders.by_path.load(normalize_path(ref.path))
+    if doc is None or doc.repository != ctx.repository:
+        return None
+    return doc
+
+
+async def get(ctx: RequestContext, ref: DocRef) -> Document:
+    """Raises DocumentNotFound (message: the id or path) or Forbidden."""
+    doc = await load(ctx, ref)
+    if doc is None:
+        raise DocumentNotFound(ref.id if isinstance(ref, IdRef) else ref.path)
+    permissions.check(ctx, doc, permissions.READ)
+    return doc
+
+
+async def get_child(ctx: RequestContext, parent: Document, name: str) -> Document:
+    path = child_path(parent, name)
+    doc = await ctx.loaders.by_path.load(path)
+    if doc is None or doc.repository != ctx.repository:
+        raise DocumentNotFound(path)
+    permissions.check(ctx, doc, permissions.READ)
+    return doc
+
+
+async def parent(ctx: RequestContext, doc: Document) -> Document | None:
+    if doc.parent_id is None:
+        return None
+    return await get(ctx, IdRef(str(doc.parent_id)))
+
+
+def resolve_type(ctx: RequestContext, type_name: str) -> ResolvedType:
+    doctype = ctx.registry.types.get(type_name)
+    if doctype is None:
+        raise UnknownType(f"Type: {type_name} does not exist")
+    return doctype
+
+
+def path_segment(name: str) -> str:
+    """Nuxeo's path segment rules: no separators, trimmed, at most 24 characters,
+    and a generated name for one made only of punctuation and spaces."""
+    segment = name.replace("/", "-").replace("\\", "-").strip()
+    if _ONLY_PUNCTUATION.match(segment):
+        return secrets.token_hex(8)
+    return segment[:MAX_NAME_LENGTH].strip()
+
+
+async def create(
+    ctx: RequestContext,
+    parent_doc: Document,
+    *,
+    type_name: str,
+    name: str,
+    properties: Mapping[str, Any] | None = None,
+    lenient: bool = False,
+) -> Document:
+    """Create a child of ``parent_doc``; a name taken by a sibling gets a
+    ``.<epoch millis>`` suffix, as in Nuxeo."""
+    doctype = resolve_type(ctx, type_name)
+    parent_type = ctx.registry.types.get(parent_doc.type)
+    if parent_doc.path is None or parent_type is None or not parent_type.has_facet("Folderish"):
+        raise BadRequest(f"Cannot create a child in non-folderish document {parent_doc.uid}")
+    permissions.check(ctx, parent_doc, permissions.ADD_CHILDREN)
+    user = ctx.principal.username
+    now = datetime.now(UTC)
+    values = apply_input(ctx.registry.types, doctype, {}, properties or {}, lenient=lenient)
+    values.update(system_properties_for_create(doctype, user, now))
+    base = path_segment(name)
+    async with ctx.transaction():
+        candidate = base
+        for _attempt in range(5):
+            row = await db_documents.insert(
+                ctx.db,
+                id=uuid4(),
+                repository=parent_doc.repository,
+                parent_id=parent_doc.id,
+                name=candidate,
+                path=child_path(parent_doc, candidate),
+                type=doctype.name,
+                lifecycle_state="project" if doctype.lifecycle == "default" else None,
+                properties=values,
+                ancestors=(*parent_doc.ancestors, parent_doc.id),
+                read_acl=sorted(parent_doc.read_acl | {user}),
+                now=now,
+            )
+            if row is not None:
+                break
+            candidate = f"{base}.{int(time.time() * 1000)}"
+        else:
+            raise Conflict(f"Could not find a free name for {base!r} in {parent_doc.path}")
+    doc = Document.from_record(row)
+    ctx.loaders.children.clear_all()
+    ctx.loaders.prime(doc)
+    return doc
+
+
+def check_change_token(doc: Document, token: str | None) -> None:
+    """Only the user-change counter (second part) is compared, as in Nuxeo."""
+    if token is None:
+        return
+    match = _TOKEN.match(token.strip())
+    if match is None or int(match.group(2)) != doc.user_change:
+        raise ConcurrentUpdate(doc.uid)
+
+
+async def update(
+    ctx: RequestContext,
+    doc: Document,
+    properties: Mapping[str, Any],
+    *,
+    change_token: str | None = None,
+    lenient: bool = False,
+) -> Document:
+    """Merge ``properties`` into the document: keys not sent keep their value."""
+    doctype = resolve_type(ctx, doc.type)
+    async with ctx.transaction():
+        row = await db_documents.lock_for_update(ctx.db, doc.id)
+        if row is None:
+            raise DocumentNotFound(doc.uid)
+        doc = Document.from_record(row)
+        permissions.check(ctx, doc, permissions.WRITE)
+        check_change_token(doc, change_token)
+        changes = apply_input(ctx.registry.types, doctype, doc.properties, properties,
+                              lenient=lenient)
+        if not changes:
+            return doc
+        now = datetime.now(UTC)
+        merged = {
+            **doc.properties,
+            **changes,
+            **system_properties_for_update(doctype, doc.properties, ctx.principal.username, now),
+        }
+        row = await db_documents.update_properties(
+            ctx.db, doc.id, merged, now=now, user_change=True
+        )
+    assert row is not None
+    updated = Document.from_record(row)
+    ctx.loaders.children.clear_all()
+    ctx.loaders.prime(updated)
+    return updated
+
+
+async def delete(ctx: RequestContext, doc: Document) -> None:
+    """Remove the document and its whole subtree, permanently."""
+    if doc.parent_id is None:
+        raise BadRequest("The root document cannot be removed")
+    permissions.check(ctx, doc, permissions.REMOVE)
+    async with ctx.transaction():
+        await db_documents.delete_subtree(ctx.db, doc.id)
+    ctx.loaders.forget(doc)
+
+
+async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest) -> Page[Document]:
+    if page.page_index < 0 or page.page_size < 0:
+        raise BadRequest("currentPageIndex and pageSize must not be negative")
+    permissions.check(ctx, parent_doc, permissions.READ)
+    max_page_size = ctx.settings.max_page_size
+    size = min(page.page_size, max_page_size) if page.page_size > 0 else max_page_size
+    doctype = ctx.registry.types.get(parent_doc.type)
+    ordered = bool(doctype and doctype.has_facet("Orderable"))
+    result = await ctx.loaders.children.load(
+        ChildrenKey(parent_doc.id, ordered, size, page.page_index * size)
+    )
+    return Page(
+        entries=result.entries,
+        total_size=result.total,
+        page_index=page.page_index,
+        page_size=page.page_size,
+        max_page_size=max_page_size,
+        results_count_limit=page.max_results,
+    )
+
+
+async def all_children(ctx: RequestContext, parent_doc: Document) -> DocumentList:
+    permissions.check(ctx, parent_doc, permissions.READ)
+    rows = await db_documents.all_children(
+        ctx.db, parent_doc.id, principals=permissions.browse_filter(ctx)
+    )
+    docs = [Document.from_record(r) for r in rows]
+    for doc in docs:
+        ctx.loaders.prime(doc)
+    return DocumentList(docs)

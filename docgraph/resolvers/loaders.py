@@ -1,0 +1,104 @@
+"""Per-request DataLoaders: a nested read costs one statement per level.
+
+Built fresh for every request (never shared between users), they return one
+result per key, in key order, ``None`` for a key with no row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from aiodataloader import DataLoader
+
+from docgraph.db import documents as db_documents
+from docgraph.resolvers.model import Document
+from docgraph.resolvers.permissions import browse_filter
+
+if TYPE_CHECKING:
+    from docgraph.resolvers.context import RequestContext
+
+
+@dataclass(frozen=True, slots=True)
+class ChildrenKey:
+    parent_id: UUID
+    ordered: bool
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChildrenSlice:
+    total: int
+    entries: list[Document]
+
+
+class Loaders:
+    def __init__(self, ctx: RequestContext) -> None:
+        self._ctx = ctx
+        self.by_id: DataLoader = DataLoader(self._load_by_ids)
+        self.by_path: DataLoader = DataLoader(self._load_by_paths)
+        self.children: DataLoader = DataLoader(self._load_children)
+
+    def clear(self) -> None:
+        self.by_id.clear_all()
+        self.by_path.clear_all()
+        self.children.clear_all()
+
+    def prime(self, doc: Document) -> None:
+        """Remember a document just read or written (replacing a stale copy)."""
+        self.by_id.clear(doc.id).prime(doc.id, doc)
+        if doc.path is not None:
+            self.by_path.clear(doc.path).prime(doc.path, doc)
+
+    def forget(self, doc: Document) -> None:
+        self.by_id.clear(doc.id)
+        if doc.path is not None:
+            self.by_path.clear(doc.path)
+        self.children.clear_all()
+
+    def _remember(self, docs: Sequence[Document]) -> None:
+        for doc in docs:
+            self.prime(doc)
+
+    async def _load_by_ids(self, keys: Sequence[UUID]) -> list[Document | None]:
+        rows = await db_documents.by_ids(self._ctx.db, keys)
+        found = {row["id"]: Document.from_record(row) for row in rows}
+        for doc in found.values():
+            if doc.path is not None:
+                self.by_path.prime(doc.path, doc)
+        return [found.get(key) for key in keys]
+
+    async def _load_by_paths(self, keys: Sequence[str]) -> list[Document | None]:
+        rows = await db_documents.by_paths(self._ctx.db, self._ctx.repository, keys)
+        found = {row["path"]: Document.from_record(row) for row in rows}
+        for doc in found.values():
+            self.by_id.prime(doc.id, doc)
+        return [found.get(key) for key in keys]
+
+    async def _load_children(self, keys: Sequence[ChildrenKey]) -> list[ChildrenSlice]:
+        ctx = self._ctx
+        hidden = ctx.registry.types.types_with_facet("HiddenInNavigation")
+        # One statement per distinct window; in practice every key shares one.
+        by_window: dict[tuple[int, int], list[ChildrenKey]] = defaultdict(list)
+        for key in keys:
+            by_window[(key.limit, key.offset)].append(key)
+        slices: dict[ChildrenKey, ChildrenSlice] = {}
+        for (limit, offset), group in by_window.items():
+            found = await db_documents.children_pages(
+                ctx.db,
+                [(k.parent_id, k.ordered) for k in group],
+                principals=browse_filter(ctx),
+                hidden_types=hidden,
+                limit=limit,
+                offset=offset,
+            )
+            for key in group:
+                page = found.get(key.parent_id)
+                entries = [Document.from_record(r) for r in page.rows] if page else []
+                self._remember(entries)
+                slices[key] = ChildrenSlice(page.total if page else 0, entries)
+        return [slices[key] for key in keys]

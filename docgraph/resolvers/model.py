@@ -1,0 +1,171 @@
+"""Plain domain objects handed between the engine and the two doors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+T = TypeVar("T")
+
+ROOT_ID = UUID(int=0)
+
+
+@dataclass(frozen=True, slots=True)
+class IdRef:
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PathRef:
+    path: str
+
+
+DocRef = IdRef | PathRef
+
+
+def parse_ref(text: str) -> DocRef:
+    """A path starts with ``/``; anything else is an id."""
+    return PathRef(text) if text.startswith("/") else IdRef(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: UUID
+    repository: str
+    parent_id: UUID | None
+    name: str
+    path: str | None
+    type: str
+    mixins: tuple[str, ...]
+    state: str | None
+    properties: Mapping[str, Any]
+    is_version: bool
+    version_series_id: UUID | None
+    major_version: int
+    minor_version: int
+    is_checked_out: bool
+    proxy_target_id: UUID | None
+    is_trashed: bool
+    lock_owner: str | None
+    lock_created: datetime | None
+    created: datetime
+    modified: datetime
+    system_change: int
+    user_change: int
+    ancestors: tuple[UUID, ...]
+    read_acl: frozenset[str]
+
+    @classmethod
+    def from_record(cls, r: Mapping[str, Any]) -> Document:
+        return cls(
+            id=r["id"],
+            repository=r["repository"],
+            parent_id=r["parent_id"],
+            name=r["name"],
+            path=r["path"],
+            type=r["type"],
+            mixins=tuple(r["mixins"]),
+            state=r["lifecycle_state"],
+            properties=r["properties"],
+            is_version=r["is_version"],
+            version_series_id=r["version_series_id"],
+            major_version=r["major_version"],
+            minor_version=r["minor_version"],
+            is_checked_out=r["is_checked_out"],
+            proxy_target_id=r["proxy_target_id"],
+            is_trashed=r["is_trashed"],
+            lock_owner=r["lock_owner"],
+            lock_created=r["lock_created"],
+            created=r["created"],
+            modified=r["modified"],
+            system_change=r["system_change"],
+            user_change=r["user_change"],
+            ancestors=tuple(r["ancestors"]),
+            read_acl=frozenset(r["read_acl"]),
+        )
+
+    @property
+    def uid(self) -> str:
+        return str(self.id)
+
+    @property
+    def change_token(self) -> str:
+        return f"{self.system_change}-{self.user_change}"
+
+    @property
+    def title(self) -> str:
+        title = self.properties.get("dc:title")
+        return title if title else (self.name or self.uid)
+
+    @property
+    def creator(self) -> str | None:
+        return self.properties.get("dc:creator")
+
+    @property
+    def is_proxy(self) -> bool:
+        return self.proxy_target_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    page_index: int = 0
+    page_size: int = 50
+    # Nuxeo's maxResults: caps what is fetched; 0 = no cap.
+    max_results: int = 0
+
+    @property
+    def offset(self) -> int:
+        return self.page_index * self.page_size
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a paginated result, with exact totals."""
+
+    entries: Sequence[T]
+    total_size: int
+    page_index: int
+    page_size: int
+    max_page_size: int
+    results_count_limit: int = 0
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def offset(self) -> int:
+        return self.page_index * self.page_size
+
+    @property
+    def number_of_pages(self) -> int:
+        size = min(self.page_size, self.max_page_size)
+        if size <= 0 or self.total_size <= 0:
+            return 1
+        return 1 + (self.total_size - 1) // size
+
+    @property
+    def is_next_page_available(self) -> bool:
+        return self.total_size > self.offset + len(self.entries) and bool(self.page_size)
+
+    @property
+    def is_previous_page_available(self) -> bool:
+        return self.offset > 0
+
+
+@dataclass(slots=True)
+class DocumentList:
+    """A plain (unpaginated) list of documents, e.g. an operation's result."""
+
+    entries: list[Document] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)

@@ -1,0 +1,135 @@
+"""Reading and writing a document's properties against its type's schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Any
+
+from docgraph.errors import InvalidProperty
+from docgraph.resolvers.typesystem.coerce import coerce, format_date
+from docgraph.resolvers.typesystem.model import FieldType, ResolvedType, TypeRegistry
+
+# Maintained by the engine: values sent by clients are ignored.
+SYSTEM_PROPERTIES = frozenset(
+    {"dc:created", "dc:modified", "dc:creator", "dc:contributors", "dc:lastContributor"}
+)
+ALL_SCHEMAS = "*"
+
+
+def apply_input(
+    types: TypeRegistry,
+    doctype: ResolvedType,
+    current: Mapping[str, Any],
+    incoming: Mapping[str, Any],
+    *,
+    lenient: bool = False,
+) -> dict[str, Any]:
+    """Validate and coerce ``incoming``; returns only the properties that change.
+
+    Keys are ``prefix:field`` (or ``schema:field``); a key outside the type's
+    schemas is refused. A value equal to what the document already shows (a
+    client echoing a fetched document) is no change.
+    """
+    changes: dict[str, Any] = {}
+    for key, value in incoming.items():
+        prefix, _, name = key.partition(":")
+        schema = types.schema_by_key(prefix) if name else None
+        field = schema.field(name) if schema and schema in doctype.schemas else None
+        if field is None:
+            raise InvalidProperty(f"Unknown property: {key} for type {doctype.name}")
+        canonical = field.key
+        if canonical in SYSTEM_PROPERTIES:
+            continue
+        if value == render_value(field.type, current.get(canonical)):
+            continue
+        changes[canonical] = coerce(field.type, value, canonical, lenient=lenient)
+    return changes
+
+
+def render_value(ftype: FieldType, value: Any) -> Any:
+    """A stored value as written in JSON: every sub-field, lists never null."""
+    if value is None:
+        return ftype.default()
+    if ftype.is_list:
+        item = ftype.item
+        return [render_value(item, v) for v in value]
+    if ftype.kind == "complex" and isinstance(value, Mapping):
+        assert ftype.fields is not None
+        return {name: render_value(sub, value.get(name)) for name, sub in ftype.fields.items()}
+    return value
+
+
+def select_schemas(doctype: ResolvedType, wanted: Collection[str] | None) -> list[str]:
+    """Schema names to render: ``None`` or ``*`` = all; unknown names are skipped."""
+    names = [s.name for s in doctype.schemas]
+    if wanted is None or ALL_SCHEMAS in wanted:
+        return names
+    lowered = {w.lower() for w in wanted}
+    return [n for n in names if n.lower() in lowered]
+
+
+def render(
+    doctype: ResolvedType, properties: Mapping[str, Any], schemas: Collection[str]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for schema in doctype.schemas:
+        if schema.name not in schemas:
+            continue
+        for name, ftype in schema.fields.items():
+            key = f"{schema.prefix}:{name}"
+            out[key] = render_value(ftype, properties.get(key))
+    return out
+
+
+def render_xpath(types: TypeRegistry, doctype: ResolvedType, properties: Mapping[str, Any],
+                 xpath: str) -> Any:
+    """One property (``dc:title``) or a path inside it (``files:files/0/file``)."""
+    head, *rest = xpath.split("/")
+    prefix, _, name = head.partition(":")
+    schema = types.schema_by_key(prefix) if name else None
+    field = schema.field(name) if schema and schema in doctype.schemas else None
+    if field is None:
+        raise InvalidProperty(f"Unknown property: {xpath}")
+    value = render_value(field.type, properties.get(field.key))
+    for step in rest:
+        if isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+        elif isinstance(value, dict) and step in value:
+            value = value[step]
+        else:
+            raise InvalidProperty(f"Unknown property: {xpath}")
+    return value
+
+
+def system_properties_for_create(doctype: ResolvedType, user: str, now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if doctype.has_schema("dublincore"):
+        stamp = format_date(now)
+        values.update(
+            {
+                "dc:creator": user,
+                "dc:created": stamp,
+                "dc:modified": stamp,
+                "dc:lastContributor": user,
+                "dc:contributors": [user],
+            }
+        )
+    if doctype.has_schema("uid"):
+        values.update({"uid:major_version": 0, "uid:minor_version": 0})
+    return values
+
+
+def system_properties_for_update(
+    doctype: ResolvedType, current: Mapping[str, Any], user: str, now: datetime
+) -> dict[str, Any]:
+    if not doctype.has_schema("dublincore"):
+        return {}
+    contributors = list(current.get("dc:contributors") or [])
+    if user not in contributors:
+        contributors.append(user)
+    return {
+        "dc:modified": format_date(now),
+        "dc:lastContributor": user,
+        "dc:contributors": contributors,
+    }

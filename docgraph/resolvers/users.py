@@ -1,0 +1,92 @@
+"""Principals: password authentication and the groups a user belongs to."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections import OrderedDict
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from docgraph.db import security as db_security
+from docgraph.db.pool import Database
+from docgraph.errors import Unauthorized
+from docgraph.resolvers.context import Principal
+
+ADMINISTRATORS = "administrators"
+ADMINISTRATOR = "Administrator"
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def load_principal(db: Database, username: str) -> Principal | None:
+    user = await db_security.user_by_name(db, username)
+    if user is None:
+        return None
+    groups = await db_security.groups_of_user(db, username)
+    names = tuple(g["groupname"] for g in groups)
+    return Principal(
+        username=user["username"],
+        groups=names,
+        group_labels={g["groupname"]: g["grouplabel"] for g in groups},
+        is_administrator=ADMINISTRATORS in names or user["username"] == ADMINISTRATOR,
+        first_name=user["first_name"],
+        last_name=user["last_name"],
+        company=user["company"],
+        email=user["email"],
+        tenant_id=user["tenant_id"],
+    )
+
+
+class Authenticator:
+    """Checks Basic credentials. A verified credential is cached for a short
+    while so that a read does not pay an argon2 hash on every request."""
+
+    def __init__(self, cache_seconds: float = 60.0, max_entries: int = 4096) -> None:
+        self._ttl = cache_seconds
+        self._max = max_entries
+        self._cache: OrderedDict[bytes, tuple[float, Principal]] = OrderedDict()
+
+    @staticmethod
+    def _key(username: str, password: str) -> bytes:
+        return hashlib.sha256(f"{username}\0{password}".encode()).digest()
+
+    async def authenticate(self, db: Database, username: str, password: str) -> Principal:
+        key = self._key(username, password)
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        user = await db_security.user_by_name(db, username)
+        stored = user["password_hash"] if user else None
+        # argon2 is CPU-bound on purpose: keep it off the event loop.
+        if not await asyncio.to_thread(verify_password, stored, password):
+            raise Unauthorized("Authentication failed")
+        principal = await load_principal(db, username)
+        if principal is None:
+            raise Unauthorized("Authentication failed")
+        if self._ttl > 0:
+            self._cache[key] = (time.monotonic() + self._ttl, principal)
+            while len(self._cache) > self._max:
+                self._cache.popitem(last=False)
+        return principal
+
+    def forget(self, username: str) -> None:
+        """Drop cached credentials of a user (password or groups changed)."""
+        for key, (_, principal) in list(self._cache.items()):
+            if principal.username == username:
+                del self._cache[key]

@@ -1,0 +1,140 @@
+"""Document types of the GraphQL schema. Names mirror Nuxeo's REST JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from docgraph.resolvers import documents, properties
+from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.model import Document as DocumentModel
+from docgraph.resolvers.model import Page, PageRequest
+
+Context = Info[RequestContext, None]
+
+
+def _doctype(info: Context, doc: DocumentModel):  # noqa: ANN202
+    doctype = info.context.registry.types.get(doc.type)
+    assert doctype is not None
+    return doctype
+
+
+@strawberry.type(description="A document of the repository.")
+class Document:
+    model: strawberry.Private[DocumentModel]
+
+    @strawberry.field
+    def uid(self) -> strawberry.ID:
+        return strawberry.ID(self.model.uid)
+
+    @strawberry.field
+    def repository(self) -> str:
+        return self.model.repository
+
+    @strawberry.field
+    def path(self) -> str | None:
+        return self.model.path
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.model.name
+
+    @strawberry.field
+    def type(self) -> str:
+        return self.model.type
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.model.title
+
+    @strawberry.field
+    def state(self) -> str:
+        return self.model.state or "undefined"
+
+    @strawberry.field(name="parentRef")
+    def parent_ref(self) -> strawberry.ID | None:
+        parent_id = self.model.parent_id
+        return None if parent_id is None else strawberry.ID(str(parent_id))
+
+    @strawberry.field(name="changeToken")
+    def change_token(self) -> str:
+        return self.model.change_token
+
+    @strawberry.field
+    def facets(self, info: Context) -> list[str]:
+        doctype = _doctype(info, self.model)
+        return [*doctype.facets, *(m for m in self.model.mixins if m not in doctype.facets)]
+
+    @strawberry.field(name="isCheckedOut")
+    def is_checked_out(self) -> bool:
+        return self.model.is_checked_out
+
+    @strawberry.field(name="isVersion")
+    def is_version(self) -> bool:
+        return self.model.is_version
+
+    @strawberry.field(name="isProxy")
+    def is_proxy(self) -> bool:
+        return self.model.is_proxy
+
+    @strawberry.field(name="isTrashed")
+    def is_trashed(self) -> bool:
+        return self.model.is_trashed
+
+    @strawberry.field(name="lastModified")
+    def last_modified(self) -> str | None:
+        return self.model.properties.get("dc:modified")
+
+    @strawberry.field(description="Properties keyed prefix:field; all schemas by default.")
+    def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:
+        doctype = _doctype(info, self.model)
+        selected = properties.select_schemas(doctype, schemas)
+        return properties.render(doctype, self.model.properties, selected)
+
+    @strawberry.field(description="One property, or a path inside one (files:files/0/file).")
+    def property(self, info: Context, xpath: str) -> JSON | None:
+        doctype = _doctype(info, self.model)
+        return properties.render_xpath(
+            info.context.registry.types, doctype, self.model.properties, xpath
+        )
+
+    @strawberry.field
+    async def parent(self, info: Context) -> Document | None:
+        parent = await documents.parent(info.context, self.model)
+        return None if parent is None else Document(model=parent)
+
+    @strawberry.field
+    async def children(
+        self,
+        info: Context,
+        current_page_index: Annotated[int, strawberry.argument(name="currentPageIndex")] = 0,
+        page_size: Annotated[int, strawberry.argument(name="pageSize")] = 50,
+    ) -> Documents:
+        page = await documents.children(
+            info.context, self.model, PageRequest(current_page_index, page_size)
+        )
+        return Documents.of(page)
+
+
+@strawberry.type(description="A page of documents.")
+class Documents:
+    entries: list[Document]
+    total_size: int = strawberry.field(name="totalSize")
+    current_page_index: int = strawberry.field(name="currentPageIndex")
+    page_size: int = strawberry.field(name="pageSize")
+    number_of_pages: int = strawberry.field(name="numberOfPages")
+    is_next_page_available: bool = strawberry.field(name="isNextPageAvailable")
+
+    @classmethod
+    def of(cls, page: Page[DocumentModel]) -> Documents:
+        return cls(
+            entries=[Document(model=d) for d in page.entries],
+            total_size=page.total_size,
+            current_page_index=page.page_index,
+            page_size=page.page_size,
+            number_of_pages=page.number_of_pages,
+            is_next_page_available=page.is_next_page_available,
+        )

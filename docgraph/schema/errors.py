@@ -1,0 +1,44 @@
+"""docgraph errors as GraphQL errors: the code goes to ``extensions.code``;
+anything unexpected is logged and masked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from docgraph.errors import DocGraphError
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = "Unexpected error."
+
+
+def _with_code(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, DocGraphError):
+        code, message = original.code, error.message
+    elif original is None:
+        # Syntax and validation errors (including the depth limit).
+        code, message = "invalid_query", error.message
+    else:
+        log.error("GraphQL resolver failed", exc_info=original)
+        code, message = "internal", UNEXPECTED
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={**(error.extensions or {}), "code": code},
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [_with_code(e) for e in result.errors]

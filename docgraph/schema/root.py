@@ -1,0 +1,100 @@
+"""The root Query and Mutation, and the schema with its extensions."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated
+
+import strawberry
+from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.scalars import JSON
+
+from docgraph.errors import BadRequest, NotFound
+from docgraph.resolvers import documents
+from docgraph.resolvers.context import REPOSITORIES
+from docgraph.resolvers.model import DocRef, IdRef, PathRef
+from docgraph.schema.documents import Context, Document, Documents
+from docgraph.schema.errors import ErrorCodes
+
+
+def _ref(id: strawberry.ID | None, path: str | None, what: str = "") -> DocRef:  # noqa: A002
+    if (id is None) == (path is None):
+        names = f"{what}Id and {what}Path" if what else "id and path"
+        raise BadRequest(f"Give exactly one of {names}")
+    return IdRef(str(id)) if id is not None else PathRef(path or "/")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="A document by id or by path; null if it does not exist.")
+    async def document(
+        self,
+        info: Context,
+        id: strawberry.ID | None = None,  # noqa: A002
+        path: str | None = None,
+        repository: str | None = None,
+    ) -> Document | None:
+        if repository is not None and repository not in REPOSITORIES:
+            raise NotFound(f"Repository not found: {repository}")
+        ref = _ref(id, path)
+        doc = await documents.load(info.context, ref)
+        if doc is None:
+            return None
+        return Document(model=await documents.get(info.context, ref))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(name="createDocument")
+    async def create_document(
+        self,
+        info: Context,
+        type: str,  # noqa: A002
+        name: str,
+        parent_id: Annotated[strawberry.ID | None, strawberry.argument(name="parentId")] = None,
+        parent_path: Annotated[str | None, strawberry.argument(name="parentPath")] = None,
+        properties: JSON | None = None,
+    ) -> Document:
+        if properties is not None and not isinstance(properties, dict):
+            raise BadRequest("properties must be a JSON object")
+        ctx = info.context
+        parent = await documents.get(ctx, _ref(parent_id, parent_path, "parent"))
+        doc = await documents.create(
+            ctx, parent, type_name=type, name=name, properties=properties or {}
+        )
+        return Document(model=doc)
+
+    @strawberry.mutation(name="updateDocument")
+    async def update_document(
+        self,
+        info: Context,
+        id: strawberry.ID,  # noqa: A002
+        properties: JSON,
+        change_token: Annotated[str | None, strawberry.argument(name="changeToken")] = None,
+    ) -> Document:
+        if not isinstance(properties, dict):
+            raise BadRequest("properties must be a JSON object")
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        updated = await documents.update(ctx, doc, properties, change_token=change_token)
+        return Document(model=updated)
+
+    @strawberry.mutation(name="deleteDocument")
+    async def delete_document(self, info: Context, id: strawberry.ID) -> bool:  # noqa: A002
+        ctx = info.context
+        await documents.delete(ctx, await documents.get(ctx, IdRef(str(id))))
+        return True
+
+
+def build_schema(max_depth: int = 15) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Documents],
+        extensions=[
+            partial(QueryDepthLimiter, max_depth=max_depth),
+            partial(ParserCache, maxsize=512),
+            partial(ValidationCache, maxsize=512),
+            ErrorCodes,
+        ],
+    )

@@ -1,0 +1,62 @@
+"""Runtime settings: one typed object, read from ``DOCGRAPH_*`` variables and CLI flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "0.0.0.0"
+    port: int = 8080
+    workers: int = 1
+    data_dir: Path = Path("docgraph-data")
+    # None means: run the embedded PostgreSQL under ``data_dir``.
+    database_url: str | None = None
+    pool_min_size: int = 2
+    pool_max_size: int = 10
+    log_level: str = "INFO"
+    debug: bool = False
+    # Seconds a verified Basic credential stays cached (0 disables the cache).
+    auth_cache_seconds: float = 60.0
+    max_page_size: int = 1000
+    default_page_size: int = 50
+    graphql_max_depth: int = 15
+    max_json_body: int = 10 * 1024 * 1024
+    migrate_on_start: bool = True
+    plugins: tuple[str, ...] | None = None
+    disabled_plugins: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``DOCGRAPH_<FIELD>`` variables, then explicit overrides."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f"DOCGRAPH_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _parse(f.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)
+
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+
+
+def _parse(name: str, raw: str) -> Any:
+    default = getattr(Settings(), name)
+    if name in ("plugins", "disabled_plugins"):
+        return tuple(p.strip() for p in raw.split(",") if p.strip())
+    if isinstance(default, bool):
+        return raw.strip().lower() in _BOOL_TRUE
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, Path):
+        return Path(raw)
+    return raw
