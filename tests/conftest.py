@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import aiohttp
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
@@ -124,3 +125,10 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         yield Database(pool)
     finally:
         await pool.close()
+
+
+@pytest.fixture
+async def anonymous(client: TestClient) -> AsyncIterator[aiohttp.ClientSession]:
+    """A session on the test server that sends no credentials."""
+    async with aiohttp.ClientSession(base_url=str(client.make_url("/"))) as session:
+        yield session
