@@ -47,7 +47,8 @@ async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResp
         if exc.status < 400:
             raise
         message = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else exc.reason
-        return exception_response(exc.status, message, dict(exc.headers))
+        kept = {k: v for k, v in exc.headers.items() if k.lower() in ("allow", "location")}
+        return exception_response(exc.status, message, kept)
     except Exception as exc:
         request_id = request[keys.REQUEST_ID]
         log.exception("request %s failed: %s %s", request_id, request.method, request.path)

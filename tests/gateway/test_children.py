@@ -1,0 +1,96 @@
+"""@children paging."""
+
+from __future__ import annotations
+
+import pytest
+
+API = "/nuxeo/api/v1"
+PARENT = "/default-domain/workspaces/paged"
+
+
+@pytest.fixture
+async def paged(client):
+    resp = await client.get(f"{API}/path{PARENT}")
+    if resp.status == 404:
+        resp = await client.post(f"{API}/path/default-domain/workspaces", json={
+            "entity-type": "document", "type": "Folder", "name": "paged"})
+        assert resp.status == 201
+        for i in range(7):
+            resp = await client.post(f"{API}/path{PARENT}", json={
+                "entity-type": "document", "type": "Note", "name": f"n{i}",
+                "properties": {"dc:title": f"Note {6 - i}"}})
+            assert resp.status == 201
+    return PARENT
+
+
+async def page(client, query=""):
+    resp = await client.get(f"{API}/path{PARENT}/@children{query}")
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
+
+
+async def test_default_page_has_every_paging_field_in_order(client, paged):
+    body = await page(client)
+    assert list(body) == [
+        "entity-type", "isPaginable", "resultsCount", "pageSize", "maxPageSize",
+        "resultsCountLimit", "currentPageSize", "currentPageIndex", "currentPageOffset",
+        "numberOfPages", "isPreviousPageAvailable", "isNextPageAvailable",
+        "isLastPageAvailable", "isSortable", "hasError", "errorMessage", "totalSize",
+        "pageIndex", "pageCount", "entries",
+    ]
+    assert body["entity-type"] == "documents"
+    assert body["resultsCount"] == body["totalSize"] == 7
+    assert body["pageSize"] == 50 and body["maxPageSize"] == 1000
+    assert body["numberOfPages"] == 1 and body["isNextPageAvailable"] is False
+    # sorted by dc:title ascending
+    assert [e["title"] for e in body["entries"]] == [f"Note {i}" for i in range(7)]
+
+
+async def test_pages_walk_through_with_exact_totals(client, paged):
+    first = await page(client, "?pageSize=3")
+    assert (first["currentPageSize"], first["numberOfPages"]) == (3, 3)
+    assert first["isNextPageAvailable"] and not first["isPreviousPageAvailable"]
+    last = await page(client, "?pageSize=3&currentPageIndex=2")
+    assert [e["title"] for e in last["entries"]] == ["Note 6"]
+    assert last["currentPageOffset"] == 6 and last["isPreviousPageAvailable"]
+    assert not last["isNextPageAvailable"]
+    assert last["resultsCount"] == 7
+    alias = await page(client, "?pageSize=3&page=1")
+    assert [e["title"] for e in alias["entries"]] == ["Note 3", "Note 4", "Note 5"]
+    beyond = await page(client, "?pageSize=3&currentPageIndex=9")
+    assert beyond["entries"] == [] and beyond["resultsCount"] == 7
+
+
+async def test_page_size_is_capped_and_zero_means_max(client, paged):
+    body = await page(client, "?pageSize=5000")
+    assert body["currentPageSize"] == 7
+    body = await page(client, "?pageSize=0")
+    assert body["currentPageSize"] == 7 and body["numberOfPages"] == 1
+
+
+async def test_bad_paging_parameters_are_400(client, paged):
+    for query in ("?pageSize=abc", "?currentPageIndex=-1", "?pageSize=-3"):
+        resp = await client.get(f"{API}/path{PARENT}/@children{query}")
+        assert resp.status == 400, query
+        assert (await resp.json())["entity-type"] == "exception"
+
+
+async def test_children_of_root_and_of_a_leaf(client, paged):
+    root = await client.get(f"{API}/path/@children")
+    assert [e["path"] for e in (await root.json())["entries"]] == ["/default-domain"]
+    leaf = await page(client)
+    note = leaf["entries"][0]["uid"]
+    resp = await client.get(f"{API}/id/{note}/@children")
+    assert (await resp.json())["resultsCount"] == 0
+
+
+async def test_ordered_folder_lists_in_creation_order(client):
+    resp = await client.post(f"{API}/path/default-domain/workspaces", json={
+        "entity-type": "document", "type": "OrderedFolder", "name": "ordered"})
+    assert resp.status == 201
+    for title in ("c", "a", "b"):
+        await client.post(f"{API}/path/default-domain/workspaces/ordered", json={
+            "entity-type": "document", "type": "Note", "name": title,
+            "properties": {"dc:title": title}})
+    resp = await client.get(f"{API}/path/default-domain/workspaces/ordered/@children")
+    assert [e["title"] for e in (await resp.json())["entries"]] == ["c", "a", "b"]
