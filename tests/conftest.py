@@ -22,6 +22,7 @@ from aiohttp.test_utils import TestClient
 from docgraph.db.embedded import EmbeddedPostgres
 from docgraph.db.migrate import migrate
 from docgraph.db.pool import Database, create_pool
+from docgraph.gateway import keys
 from docgraph.gateway.app import create_app
 from docgraph.plugins import Registry, build_registry
 from docgraph.resolvers.bootstrap import bootstrap
@@ -132,3 +133,9 @@ async def anonymous(client: TestClient) -> AsyncIterator[aiohttp.ClientSession]:
     """A session on the test server that sends no credentials."""
     async with aiohttp.ClientSession(base_url=str(client.make_url("/"))) as session:
         yield session
+
+
+@pytest.fixture
+def app_database(client: TestClient) -> Database:
+    """The Database of the app under test (its ``stats`` count statements)."""
+    return client.app[keys.DATABASE]

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from aiohttp import web
 from strawberry.aiohttp.views import GraphQLView as StrawberryView
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from docgraph.gateway.context import build_ctx
+from docgraph.schema.errors import with_code
 from docgraph.resolvers.context import RequestContext
 
 
 class GraphQLView(StrawberryView):
+    async def process_result(
+        self, request: web.Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        # Parse errors never reach the schema's extensions: code them here too.
+        if result.errors:
+            result.errors = [with_code(e) for e in result.errors]
+        return await super().process_result(request, result)
+
     async def get_context(
         self, request: web.Request, response: web.Response | web.WebSocketResponse
     ) -> RequestContext:

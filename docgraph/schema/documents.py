@@ -110,12 +110,16 @@ class Document:
     async def children(
         self,
         info: Context,
-        current_page_index: Annotated[int, strawberry.argument(name="currentPageIndex")] = 0,
-        page_size: Annotated[int, strawberry.argument(name="pageSize")] = 50,
+        current_page_index: Annotated[
+            int | None, strawberry.argument(name="currentPageIndex")
+        ] = 0,
+        page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = 50,
     ) -> Documents:
-        page = await documents.children(
-            info.context, self.model, PageRequest(current_page_index, page_size)
+        request = PageRequest(
+            current_page_index or 0,
+            info.context.settings.default_page_size if page_size is None else page_size,
         )
+        page = await documents.children(info.context, self.model, request)
         return Documents.of(page)
 
 

@@ -16,7 +16,10 @@ log = logging.getLogger(__name__)
 UNEXPECTED = "Unexpected error."
 
 
-def _with_code(error: GraphQLError) -> GraphQLError:
+def with_code(error: GraphQLError) -> GraphQLError:
+    """The error as clients see it: with ``extensions.code``, masked if unexpected."""
+    if error.extensions and "code" in error.extensions:
+        return error
     original = error.original_error
     if isinstance(original, DocGraphError):
         code, message = original.code, error.message
@@ -24,7 +27,6 @@ def _with_code(error: GraphQLError) -> GraphQLError:
         # Syntax and validation errors (including the depth limit).
         code, message = "invalid_query", error.message
     else:
-        log.error("GraphQL resolver failed", exc_info=original)
         code, message = "internal", UNEXPECTED
     return GraphQLError(
         message,
@@ -41,4 +43,12 @@ class ErrorCodes(SchemaExtension):
         yield
         result = self.execution_context.result
         if result is not None and result.errors:
-            result.errors = [_with_code(e) for e in result.errors]
+            result.errors = [with_code(e) for e in result.errors]
+
+
+def log_unexpected(errors: list[GraphQLError]) -> None:
+    """Client mistakes are answered, not logged; anything else is a bug."""
+    for error in errors:
+        original = error.original_error
+        if original is not None and not isinstance(original, DocGraphError):
+            log.error("GraphQL resolver failed: %s", error.message, exc_info=original)

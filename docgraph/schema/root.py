@@ -6,6 +6,8 @@ from functools import partial
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
 from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.scalars import JSON
 
@@ -14,7 +16,7 @@ from docgraph.resolvers import documents
 from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
 from docgraph.schema.documents import Context, Document, Documents
-from docgraph.schema.errors import ErrorCodes
+from docgraph.schema.errors import ErrorCodes, log_unexpected
 
 
 def _ref(id: strawberry.ID | None, path: str | None, what: str = "") -> DocRef:  # noqa: A002
@@ -86,8 +88,15 @@ class Mutation:
         return True
 
 
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_unexpected(errors)
+
+
 def build_schema(max_depth: int = 15) -> strawberry.Schema:
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[Documents],
