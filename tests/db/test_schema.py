@@ -1,0 +1,26 @@
+"""Migrations and named queries against the real schema."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from docgraph.db.migrate import current_version, load_migrations, migrate
+from docgraph.db.queries import Q, all_queries
+
+
+async def test_every_named_query_prepares(db):
+    queries = all_queries(Q)
+    assert len(queries) >= 10
+    async with db.pool.acquire() as conn:
+        for name, sql in queries.items():
+            try:
+                await conn.prepare(sql)
+            except asyncpg.PostgresError as exc:  # pragma: no cover - the failure message
+                raise AssertionError(f"query {name} does not prepare: {exc}") from exc
+
+
+async def test_migrations_are_applied_once(db):
+    async with db.pool.acquire() as conn:
+        assert await current_version(conn) == len(load_migrations())
+        assert await migrate(conn) == []
+        assert await migrate(conn, dry_run=True) == []
