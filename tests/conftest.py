@@ -20,12 +20,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from docgraph.db.embedded import EmbeddedPostgres
-from docgraph.db.migrate import migrate
 from docgraph.db.pool import Database, create_pool
 from docgraph.gateway import keys
 from docgraph.gateway.app import create_app
+from docgraph.gateway.cli import prepare
 from docgraph.plugins import Registry, build_registry
-from docgraph.resolvers.bootstrap import bootstrap
 from docgraph.settings import Settings
 
 TEMPLATE = "docgraph_template"
@@ -63,7 +62,7 @@ def base_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def template_dsn(server_dsn: str, registry: Registry, base_settings: Settings) -> str:
+def template_dsn(server_dsn: str, base_settings: Settings) -> str:
     async def build() -> None:
         admin = await asyncpg.connect(server_dsn)
         try:
@@ -71,17 +70,7 @@ def template_dsn(server_dsn: str, registry: Registry, base_settings: Settings) -
             await admin.execute(f"CREATE DATABASE {TEMPLATE}")
         finally:
             await admin.close()
-        dsn = with_database(server_dsn, TEMPLATE)
-        conn = await asyncpg.connect(dsn)
-        try:
-            await migrate(conn)
-        finally:
-            await conn.close()
-        pool = await create_pool(dsn, min_size=1, max_size=1)
-        try:
-            await bootstrap(Database(pool), registry, base_settings)
-        finally:
-            await pool.close()
+        await prepare(with_database(server_dsn, TEMPLATE), base_settings)
 
     asyncio.run(build())
     return with_database(server_dsn, TEMPLATE)
