@@ -197,7 +197,8 @@ async def delete(ctx: RequestContext, doc: Document) -> None:
     permissions.check(ctx, doc, permissions.REMOVE)
     async with ctx.transaction():
         await db_documents.delete_subtree(ctx.db, doc.id)
-    ctx.loaders.forget(doc)
+    # The whole subtree is gone: nothing cached in this request may survive.
+    ctx.loaders.clear()
 
 
 async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest) -> Page[Document]:

@@ -54,12 +54,6 @@ class Loaders:
         if doc.path is not None:
             self.by_path.clear(doc.path).prime(doc.path, doc)
 
-    def forget(self, doc: Document) -> None:
-        self.by_id.clear(doc.id)
-        if doc.path is not None:
-            self.by_path.clear(doc.path)
-        self.children.clear_all()
-
     def _remember(self, docs: Sequence[Document]) -> None:
         for doc in docs:
             self.prime(doc)
