@@ -114,9 +114,18 @@ class Database:
                 yield Database(self.pool, self.stats, conn)
 
 
+async def _reset_connection(conn: asyncpg.Connection) -> None:
+    """docgraph keeps no session state (no LISTEN, no SET, transaction-scoped
+    locks only), so a released connection only needs an aborted transaction
+    closed; asyncpg's full reset would cost a round trip per statement."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=_init_connection
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection,
+        reset=_reset_connection,
     )
     assert pool is not None
     return pool

@@ -29,11 +29,18 @@ def _challenge(request: web.Request) -> dict[str, str]:
     return {"WWW-Authenticate": BASIC_CHALLENGE}
 
 
+def _request_id(request: web.Request) -> str:
+    """An id to find a failure's log lines from the answer the client got."""
+    request_id = request.get(keys.REQUEST_ID)
+    if request_id is None:
+        request_id = request[keys.REQUEST_ID] = uuid.uuid4().hex[:12]
+    return request_id
+
+
 @web.middleware
 async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every failure becomes Nuxeo exception JSON; unexpected ones are logged
     with a request id and answered as 500 without internals."""
-    request[keys.REQUEST_ID] = uuid.uuid4().hex[:12]
     debug = request.app[keys.SETTINGS].debug
     try:
         return await handler(request)
@@ -41,7 +48,7 @@ async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResp
         return exception_response(401, exc.message or "Unauthorized", _challenge(request))
     except DocGraphError as exc:
         if exc.status >= 500:
-            log.exception("request %s failed", request[keys.REQUEST_ID])
+            log.exception("request %s failed", _request_id(request))
         return exception_response(exc.status, exc.message, debug_exc=exc if debug else None)
     except web.HTTPException as exc:
         if exc.status < 400:
@@ -50,7 +57,7 @@ async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResp
         kept = {k: v for k, v in exc.headers.items() if k.lower() in ("allow", "location")}
         return exception_response(exc.status, message, kept)
     except Exception as exc:
-        request_id = request[keys.REQUEST_ID]
+        request_id = _request_id(request)
         log.exception("request %s failed: %s %s", request_id, request.method, request.path)
         return exception_response(
             500, f"Internal Server Error (request id {request_id})",

@@ -46,7 +46,9 @@ def read_options(sources: Iterable[tuple[str, str]]) -> RenderingOptions:
             categories["enrichers"].setdefault("document", []).extend(_split(value))
         elif key == "depth":
             depth = _DEPTHS.get(value.strip().lower(), 1)
-        elif match := _CATEGORY.match(key):
+        elif ("enrichers" in key or "fetch" in key or "translate" in key) and (
+            match := _CATEGORY.match(key)
+        ):
             category, entity = match.group(1).lower(), match.group(2)
             categories[category].setdefault(entity, []).extend(_split(value))
     frozen = {c: {e: tuple(v) for e, v in m.items()} for c, m in categories.items()}

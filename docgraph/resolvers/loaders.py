@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -39,14 +40,23 @@ class ChildrenSlice:
 class Loaders:
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
-        self.by_id: DataLoader = DataLoader(self._load_by_ids)
-        self.by_path: DataLoader = DataLoader(self._load_by_paths)
-        self.children: DataLoader = DataLoader(self._load_children)
+
+    # Built on first use: most REST requests need one loader, not three.
+    @cached_property
+    def by_id(self) -> DataLoader:
+        return DataLoader(self._load_by_ids)
+
+    @cached_property
+    def by_path(self) -> DataLoader:
+        return DataLoader(self._load_by_paths)
+
+    @cached_property
+    def children(self) -> DataLoader:
+        return DataLoader(self._load_children)
 
     def clear(self) -> None:
-        self.by_id.clear_all()
-        self.by_path.clear_all()
-        self.children.clear_all()
+        for name in ("by_id", "by_path", "children"):
+            self.__dict__.pop(name, None)
 
     def prime(self, doc: Document) -> None:
         """Remember a document just read or written (replacing a stale copy)."""

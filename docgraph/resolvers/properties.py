@@ -76,9 +76,9 @@ def render(
     for schema in doctype.schemas:
         if schema.name not in schemas:
             continue
-        for name, ftype in schema.fields.items():
-            key = f"{schema.prefix}:{name}"
-            out[key] = render_value(ftype, properties.get(key))
+        for key, ftype in schema.keyed:
+            value = properties.get(key)
+            out[key] = value if ftype.is_scalar else render_value(ftype, value)
     return out
 
 

@@ -61,6 +61,9 @@ class Authenticator:
         self._ttl = cache_seconds
         self._max = max_entries
         self._cache: OrderedDict[bytes, tuple[float, Principal]] = OrderedDict()
+        # One verification per credential at a time: concurrent requests with
+        # the same credential wait for it instead of each paying a hash.
+        self._pending: dict[bytes, asyncio.Future[Principal]] = {}
 
     @staticmethod
     def _key(username: str, password: str) -> bytes:
@@ -71,6 +74,28 @@ class Authenticator:
         cached = self._cache.get(key)
         if cached is not None and cached[0] > time.monotonic():
             return cached[1]
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Principal] = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            principal = await self._verify(db, username, password)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no warning when nobody else waited
+            raise
+        else:
+            future.set_result(principal)
+            if self._ttl > 0:
+                self._cache[key] = (time.monotonic() + self._ttl, principal)
+                while len(self._cache) > self._max:
+                    self._cache.popitem(last=False)
+            return principal
+        finally:
+            del self._pending[key]
+
+    async def _verify(self, db: Database, username: str, password: str) -> Principal:
         user = await db_security.user_by_name(db, username)
         stored = user["password_hash"] if user else None
         # argon2 is CPU-bound on purpose: keep it off the event loop.
@@ -79,10 +104,6 @@ class Authenticator:
         principal = await load_principal(db, username)
         if principal is None:
             raise Unauthorized("Authentication failed")
-        if self._ttl > 0:
-            self._cache[key] = (time.monotonic() + self._ttl, principal)
-            while len(self._cache) > self._max:
-                self._cache.popitem(last=False)
         return principal
 
     def forget(self, username: str) -> None:

@@ -22,6 +22,10 @@ class FieldType:
     is_list: bool = False
     fields: Mapping[str, FieldType] | None = None  # sub-fields of a complex type
 
+    @property
+    def is_scalar(self) -> bool:
+        return not self.is_list and self.kind != "complex"
+
     @classmethod
     def parse(cls, spec: FieldSpec) -> FieldType:
         if isinstance(spec, list):
@@ -71,10 +75,15 @@ class Schema:
     name: str
     prefix: str
     fields: Mapping[str, FieldType]
+    # (property key, type) of every field, e.g. ("dc:title", string): computed
+    # once, since writing a document walks them all.
+    keyed: tuple[tuple[str, FieldType], ...] = ()
 
     @classmethod
     def declare(cls, name: str, prefix: str | None, fields: Mapping[str, FieldSpec]) -> Schema:
-        return cls(name, prefix or name, _parse_fields(fields))
+        parsed = _parse_fields(fields)
+        prefix = prefix or name
+        return cls(name, prefix, parsed, tuple((f"{prefix}:{n}", t) for n, t in parsed.items()))
 
     def field(self, name: str) -> Field | None:
         ftype = self.fields.get(name)
