@@ -110,13 +110,19 @@ async def load_documents(dsn: str, count: int) -> list[str]:
         async with ctx.transaction():
             parent = await documents.get(ctx, PathRef(WORKSPACES))
             folder = await documents.create(
-                ctx, parent, type_name="Workspace", name=BENCH_FOLDER,
+                ctx,
+                parent,
+                type_name="Workspace",
+                name=BENCH_FOLDER,
                 properties={"dc:title": "Bench"},
             )
             uids = []
             for i in range(count):
                 doc = await documents.create(
-                    ctx, folder, type_name="File", name=f"file-{i:05d}",
+                    ctx,
+                    folder,
+                    type_name="File",
+                    name=f"file-{i:05d}",
                     properties={
                         "dc:title": f"Bench file {i}",
                         "dc:description": f"Document {i} of the REST read benchmark",
@@ -180,9 +186,7 @@ def child_process(argv: Sequence[str], log_path: Path) -> Iterator[subprocess.Po
     """A server process, stopped on exit. Its own session keeps a terminal Ctrl-C
     away from it, so that servers always stop before PostgreSQL does."""
     with log_path.open("wb") as out:
-        proc = subprocess.Popen(
-            argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield proc
     finally:
@@ -200,9 +204,7 @@ def log_tail(path: Path, lines: int = 30) -> str:
     return "\n".join(text[-lines:])
 
 
-async def wait_ready(
-    name: str, url: str, proc: subprocess.Popen[bytes], log_path: Path
-) -> None:
+async def wait_ready(name: str, url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
@@ -371,11 +373,23 @@ async def benchmark(args: argparse.Namespace, dsn: str, workdir: Path, stack: Ex
 
     progress(f"starting docgraph on port {docgraph_port}")
     docgraph_log = workdir / "docgraph.log"
-    docgraph = stack.enter_context(child_process(
-        [*docgraph_command(), "serve", "--host", HOST, "--port", str(docgraph_port),
-         "--database-url", dsn, "--workers", "1"],
-        docgraph_log,
-    ))
+    docgraph = stack.enter_context(
+        child_process(
+            [
+                *docgraph_command(),
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(docgraph_port),
+                "--database-url",
+                dsn,
+                "--workers",
+                "1",
+            ],
+            docgraph_log,
+        )
+    )
     await wait_ready("docgraph", f"{docgraph_url}/nuxeo/runningstatus", docgraph, docgraph_log)
 
     progress("copying docgraph's responses into bench_floor")
@@ -383,10 +397,12 @@ async def benchmark(args: argparse.Namespace, dsn: str, workdir: Path, stack: Ex
 
     progress(f"starting the floor on port {floor_port}")
     floor_log = workdir / "floor.log"
-    floor = stack.enter_context(child_process(
-        [sys.executable, __file__, "--serve-floor", str(floor_port), "--database-url", dsn],
-        floor_log,
-    ))
+    floor = stack.enter_context(
+        child_process(
+            [sys.executable, __file__, "--serve-floor", str(floor_port), "--database-url", dsn],
+            floor_log,
+        )
+    )
     await wait_ready("floor", f"{floor_url}/doc/{uids[0]}", floor, floor_log)
 
     targets = {
@@ -433,14 +449,30 @@ def positive_float(text: str) -> float:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=positive_float, default=10.0,
-                        help="measured seconds per run, after a 2 s warm-up (default 10)")
-    parser.add_argument("--concurrency", type=positive_int, default=16,
-                        help="concurrent client requests (default 16)")
-    parser.add_argument("--docs", type=positive_int, default=1000,
-                        help="documents to create and cycle through (default 1000)")
-    parser.add_argument("--rounds", type=positive_int, default=3,
-                        help="runs per server, alternated; the median is reported (default 3)")
+    parser.add_argument(
+        "--duration",
+        type=positive_float,
+        default=10.0,
+        help="measured seconds per run, after a 2 s warm-up (default 10)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=positive_int,
+        default=16,
+        help="concurrent client requests (default 16)",
+    )
+    parser.add_argument(
+        "--docs",
+        type=positive_int,
+        default=1000,
+        help="documents to create and cycle through (default 1000)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=positive_int,
+        default=3,
+        help="runs per server, alternated; the median is reported (default 3)",
+    )
     # Internal: how the benchmark starts the floor server in its own process.
     parser.add_argument("--serve-floor", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)

@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 
 API = "/nuxeo/api/v1"
-DOC_FIELDS = "uid path type title state parentRef changeToken isCheckedOut isVersion isProxy isTrashed properties"
+DOC_FIELDS = (
+    "uid path type title state parentRef changeToken isCheckedOut isVersion isProxy isTrashed"
+    " properties"
+)
 
 
 @dataclass
@@ -16,8 +19,10 @@ class Rest:
     client: Any
 
     async def create(self, parent: str, type_: str, name: str, props: dict) -> dict:
-        resp = await self.client.post(f"{API}/path{parent}", json={
-            "entity-type": "document", "type": type_, "name": name, "properties": props})
+        resp = await self.client.post(
+            f"{API}/path{parent}",
+            json={"entity-type": "document", "type": type_, "name": name, "properties": props},
+        )
         assert resp.status == 201
         return await resp.json()
 
@@ -25,8 +30,9 @@ class Rest:
         return await (await self.client.get(f"{API}/path{path}")).json()
 
     async def update(self, uid: str, props: dict) -> dict:
-        resp = await self.client.put(f"{API}/id/{uid}", json={
-            "entity-type": "document", "properties": props})
+        resp = await self.client.put(
+            f"{API}/id/{uid}", json={"entity-type": "document", "properties": props}
+        )
         return await resp.json()
 
     async def children(self, path: str, page_size: int) -> dict:
@@ -43,35 +49,53 @@ class GraphQL:
     client: Any
 
     async def run(self, query: str, **variables: Any) -> dict:
-        resp = await self.client.post("/nuxeo/graphql", json={"query": query, "variables": variables})
+        resp = await self.client.post(
+            "/nuxeo/graphql", json={"query": query, "variables": variables}
+        )
         body = await resp.json()
         assert "errors" not in body, body
         return body["data"]
 
     async def create(self, parent: str, type_: str, name: str, props: dict) -> dict:
-        data = await self.run(f"""mutation($parent: String, $type: String!, $name: String!,
+        data = await self.run(
+            f"""mutation($parent: String, $type: String!, $name: String!,
             $props: JSON) {{ createDocument(parentPath: $parent, type: $type, name: $name,
             properties: $props) {{ {DOC_FIELDS} }} }}""",
-                              parent=parent, type=type_, name=name, props=props)
+            parent=parent,
+            type=type_,
+            name=name,
+            props=props,
+        )
         return data["createDocument"]
 
     async def get(self, path: str) -> dict:
-        return (await self.run(f"query($p: String) {{ document(path: $p) {{ {DOC_FIELDS} }} }}",
-                               p=path))["document"]
+        return (
+            await self.run(f"query($p: String) {{ document(path: $p) {{ {DOC_FIELDS} }} }}", p=path)
+        )["document"]
 
     async def update(self, uid: str, props: dict) -> dict:
-        data = await self.run(f"""mutation($id: ID!, $props: JSON!) {{ updateDocument(id: $id,
-            properties: $props) {{ {DOC_FIELDS} }} }}""", id=uid, props=props)
+        data = await self.run(
+            f"""mutation($id: ID!, $props: JSON!) {{ updateDocument(id: $id,
+            properties: $props) {{ {DOC_FIELDS} }} }}""",
+            id=uid,
+            props=props,
+        )
         return data["updateDocument"]
 
     async def children(self, path: str, page_size: int) -> dict:
-        data = await self.run("""query($p: String, $n: Int) { document(path: $p) {
-            children(pageSize: $n) { totalSize entries { title } } } }""", p=path, n=page_size)
+        data = await self.run(
+            """query($p: String, $n: Int) { document(path: $p) {
+            children(pageSize: $n) { totalSize entries { title } } } }""",
+            p=path,
+            n=page_size,
+        )
         page = data["document"]["children"]
         return {"total": page["totalSize"], "titles": [e["title"] for e in page["entries"]]}
 
     async def delete(self, uid: str) -> None:
-        assert (await self.run("mutation($id: ID!) { deleteDocument(id: $id) }", id=uid))["deleteDocument"]
+        assert (await self.run("mutation($id: ID!) { deleteDocument(id: $id) }", id=uid))[
+            "deleteDocument"
+        ]
 
 
 def comparable(doc: dict) -> dict:
@@ -80,8 +104,9 @@ def comparable(doc: dict) -> dict:
     # timestamps and ids differ between the two runs
     out.pop("uid")
     out.pop("parentRef")
-    out["properties"] = {k: v for k, v in doc["properties"].items()
-                         if k not in ("dc:created", "dc:modified")}
+    out["properties"] = {
+        k: v for k, v in doc["properties"].items() if k not in ("dc:created", "dc:modified")
+    }
     out["path"] = doc["path"].rsplit("/", 1)[-1].removeprefix("rest-").removeprefix("graphql-")
     return out
 
@@ -92,18 +117,31 @@ def door(request, client):
 
 
 async def scenario(name: str, door: Any) -> dict:
-    folder = await door.create("/default-domain/workspaces", "Folder", f"{name}-folder",
-                               {"dc:title": "Shared folder", "dc:subjects": ["x"]})
+    folder = await door.create(
+        "/default-domain/workspaces",
+        "Folder",
+        f"{name}-folder",
+        {"dc:title": "Shared folder", "dc:subjects": ["x"]},
+    )
     for title in ("b", "a", "c"):
-        await door.create(f"/default-domain/workspaces/{name}-folder", "Note", title,
-                          {"dc:title": title, "note:note": f"text {title}"})
+        await door.create(
+            f"/default-domain/workspaces/{name}-folder",
+            "Note",
+            title,
+            {"dc:title": title, "note:note": f"text {title}"},
+        )
     updated = await door.update(folder["uid"], {"dc:description": "after update"})
     fetched = await door.get(f"/default-domain/workspaces/{name}-folder")
     page = await door.children(f"/default-domain/workspaces/{name}-folder", 2)
     await door.delete(folder["uid"])
     gone = await door.client.get(f"{API}/id/{folder['uid']}")
-    return {"created": comparable(folder), "updated": comparable(updated),
-            "fetched": comparable(fetched), "page": page, "gone": gone.status}
+    return {
+        "created": comparable(folder),
+        "updated": comparable(updated),
+        "fetched": comparable(fetched),
+        "page": page,
+        "gone": gone.status,
+    }
 
 
 async def test_scenario(door):

@@ -10,11 +10,23 @@ import pytest
 PACKAGE = Path(__file__).parents[1] / "docgraph"
 
 FORBIDDEN = {
-    "resolvers": ("aiohttp", "strawberry", "graphql", "asyncpg", "docgraph.gateway",
-                  "docgraph.schema"),
+    "resolvers": (
+        "aiohttp",
+        "strawberry",
+        "graphql",
+        "asyncpg",
+        "docgraph.gateway",
+        "docgraph.schema",
+    ),
     "schema": ("aiohttp", "asyncpg", "docgraph.gateway", "docgraph.db"),
-    "db": ("aiohttp", "strawberry", "graphql", "docgraph.gateway", "docgraph.schema",
-           "docgraph.resolvers"),
+    "db": (
+        "aiohttp",
+        "strawberry",
+        "graphql",
+        "docgraph.gateway",
+        "docgraph.schema",
+        "docgraph.resolvers",
+    ),
 }
 
 

@@ -60,7 +60,7 @@ class _ServerLogOnFailure:
         self.module = module
 
     @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):  # noqa: ANN001
+    def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
         if report.failed and item.module.__name__ == self.module:
@@ -75,7 +75,9 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(
-    server_dsn: str, template_dsn: str, tmp_path_factory: pytest.TempPathFactory,
+    server_dsn: str,
+    template_dsn: str,
+    tmp_path_factory: pytest.TempPathFactory,
     request: pytest.FixtureRequest,
 ) -> Iterator[Server]:
     """A ``docgraph serve`` subprocess on a fresh database and a free port."""
@@ -87,10 +89,23 @@ def server(
     root = Path(__file__).resolve().parent.parent
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "docgraph", "serve", "--host", "127.0.0.1",
-             "--port", str(port), "--database-url", dsn],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            cwd=root, env=env,
+            [
+                sys.executable,
+                "-m",
+                "docgraph",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--database-url",
+                dsn,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=root,
+            env=env,
         )
     plugin = _ServerLogOnFailure(log, request.module.__name__)
     request.config.pluginmanager.register(plugin, f"docgraph-serve-log-{id(plugin)}")
@@ -115,8 +130,9 @@ def server(
         try:
             code = proc.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"docgraph serve still running {STOP_TIMEOUT} s after SIGTERM:\n"
-                        f"{_tail(log)}")
+            pytest.fail(
+                f"docgraph serve still running {STOP_TIMEOUT} s after SIGTERM:\n{_tail(log)}"
+            )
         assert code == 0, f"docgraph serve exited with {code} on SIGTERM:\n{_tail(log)}"
     finally:
         if proc.poll() is None:
@@ -213,13 +229,19 @@ def test_create_and_read_back(nuxeo: Nuxeo, workspace: Document) -> None:
 
     file_name = "Über spec"
     file = nuxeo.documents.create(
-        Document(name=file_name, type="File",
-                 properties={"dc:title": "Über spec — v1", "dc:description": "première"}),
+        Document(
+            name=file_name,
+            type="File",
+            properties={"dc:title": "Über spec — v1", "dc:description": "première"},
+        ),
         parent_path=workspace.path,
     )
     note = nuxeo.documents.create(
-        Document(name="Café notes", type="Note",
-                 properties={"dc:title": "Café notes", "note:note": "déjà vu = 1"}),
+        Document(
+            name="Café notes",
+            type="Note",
+            properties={"dc:title": "Café notes", "note:note": "déjà vu = 1"},
+        ),
         parent_id=workspace.uid,
     )
     assert file.path == f"{workspace.path}/{file_name}"
@@ -250,8 +272,11 @@ def test_create_and_read_back(nuxeo: Nuxeo, workspace: Document) -> None:
 
 def test_update_with_save(nuxeo: Nuxeo, workspace: Document) -> None:
     created = nuxeo.documents.create(
-        Document(name="Über update", type="File",
-                 properties={"dc:title": "Keep me", "dc:description": "before"}),
+        Document(
+            name="Über update",
+            type="File",
+            properties={"dc:title": "Keep me", "dc:description": "before"},
+        ),
         parent_path=workspace.path,
     )
     doc = nuxeo.documents.get(uid=created.uid)
@@ -281,8 +306,10 @@ def test_get_children(nuxeo: Nuxeo, workspace: Document) -> None:
             Document(name=name, type="Note", properties={"dc:title": name.upper()}),
             parent_path=workspace.path,
         )
-    for children in (nuxeo.documents.get_children(path=workspace.path),
-                     nuxeo.documents.get_children(uid=workspace.uid)):
+    for children in (
+        nuxeo.documents.get_children(path=workspace.path),
+        nuxeo.documents.get_children(uid=workspace.uid),
+    ):
         assert all(isinstance(child, Document) for child in children)
         # like Nuxeo, the document JSON has no "name": it is the last path segment
         assert {child.path.rsplit("/", 1)[1] for child in children} == names
@@ -344,7 +371,9 @@ def test_log_operation_is_void(nuxeo: Nuxeo, server_log: Path) -> None:
     assert message in server_log.read_text(errors="replace")
 
     raw = nuxeo.client.request(
-        "POST", "site/automation/Log", data={"params": {"message": "hello", "level": "info"}},
+        "POST",
+        "site/automation/Log",
+        data={"params": {"message": "hello", "level": "info"}},
         headers={"Content-Type": "application/json"},
     )
     assert raw.status_code == 204
@@ -352,21 +381,24 @@ def test_log_operation_is_void(nuxeo: Nuxeo, server_log: Path) -> None:
 
 
 def test_document_fetch(nuxeo: Nuxeo, workspace: Document) -> None:
-    by_path = nuxeo.operations.execute(command="Document.Fetch",
-                                       params={"value": workspace.path})
+    by_path = nuxeo.operations.execute(command="Document.Fetch", params={"value": workspace.path})
     assert by_path["entity-type"] == "document"
     assert by_path["uid"] == workspace.uid
     assert by_path["path"] == workspace.path
     assert by_path["properties"]["dc:title"] == workspace.properties["dc:title"]
-    by_uid = nuxeo.operations.execute(command="Document.Fetch",
-                                      params={"value": workspace.uid})
+    by_uid = nuxeo.operations.execute(command="Document.Fetch", params={"value": workspace.uid})
     assert by_uid["path"] == workspace.path
     # X-NXVoidOperation: true -> 204, which the client returns as b""
-    assert nuxeo.operations.execute(command="Document.Fetch", void_op=True,
-                                    params={"value": workspace.uid}) == b""
+    assert (
+        nuxeo.operations.execute(
+            command="Document.Fetch", void_op=True, params={"value": workspace.uid}
+        )
+        == b""
+    )
     with pytest.raises(HTTPError) as exc:
-        nuxeo.operations.execute(command="Document.Fetch",
-                                 params={"value": f"{workspace.path}/missing"})
+        nuxeo.operations.execute(
+            command="Document.Fetch", params={"value": f"{workspace.path}/missing"}
+        )
     assert exc.value.status == 404
 
 
@@ -375,9 +407,11 @@ def test_document_create_and_update_operations(nuxeo: Nuxeo, workspace: Document
     created = nuxeo.operations.execute(
         command="Document.Create",
         input_obj=workspace.path,
-        params={"type": "Note", "name": "Über op",
-                "properties": {"dc:title": "Créé par op", "note:note": "a=b",
-                               "dc:description": "desc"}},
+        params={
+            "type": "Note",
+            "name": "Über op",
+            "properties": {"dc:title": "Créé par op", "note:note": "a=b", "dc:description": "desc"},
+        },
     )
     assert created["entity-type"] == "document"
     assert created["type"] == "Note"
@@ -403,11 +437,13 @@ def test_document_create_and_update_operations(nuxeo: Nuxeo, workspace: Document
 
     # a list input is sent as "docs:uid1,uid2" and gives documents back
     other = nuxeo.operations.execute(
-        command="Document.Create", input_obj=workspace.uid,
+        command="Document.Create",
+        input_obj=workspace.uid,
         params={"type": "File", "name": "other", "properties": {"dc:title": "Other"}},
     )
     both = nuxeo.operations.execute(
-        command="Document.Update", input_obj=[created["uid"], other["uid"]],
+        command="Document.Update",
+        input_obj=[created["uid"], other["uid"]],
         params={"properties": {"dc:description": "both"}},
     )
     assert both["entity-type"] == "documents"
@@ -417,20 +453,25 @@ def test_document_create_and_update_operations(nuxeo: Nuxeo, workspace: Document
 
 
 def test_check_params_uses_the_catalogue(nuxeo: Nuxeo, workspace: Document) -> None:
-    doc = nuxeo.operations.execute(command="Document.Fetch",
-                                   params={"value": workspace.path}, check_params=True)
+    doc = nuxeo.operations.execute(
+        command="Document.Fetch", params={"value": workspace.path}, check_params=True
+    )
     assert doc["uid"] == workspace.uid
     assert nuxeo.can_use("Document.Fetch")
     assert nuxeo.can_use("Repository.GetDocument")
     assert not nuxeo.can_use("No.Such.Operation")
     with pytest.raises(BadQuery):  # rejected client-side from the catalogue's params
-        nuxeo.operations.execute(command="Document.Fetch",
-                                 params={"value": workspace.path, "bogus": 1},
-                                 check_params=True)
+        nuxeo.operations.execute(
+            command="Document.Fetch",
+            params={"value": workspace.path, "bogus": 1},
+            check_params=True,
+        )
     with pytest.raises(BadQuery):
         nuxeo.operations.execute(command="Document.Fetch", params={}, check_params=True)
     created = nuxeo.operations.execute(
-        command="Document.Create", input_obj=workspace.uid, check_params=True,
+        command="Document.Create",
+        input_obj=workspace.uid,
+        check_params=True,
         params={"type": "File", "name": "checked", "properties": {"dc:title": "Checked"}},
     )
     assert created["path"] == f"{workspace.path}/checked"

@@ -16,8 +16,13 @@ from .conftest import ADMIN_AUTH
 
 
 def shout_plugin(registry: plugins.Registry) -> None:
-    @operation(registry.operations, "Shout.Title", signature=[("document", "string")],
-               params=[Param("suffix", default="!")], category="Fun")
+    @operation(
+        registry.operations,
+        "Shout.Title",
+        signature=[("document", "string")],
+        params=[Param("suffix", default="!")],
+        category="Fun",
+    )
     async def shout(call: OperationCall, doc: Document, *, suffix: str) -> str:
         return doc.title.upper() + suffix
 
@@ -37,22 +42,30 @@ def shout_plugin(registry: plugins.Registry) -> None:
 async def plugged(aiohttp_client, database_url, settings):
     registry = plugins.build_registry(extra=[("shout", shout_plugin)])
     assert registry.loaded == ["shout"]
-    return await aiohttp_client(create_app(settings, database_url, registry=registry),
-                                headers={"Authorization": ADMIN_AUTH})
+    return await aiohttp_client(
+        create_app(settings, database_url, registry=registry), headers={"Authorization": ADMIN_AUTH}
+    )
 
 
 async def test_plugin_operation_adapter_and_type(plugged):
     catalogue = await (await plugged.get("/nuxeo/api/v1/automation")).json()
     shout = next(op for op in catalogue["operations"] if op["id"] == "Shout.Title")
     assert shout["signature"] == ["document", "string"] and shout["category"] == "Fun"
-    resp = await plugged.post("/nuxeo/api/v1/path/default-domain/@op/Shout.Title",
-                              json={"params": {"suffix": "?"}})
+    resp = await plugged.post(
+        "/nuxeo/api/v1/path/default-domain/@op/Shout.Title", json={"params": {"suffix": "?"}}
+    )
     assert await resp.json() == {"entity-type": "string", "value": "DOMAIN?"}
     resp = await plugged.get("/nuxeo/api/v1/path/default-domain/@title")
     assert (await resp.json())["value"] == "Domain"
-    resp = await plugged.post("/nuxeo/api/v1/path/default-domain/workspaces", json={
-        "entity-type": "document", "type": "Memo", "name": "memo",
-        "properties": {"note:note": "inherits Note's schemas"}})
+    resp = await plugged.post(
+        "/nuxeo/api/v1/path/default-domain/workspaces",
+        json={
+            "entity-type": "document",
+            "type": "Memo",
+            "name": "memo",
+            "properties": {"note:note": "inherits Note's schemas"},
+        },
+    )
     assert resp.status == 201
     assert "note" in [s["name"] for s in (await resp.json())["schemas"]]
 

@@ -12,14 +12,14 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 import orjson
 
 from docgraph import errors
 
-Record = asyncpg.Record
+Record: TypeAlias = asyncpg.Record
 
 
 @dataclass(slots=True)
@@ -124,7 +124,10 @@ async def _reset_connection(conn: asyncpg.Connection) -> None:
 
 async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=_init_connection,
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
         reset=_reset_connection,
     )
     assert pool is not None

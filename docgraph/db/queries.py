@@ -28,8 +28,7 @@ def parse(text: str) -> dict[str, str]:
 def load(directory: Path | None = None) -> SimpleNamespace:
     root = directory or Path(str(resources.files("docgraph.db") / "queries"))
     files = {
-        path.stem: SimpleNamespace(**parse(path.read_text()))
-        for path in sorted(root.glob("*.sql"))
+        path.stem: SimpleNamespace(**parse(path.read_text())) for path in sorted(root.glob("*.sql"))
     }
     return SimpleNamespace(**files)
 

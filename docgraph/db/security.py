@@ -54,8 +54,5 @@ async def insert_aces(
     """``aces`` = (principal, permission, granted, creator, begin, end), in order."""
     await db.executemany(
         Q.security.insert_ace,
-        [
-            (document_id, acl_name, acl_order, position, *ace)
-            for position, ace in enumerate(aces)
-        ],
+        [(document_id, acl_name, acl_order, position, *ace) for position, ace in enumerate(aces)],
     )

@@ -70,8 +70,11 @@ async def prepare(dsn: str, settings: Settings) -> None:
     pool = await create_pool(dsn, min_size=1, max_size=2)
     try:
         db = Database(pool)
-        await bootstrap(db, build_registry(enabled=settings.plugins,
-                                           disabled=settings.disabled_plugins), settings)
+        await bootstrap(
+            db,
+            build_registry(enabled=settings.plugins, disabled=settings.disabled_plugins),
+            settings,
+        )
         if await uses_default_password(db):
             log.warning(
                 "the Administrator account still has its default password: change it "
@@ -110,9 +113,12 @@ def _worker_main(settings: Settings, dsn: str) -> None:
 def serve(settings: Settings) -> None:
     with database(settings) as dsn:
         asyncio.run(prepare(dsn, settings))
-        log.info("docgraph %s serving http://%s:%d/nuxeo (GraphQL at /nuxeo/graphql)",
-                 __version__, "localhost" if settings.host == "0.0.0.0" else settings.host,
-                 settings.port)
+        log.info(
+            "docgraph %s serving http://%s:%d/nuxeo (GraphQL at /nuxeo/graphql)",
+            __version__,
+            "localhost" if settings.host == "0.0.0.0" else settings.host,
+            settings.port,
+        )
         if settings.workers <= 1:
             _run_worker(settings, dsn, reuse_port=False)
             return

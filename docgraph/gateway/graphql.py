@@ -8,11 +8,11 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from docgraph.gateway.context import build_ctx
-from docgraph.schema.errors import with_code
 from docgraph.resolvers.context import RequestContext
+from docgraph.schema.errors import with_code
 
 
-class GraphQLView(StrawberryView):
+class GraphQLView(StrawberryView[RequestContext, None]):
     async def process_result(
         self, request: web.Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:

@@ -19,5 +19,13 @@ AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 PRINCIPAL = web.RequestKey("principal", Principal)
 REQUEST_ID = web.RequestKey("request_id", str)
 
-__all__ = ["AUTHENTICATOR", "DATABASE", "DATABASE_URL", "PRINCIPAL", "REGISTRY",
-           "REQUEST_ID", "SETTINGS", "Principal"]
+__all__ = [
+    "AUTHENTICATOR",
+    "DATABASE",
+    "DATABASE_URL",
+    "PRINCIPAL",
+    "REGISTRY",
+    "REQUEST_ID",
+    "SETTINGS",
+    "Principal",
+]

@@ -60,7 +60,8 @@ async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResp
         request_id = _request_id(request)
         log.exception("request %s failed: %s %s", request_id, request.method, request.path)
         return exception_response(
-            500, f"Internal Server Error (request id {request_id})",
+            500,
+            f"Internal Server Error (request id {request_id})",
             debug_exc=exc if debug else None,
         )
 

@@ -15,7 +15,7 @@ from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotF
 from docgraph.resolvers import permissions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.loaders import ChildrenKey
-from docgraph.resolvers.model import Document, DocumentList, DocRef, IdRef, Page, PageRequest
+from docgraph.resolvers.model import DocRef, Document, DocumentList, IdRef, Page, PageRequest
 from docgraph.resolvers.properties import (
     apply_input,
     system_properties_for_create,
@@ -170,8 +170,9 @@ async def update(
         doc = Document.from_record(row)
         permissions.check(ctx, doc, permissions.WRITE)
         check_change_token(doc, change_token)
-        changes = apply_input(ctx.registry.types, doctype, doc.properties, properties,
-                              lenient=lenient)
+        changes = apply_input(
+            ctx.registry.types, doctype, doc.properties, properties, lenient=lenient
+        )
         if not changes:
             return doc
         now = datetime.now(UTC)

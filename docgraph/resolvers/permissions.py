@@ -22,8 +22,15 @@ EVERYTHING = "Everything"
 
 # Permissions granted by being listed in read_acl.
 _READ_LEVEL = frozenset(
-    {"Browse", "Read", "ReadProperties", "ReadChildren", "ReadLifeCycle", "ReadSecurity",
-     "ReadVersion"}
+    {
+        "Browse",
+        "Read",
+        "ReadProperties",
+        "ReadChildren",
+        "ReadLifeCycle",
+        "ReadSecurity",
+        "ReadVersion",
+    }
 )
 
 
@@ -37,9 +44,7 @@ def has_permission(principal: Principal, doc: Document, permission: str) -> bool
 
 def check(ctx: RequestContext, doc: Document, permission: str) -> None:
     if not has_permission(ctx.principal, doc, permission):
-        raise Forbidden(
-            f"Privilege '{permission}' is not granted to '{ctx.principal.username}'"
-        )
+        raise Forbidden(f"Privilege '{permission}' is not granted to '{ctx.principal.username}'")
 
 
 def browse_filter(ctx: RequestContext) -> Sequence[str] | None:

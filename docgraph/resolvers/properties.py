@@ -82,8 +82,9 @@ def render(
     return out
 
 
-def render_xpath(types: TypeRegistry, doctype: ResolvedType, properties: Mapping[str, Any],
-                 xpath: str) -> Any:
+def render_xpath(
+    types: TypeRegistry, doctype: ResolvedType, properties: Mapping[str, Any], xpath: str
+) -> Any:
     """One property (``dc:title``) or a path inside it (``files:files/0/file``)."""
     head, *rest = xpath.split("/")
     prefix, _, name = head.partition(":")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -16,7 +16,7 @@ from docgraph.resolvers.model import Page, PageRequest
 Context = Info[RequestContext, None]
 
 
-def _doctype(info: Context, doc: DocumentModel):  # noqa: ANN202
+def _doctype(info: Context, doc: DocumentModel):
     doctype = info.context.registry.types.get(doc.type)
     assert doctype is not None
     return doctype
@@ -92,7 +92,7 @@ class Document:
     def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:
         doctype = _doctype(info, self.model)
         selected = properties.select_schemas(doctype, schemas)
-        return properties.render(doctype, self.model.properties, selected)
+        return cast(JSON, properties.render(doctype, self.model.properties, selected))
 
     @strawberry.field(description="One property, or a path inside one (files:files/0/file).")
     def property(self, info: Context, xpath: str) -> JSON | None:
@@ -110,9 +110,7 @@ class Document:
     async def children(
         self,
         info: Context,
-        current_page_index: Annotated[
-            int | None, strawberry.argument(name="currentPageIndex")
-        ] = 0,
+        current_page_index: Annotated[int | None, strawberry.argument(name="currentPageIndex")] = 0,
         page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = 50,
     ) -> Documents:
         request = PageRequest(

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext
 from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.scalars import JSON
+from strawberry.types import ExecutionContext
 
 from docgraph.errors import BadRequest, NotFound
 from docgraph.resolvers import documents
@@ -19,7 +19,7 @@ from docgraph.schema.documents import Context, Document, Documents
 from docgraph.schema.errors import ErrorCodes, log_unexpected
 
 
-def _ref(id: strawberry.ID | None, path: str | None, what: str = "") -> DocRef:  # noqa: A002
+def _ref(id: strawberry.ID | None, path: str | None, what: str = "") -> DocRef:
     if (id is None) == (path is None):
         names = f"{what}Id and {what}Path" if what else "id and path"
         raise BadRequest(f"Give exactly one of {names}")
@@ -32,7 +32,7 @@ class Query:
     async def document(
         self,
         info: Context,
-        id: strawberry.ID | None = None,  # noqa: A002
+        id: strawberry.ID | None = None,
         path: str | None = None,
         repository: str | None = None,
     ) -> Document | None:
@@ -51,7 +51,7 @@ class Mutation:
     async def create_document(
         self,
         info: Context,
-        type: str,  # noqa: A002
+        type: str,
         name: str,
         parent_id: Annotated[strawberry.ID | None, strawberry.argument(name="parentId")] = None,
         parent_path: Annotated[str | None, strawberry.argument(name="parentPath")] = None,
@@ -70,7 +70,7 @@ class Mutation:
     async def update_document(
         self,
         info: Context,
-        id: strawberry.ID,  # noqa: A002
+        id: strawberry.ID,
         properties: JSON,
         change_token: Annotated[str | None, strawberry.argument(name="changeToken")] = None,
     ) -> Document:
@@ -82,7 +82,7 @@ class Mutation:
         return Document(model=updated)
 
     @strawberry.mutation(name="deleteDocument")
-    async def delete_document(self, info: Context, id: strawberry.ID) -> bool:  # noqa: A002
+    async def delete_document(self, info: Context, id: strawberry.ID) -> bool:
         ctx = info.context
         await documents.delete(ctx, await documents.get(ctx, IdRef(str(id))))
         return True

@@ -12,13 +12,21 @@ PARENT = "/default-domain/workspaces/paged"
 async def paged(client):
     resp = await client.get(f"{API}/path{PARENT}")
     if resp.status == 404:
-        resp = await client.post(f"{API}/path/default-domain/workspaces", json={
-            "entity-type": "document", "type": "Folder", "name": "paged"})
+        resp = await client.post(
+            f"{API}/path/default-domain/workspaces",
+            json={"entity-type": "document", "type": "Folder", "name": "paged"},
+        )
         assert resp.status == 201
         for i in range(7):
-            resp = await client.post(f"{API}/path{PARENT}", json={
-                "entity-type": "document", "type": "Note", "name": f"n{i}",
-                "properties": {"dc:title": f"Note {6 - i}"}})
+            resp = await client.post(
+                f"{API}/path{PARENT}",
+                json={
+                    "entity-type": "document",
+                    "type": "Note",
+                    "name": f"n{i}",
+                    "properties": {"dc:title": f"Note {6 - i}"},
+                },
+            )
             assert resp.status == 201
     return PARENT
 
@@ -32,11 +40,26 @@ async def page(client, query=""):
 async def test_default_page_has_every_paging_field_in_order(client, paged):
     body = await page(client)
     assert list(body) == [
-        "entity-type", "isPaginable", "resultsCount", "pageSize", "maxPageSize",
-        "resultsCountLimit", "currentPageSize", "currentPageIndex", "currentPageOffset",
-        "numberOfPages", "isPreviousPageAvailable", "isNextPageAvailable",
-        "isLastPageAvailable", "isSortable", "hasError", "errorMessage", "totalSize",
-        "pageIndex", "pageCount", "entries",
+        "entity-type",
+        "isPaginable",
+        "resultsCount",
+        "pageSize",
+        "maxPageSize",
+        "resultsCountLimit",
+        "currentPageSize",
+        "currentPageIndex",
+        "currentPageOffset",
+        "numberOfPages",
+        "isPreviousPageAvailable",
+        "isNextPageAvailable",
+        "isLastPageAvailable",
+        "isSortable",
+        "hasError",
+        "errorMessage",
+        "totalSize",
+        "pageIndex",
+        "pageCount",
+        "entries",
     ]
     assert body["entity-type"] == "documents"
     assert body["resultsCount"] == body["totalSize"] == 7
@@ -85,12 +108,20 @@ async def test_children_of_root_and_of_a_leaf(client, paged):
 
 
 async def test_ordered_folder_lists_in_creation_order(client):
-    resp = await client.post(f"{API}/path/default-domain/workspaces", json={
-        "entity-type": "document", "type": "OrderedFolder", "name": "ordered"})
+    resp = await client.post(
+        f"{API}/path/default-domain/workspaces",
+        json={"entity-type": "document", "type": "OrderedFolder", "name": "ordered"},
+    )
     assert resp.status == 201
     for title in ("c", "a", "b"):
-        await client.post(f"{API}/path/default-domain/workspaces/ordered", json={
-            "entity-type": "document", "type": "Note", "name": title,
-            "properties": {"dc:title": title}})
+        await client.post(
+            f"{API}/path/default-domain/workspaces/ordered",
+            json={
+                "entity-type": "document",
+                "type": "Note",
+                "name": title,
+                "properties": {"dc:title": title},
+            },
+        )
     resp = await client.get(f"{API}/path/default-domain/workspaces/ordered/@children")
     assert [e["title"] for e in (await resp.json())["entries"]] == ["c", "a", "b"]

@@ -16,11 +16,18 @@ CASES = [
     ("/id/abc", Route(None, IdRoot("abc"))),
     ("/id/abc/child/grand", Route(None, IdRoot("abc", ("child", "grand")))),
     ("/path/ws/@children", Route(None, PathRoot("/ws"), (Step("children"),))),
-    ("/path/ws/@children/@op/Document.Lock",
-     Route(None, PathRoot("/ws"), (Step("children"), Step("op", ("Document.Lock",))))),
-    ("/id/X/@blob/files:files/0/file/@op/Blob.ToPDF",
-     Route(None, IdRoot("X"), (Step("blob", ("files:files", "0", "file")),
-                               Step("op", ("Blob.ToPDF",))))),
+    (
+        "/path/ws/@children/@op/Document.Lock",
+        Route(None, PathRoot("/ws"), (Step("children"), Step("op", ("Document.Lock",)))),
+    ),
+    (
+        "/id/X/@blob/files:files/0/file/@op/Blob.ToPDF",
+        Route(
+            None,
+            IdRoot("X"),
+            (Step("blob", ("files:files", "0", "file")), Step("op", ("Blob.ToPDF",))),
+        ),
+    ),
     ("/@children", Route(None, PathRoot("/"), (Step("children"),))),
     ("/automation/Document.Fetch", Route(None, EndpointRoot("automation", ("Document.Fetch",)))),
     ("/me", Route(None, EndpointRoot("me"))),

@@ -10,8 +10,13 @@ JSON = {"Content-Type": "application/json"}
 
 
 async def create(client, parent_path, type_, name, properties=None, **extra):
-    body = {"entity-type": "document", "type": type_, "name": name,
-            "properties": properties or {}, **extra}
+    body = {
+        "entity-type": "document",
+        "type": type_,
+        "name": name,
+        "properties": properties or {},
+        **extra,
+    }
     resp = await client.post(f"{API}/path{parent_path}", json=body)
     assert resp.status == 201, await resp.text()
     return await resp.json()
@@ -26,10 +31,25 @@ async def get(client, url, status=200, **kwargs):
 async def test_document_json_has_every_contract_field(client):
     doc = await get(client, f"{API}/path/default-domain")
     assert list(doc)[:4] == ["entity-type", "repository", "uid", "path"]
-    for key in ("type", "state", "parentRef", "isCheckedOut", "isRecord", "retainUntil",
-                "hasLegalHold", "isUnderRetentionOrLegalHold", "isVersion", "isProxy",
-                "changeToken", "isTrashed", "title", "lastModified", "properties", "facets",
-                "schemas"):
+    for key in (
+        "type",
+        "state",
+        "parentRef",
+        "isCheckedOut",
+        "isRecord",
+        "retainUntil",
+        "hasLegalHold",
+        "isUnderRetentionOrLegalHold",
+        "isVersion",
+        "isProxy",
+        "changeToken",
+        "isTrashed",
+        "title",
+        "lastModified",
+        "properties",
+        "facets",
+        "schemas",
+    ):
         assert key in doc
     assert doc["entity-type"] == "document"
     assert doc["repository"] == "default"
@@ -59,9 +79,14 @@ async def test_default_content(client):
 async def test_same_document_by_id_path_alias_repo_and_trailing_slash(client):
     by_path = await get(client, f"{API}/path/default-domain/workspaces")
     uid = by_path["uid"]
-    for url in (f"{API}/id/{uid}", f"{API}/id/{uid}/", f"/nuxeo/site/api/v1/id/{uid}",
-                f"{API}/repo/default/id/{uid}", f"{API}/path/default-domain/workspaces/",
-                f"{API}/repo/default/path/default-domain/workspaces"):
+    for url in (
+        f"{API}/id/{uid}",
+        f"{API}/id/{uid}/",
+        f"/nuxeo/site/api/v1/id/{uid}",
+        f"{API}/repo/default/id/{uid}",
+        f"{API}/path/default-domain/workspaces/",
+        f"{API}/repo/default/path/default-domain/workspaces",
+    ):
         assert (await get(client, url))["uid"] == uid, url
     child = await get(client, f"{API}/id/{by_path['parentRef']}/workspaces")
     assert child["uid"] == uid
@@ -77,7 +102,9 @@ async def test_properties_header_selects_schemas(client):
     url = f"{API}/path/default-domain"
     doc = await get(client, url, headers={"properties": "dublincore"})
     assert all(k.startswith("dc:") for k in doc["properties"])
-    doc = await get(client, url, headers={"X-NXproperties": "common", "X-NXDocumentProperties": "domain"})
+    doc = await get(
+        client, url, headers={"X-NXproperties": "common", "X-NXDocumentProperties": "domain"}
+    )
     assert {k.split(":")[0] for k in doc["properties"]} == {"common", "domain"}
     doc = await get(client, url + "?properties=*")
     assert "dc:title" in doc["properties"] and "domain:display_type" in doc["properties"]
@@ -86,7 +113,9 @@ async def test_properties_header_selects_schemas(client):
 
 
 async def test_create_returns_201_with_maintained_dublincore(client):
-    doc = await create(client, WS, "Workspace", "ws-create", {"dc:title": "Create", "dc:subjects": ["a", "b"]})
+    doc = await create(
+        client, WS, "Workspace", "ws-create", {"dc:title": "Create", "dc:subjects": ["a", "b"]}
+    )
     assert doc["path"] == f"{WS}/ws-create"
     props = doc["properties"]
     assert props["dc:title"] == "Create" and props["dc:subjects"] == ["a", "b"]
@@ -118,8 +147,10 @@ async def test_name_taken_gets_a_suffix_and_long_names_are_cut(client):
 
 
 async def test_create_without_type_or_name_is_400(client):
-    for body in ({"entity-type": "document", "type": "File"},
-                 {"entity-type": "document", "name": "x"}):
+    for body in (
+        {"entity-type": "document", "type": "File"},
+        {"entity-type": "document", "name": "x"},
+    ):
         resp = await client.post(f"{API}/path{WS}", json=body)
         assert resp.status == 400
         assert (await resp.json())["message"] == "type or name property is missing"
@@ -129,16 +160,51 @@ async def test_bad_input_is_400_and_changes_nothing(client):
     before = await get(client, f"{API}/path{WS}/@children?pageSize=1000")
     cases = [
         ({"entity-type": "document", "type": "Nope", "name": "x"}, "Type: Nope does not exist"),
-        ({"entity-type": "document", "type": "File", "name": "x",
-          "properties": {"dc:nope": "v"}}, "Unknown property"),
-        ({"entity-type": "document", "type": "File", "name": "x",
-          "properties": {"note:note": "v"}}, "Unknown property"),
-        ({"entity-type": "document", "type": "File", "name": "x",
-          "properties": {"dc:issued": "not a date"}}, "Unable to deserialize property: dc:issued"),
-        ({"entity-type": "document", "type": "File", "name": "x",
-          "properties": {"dc:subjects": "a"}}, "Unable to deserialize property: dc:subjects"),
-        ({"entity-type": "document", "type": "File", "name": "x",
-          "properties": {"dc:title": {"x": 1}}}, "Unable to deserialize property: dc:title"),
+        (
+            {
+                "entity-type": "document",
+                "type": "File",
+                "name": "x",
+                "properties": {"dc:nope": "v"},
+            },
+            "Unknown property",
+        ),
+        (
+            {
+                "entity-type": "document",
+                "type": "File",
+                "name": "x",
+                "properties": {"note:note": "v"},
+            },
+            "Unknown property",
+        ),
+        (
+            {
+                "entity-type": "document",
+                "type": "File",
+                "name": "x",
+                "properties": {"dc:issued": "not a date"},
+            },
+            "Unable to deserialize property: dc:issued",
+        ),
+        (
+            {
+                "entity-type": "document",
+                "type": "File",
+                "name": "x",
+                "properties": {"dc:subjects": "a"},
+            },
+            "Unable to deserialize property: dc:subjects",
+        ),
+        (
+            {
+                "entity-type": "document",
+                "type": "File",
+                "name": "x",
+                "properties": {"dc:title": {"x": 1}},
+            },
+            "Unable to deserialize property: dc:title",
+        ),
         ({"type": "File", "name": "x"}, "entity-type"),
         ([1, 2], "entity-type"),
     ]
@@ -151,17 +217,27 @@ async def test_bad_input_is_400_and_changes_nothing(client):
     resp = await client.post(f"{API}/path{WS}", data=b"{not json", headers=JSON)
     assert resp.status == 400
     assert "Malformed JSON" in (await resp.json())["message"]
-    resp = await client.post(f"{API}/path{WS}", data=b"<x/>", headers={"Content-Type": "application/xml"})
+    resp = await client.post(
+        f"{API}/path{WS}", data=b"<x/>", headers={"Content-Type": "application/xml"}
+    )
     assert resp.status == 415
     after = await get(client, f"{API}/path{WS}/@children?pageSize=1000")
     assert after["resultsCount"] == before["resultsCount"]
 
 
 async def test_values_are_coerced_by_field_type(client):
-    doc = await create(client, WS, "File", "coerced", {
-        "dc:issued": "2019-03-01", "dc:valid": "2019-03-01T11:15:30.5+01:00",
-        "uid:major_version": "3", "dc:title": 42,
-    })
+    doc = await create(
+        client,
+        WS,
+        "File",
+        "coerced",
+        {
+            "dc:issued": "2019-03-01",
+            "dc:valid": "2019-03-01T11:15:30.5+01:00",
+            "uid:major_version": "3",
+            "dc:title": 42,
+        },
+    )
     props = doc["properties"]
     assert props["dc:issued"] == "2019-03-01T00:00:00.000Z"
     assert props["dc:valid"] == "2019-03-01T10:15:30.500Z"
@@ -173,8 +249,10 @@ async def test_values_are_coerced_by_field_type(client):
 
 async def test_put_merges_only_what_is_sent(client):
     doc = await create(client, WS, "File", "merge", {"dc:title": "T", "dc:description": "D"})
-    resp = await client.put(f"{API}/id/{doc['uid']}", json={
-        "entity-type": "document", "properties": {"dc:description": "D2"}})
+    resp = await client.put(
+        f"{API}/id/{doc['uid']}",
+        json={"entity-type": "document", "properties": {"dc:description": "D2"}},
+    )
     assert resp.status == 200
     updated = await resp.json()
     assert updated["properties"]["dc:title"] == "T"
@@ -200,12 +278,20 @@ async def test_put_tolerates_a_whole_echoed_document(client):
 async def test_stale_or_malformed_change_token_is_409_and_changes_nothing(client):
     doc = await create(client, WS, "File", "token", {"dc:title": "v0"})
     url = f"{API}/id/{doc['uid']}"
-    ok = await client.put(url, json={"entity-type": "document", "changeToken": "0-0",
-                                     "properties": {"dc:title": "v1"}})
+    ok = await client.put(
+        url,
+        json={"entity-type": "document", "changeToken": "0-0", "properties": {"dc:title": "v1"}},
+    )
     assert ok.status == 200
     for token in ("0-0", "garbage"):
-        stale = await client.put(url, json={"entity-type": "document", "changeToken": token,
-                                            "properties": {"dc:title": "v2"}})
+        stale = await client.put(
+            url,
+            json={
+                "entity-type": "document",
+                "changeToken": token,
+                "properties": {"dc:title": "v2"},
+            },
+        )
         assert stale.status == 409
         assert (await stale.json())["entity-type"] == "exception"
     assert (await get(client, url))["properties"]["dc:title"] == "v1"
@@ -247,8 +333,9 @@ async def test_root_cannot_be_deleted(client):
 
 async def test_non_folderish_parent_refuses_children(client):
     await create(client, WS, "Note", "leaf")
-    resp = await client.post(f"{API}/path{WS}/leaf", json={
-        "entity-type": "document", "type": "Note", "name": "x"})
+    resp = await client.post(
+        f"{API}/path{WS}/leaf", json={"entity-type": "document", "type": "Note", "name": "x"}
+    )
     assert resp.status == 400
 
 
@@ -284,6 +371,8 @@ async def test_server_info_me_and_running_status(client, anonymous):
 
 async def test_fetch_lock_and_version_label(client):
     doc = await create(client, WS, "File", "labels")
-    fetched = await get(client, f"{API}/id/{doc['uid']}", headers={"fetch-document": "versionLabel,lock"})
+    fetched = await get(
+        client, f"{API}/id/{doc['uid']}", headers={"fetch-document": "versionLabel,lock"}
+    )
     assert fetched["versionLabel"] == "0.0"
     assert "lockOwner" not in fetched

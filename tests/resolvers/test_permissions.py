@@ -32,12 +32,16 @@ async def jdoe_space(client, db, users):
     """A workspace whose creator is jdoe (as if jdoe had been allowed to create it)."""
     resp = await client.get(f"{API}/path{WS}/jdoe-space")
     if resp.status == 404:
-        resp = await client.post(f"{API}/path{WS}", json={
-            "entity-type": "document", "type": "Workspace", "name": "jdoe-space"})
+        resp = await client.post(
+            f"{API}/path{WS}",
+            json={"entity-type": "document", "type": "Workspace", "name": "jdoe-space"},
+        )
         uid = (await resp.json())["uid"]
         await db.execute(
             """UPDATE documents SET properties = properties || '{"dc:creator": "jdoe"}'
-               WHERE id = $1""", UUID(uid))
+               WHERE id = $1""",
+            UUID(uid),
+        )
         return uid
     return (await resp.json())["uid"]
 
@@ -48,42 +52,64 @@ async def test_members_read_default_content_and_outsiders_do_not(client, users):
     denied = await client.get(f"{API}/path/default-domain", headers=auth("outsider"))
     assert denied.status == 403
     body = await denied.json()
-    assert body == {"entity-type": "exception", "status": 403,
-                    "message": "Privilege 'Read' is not granted to 'outsider'"}
-    gql = await client.post("/nuxeo/graphql", headers=auth("outsider"), json={
-        "query": '{ document(path: "/default-domain") { uid } }'})
+    assert body == {
+        "entity-type": "exception",
+        "status": 403,
+        "message": "Privilege 'Read' is not granted to 'outsider'",
+    }
+    gql = await client.post(
+        "/nuxeo/graphql",
+        headers=auth("outsider"),
+        json={"query": '{ document(path: "/default-domain") { uid } }'},
+    )
     assert (await gql.json())["errors"][0]["extensions"]["code"] == "forbidden"
 
 
 async def test_writing_needs_a_permission_and_a_refusal_changes_nothing(client, users):
-    resp = await client.post(f"{API}/path{WS}", headers=auth("jdoe"), json={
-        "entity-type": "document", "type": "Workspace", "name": "sneaky"})
+    resp = await client.post(
+        f"{API}/path{WS}",
+        headers=auth("jdoe"),
+        json={"entity-type": "document", "type": "Workspace", "name": "sneaky"},
+    )
     assert resp.status == 403
     assert (await client.get(f"{API}/path{WS}/sneaky")).status == 404
-    resp = await client.put(f"{API}/path{WS}", headers=auth("jdoe"), json={
-        "entity-type": "document", "properties": {"dc:title": "hacked"}})
+    resp = await client.put(
+        f"{API}/path{WS}",
+        headers=auth("jdoe"),
+        json={"entity-type": "document", "properties": {"dc:title": "hacked"}},
+    )
     assert resp.status == 403
     assert (await (await client.get(f"{API}/path{WS}")).json())["title"] == "Workspaces"
     resp = await client.delete(f"{API}/path{WS}", headers=auth("jdoe"))
     assert resp.status == 403
-    resp = await client.post(f"{API}/automation/Document.Delete", headers=auth("jdoe"),
-                             json={"input": WS})
+    resp = await client.post(
+        f"{API}/automation/Document.Delete", headers=auth("jdoe"), json={"input": WS}
+    )
     assert resp.status == 403
 
 
 async def test_creators_write_what_they_create_and_others_only_read(client, jdoe_space):
-    resp = await client.post(f"{API}/id/{jdoe_space}", headers=auth("jdoe"), json={
-        "entity-type": "document", "type": "Note", "name": "mine"})
+    resp = await client.post(
+        f"{API}/id/{jdoe_space}",
+        headers=auth("jdoe"),
+        json={"entity-type": "document", "type": "Note", "name": "mine"},
+    )
     assert resp.status == 201, await resp.text()
     note = await resp.json()
     assert note["properties"]["dc:creator"] == "jdoe"
-    resp = await client.put(f"{API}/id/{note['uid']}", headers=auth("jdoe"), json={
-        "entity-type": "document", "properties": {"dc:title": "still mine"}})
+    resp = await client.put(
+        f"{API}/id/{note['uid']}",
+        headers=auth("jdoe"),
+        json={"entity-type": "document", "properties": {"dc:title": "still mine"}},
+    )
     assert resp.status == 200
     read = await client.get(f"{API}/id/{note['uid']}", headers=auth("jane"))
     assert read.status == 200
-    write = await client.put(f"{API}/id/{note['uid']}", headers=auth("jane"), json={
-        "entity-type": "document", "properties": {"dc:title": "jane was here"}})
+    write = await client.put(
+        f"{API}/id/{note['uid']}",
+        headers=auth("jane"),
+        json={"entity-type": "document", "properties": {"dc:title": "jane was here"}},
+    )
     assert write.status == 403
     assert (await client.delete(f"{API}/id/{note['uid']}", headers=auth("jane"))).status == 403
     assert (await client.delete(f"{API}/id/{note['uid']}", headers=auth("jdoe"))).status == 204
@@ -91,17 +117,23 @@ async def test_creators_write_what_they_create_and_others_only_read(client, jdoe
 
 async def test_listings_filter_by_permission_in_sql(client, db, jdoe_space):
     for name in ("visible", "secret"):
-        await client.post(f"{API}/id/{jdoe_space}", json={
-            "entity-type": "document", "type": "Note", "name": name})
+        await client.post(
+            f"{API}/id/{jdoe_space}", json={"entity-type": "document", "type": "Note", "name": name}
+        )
     await db.execute("UPDATE documents SET read_acl = '{Administrator}' WHERE name = 'secret'")
     admin = await (await client.get(f"{API}/id/{jdoe_space}/@children")).json()
     jane = await (await client.get(f"{API}/id/{jdoe_space}/@children", headers=auth("jane"))).json()
     assert "secret" in [e["path"].rsplit("/", 1)[-1] for e in admin["entries"]]
     assert [e["path"].rsplit("/", 1)[-1] for e in jane["entries"]] == ["visible"]
     assert jane["resultsCount"] == 1
-    gql = await client.post("/nuxeo/graphql", headers=auth("jane"), json={
-        "query": "query($id: ID) { document(id: $id) { children { totalSize } } }",
-        "variables": {"id": jdoe_space}})
+    gql = await client.post(
+        "/nuxeo/graphql",
+        headers=auth("jane"),
+        json={
+            "query": "query($id: ID) { document(id: $id) { children { totalSize } } }",
+            "variables": {"id": jdoe_space},
+        },
+    )
     assert (await gql.json())["data"]["document"]["children"]["totalSize"] == 1
     hidden = await client.get(f"{API}/path{WS}/jdoe-space/secret", headers=auth("jane"))
     assert hidden.status == 403

@@ -17,14 +17,29 @@ async def gql(client, query, variables=None, status=200):
 
 
 async def test_document_by_path_and_id(client):
-    body = await gql(client, '{ document(path: "/default-domain") { uid path type title state '
-                             "parentRef changeToken facets isCheckedOut isVersion isProxy "
-                             "isTrashed lastModified name repository } }")
+    body = await gql(
+        client,
+        '{ document(path: "/default-domain") { uid path type title state '
+        "parentRef changeToken facets isCheckedOut isVersion isProxy "
+        "isTrashed lastModified name repository } }",
+    )
     doc = body["data"]["document"]
     rest = await (await client.get(f"{API}/path/default-domain")).json()
     assert doc["uid"] == rest["uid"] and doc["facets"] == rest["facets"]
-    for key in ("path", "type", "title", "state", "parentRef", "changeToken", "isCheckedOut",
-                "isVersion", "isProxy", "isTrashed", "lastModified", "repository"):
+    for key in (
+        "path",
+        "type",
+        "title",
+        "state",
+        "parentRef",
+        "changeToken",
+        "isCheckedOut",
+        "isVersion",
+        "isProxy",
+        "isTrashed",
+        "lastModified",
+        "repository",
+    ):
         assert doc[key] == rest[key], key
     assert doc["name"] == "default-domain"
     by_id = await gql(client, "query($id: ID) { document(id: $id) { path } }", {"id": doc["uid"]})
@@ -37,10 +52,13 @@ async def test_missing_document_is_null(client):
 
 
 async def test_properties_and_property(client):
-    body = await gql(client, '{ document(path: "/default-domain") { '
-                             'all: properties dc: properties(schemas: ["dublincore"]) '
-                             'title: property(xpath: "dc:title") '
-                             'subjects: property(xpath: "dc:subjects") } }')
+    body = await gql(
+        client,
+        '{ document(path: "/default-domain") { '
+        'all: properties dc: properties(schemas: ["dublincore"]) '
+        'title: property(xpath: "dc:title") '
+        'subjects: property(xpath: "dc:subjects") } }',
+    )
     doc = body["data"]["document"]
     rest = await (await client.get(f"{API}/path/default-domain")).json()
     assert doc["all"] == rest["properties"]
@@ -49,9 +67,12 @@ async def test_properties_and_property(client):
 
 
 async def test_nested_children_and_parent(client):
-    body = await gql(client, """{ document(path: "/") { children { totalSize entries {
+    body = await gql(
+        client,
+        """{ document(path: "/") { children { totalSize entries {
         title parent { path } children(pageSize: 2) { totalSize pageSize numberOfPages
-        isNextPageAvailable currentPageIndex entries { title } } } } } }""")
+        isNextPageAvailable currentPageIndex entries { title } } } } } }""",
+    )
     domain = body["data"]["document"]["children"]["entries"][0]
     assert domain["parent"]["path"] == "/"
     page = domain["children"]
@@ -61,41 +82,66 @@ async def test_nested_children_and_parent(client):
 
 
 async def test_mutations(client):
-    created = await gql(client, """mutation($p: JSON) { createDocument(
+    created = await gql(
+        client,
+        """mutation($p: JSON) { createDocument(
         parentPath: "/default-domain/workspaces", type: "Workspace", name: "gql ws",
-        properties: $p) { uid path title changeToken } }""", {"p": {"dc:title": "From GraphQL"}})
+        properties: $p) { uid path title changeToken } }""",
+        {"p": {"dc:title": "From GraphQL"}},
+    )
     doc = created["data"]["createDocument"]
     assert doc["path"] == "/default-domain/workspaces/gql ws" and doc["title"] == "From GraphQL"
     rest = await (await client.get(f"{API}/id/{doc['uid']}")).json()
     assert rest["title"] == "From GraphQL"
-    updated = await gql(client, """mutation($id: ID!, $token: String, $p: JSON!) {
+    updated = await gql(
+        client,
+        """mutation($id: ID!, $token: String, $p: JSON!) {
         updateDocument(id: $id, changeToken: $token, properties: $p) {
         changeToken description: property(xpath: "dc:description") title } }""",
-                        {"id": doc["uid"], "token": doc["changeToken"],
-                         "p": {"dc:description": "changed"}})
+        {"id": doc["uid"], "token": doc["changeToken"], "p": {"dc:description": "changed"}},
+    )
     assert updated["data"]["updateDocument"] == {
-        "changeToken": "1-1", "description": "changed", "title": "From GraphQL"}
-    stale = await gql(client, """mutation($id: ID!) { updateDocument(id: $id, changeToken: "0-0",
-        properties: {title: "x"}) { uid } }""", {"id": doc["uid"]})
+        "changeToken": "1-1",
+        "description": "changed",
+        "title": "From GraphQL",
+    }
+    stale = await gql(
+        client,
+        """mutation($id: ID!) { updateDocument(id: $id, changeToken: "0-0",
+        properties: {title: "x"}) { uid } }""",
+        {"id": doc["uid"]},
+    )
     assert stale["errors"][0]["extensions"]["code"] == "concurrent_update"
-    deleted = await gql(client, "mutation($id: ID!) { deleteDocument(id: $id) }", {"id": doc["uid"]})
+    deleted = await gql(
+        client, "mutation($id: ID!) { deleteDocument(id: $id) }", {"id": doc["uid"]}
+    )
     assert deleted["data"]["deleteDocument"] is True
     assert (await client.get(f"{API}/id/{doc['uid']}")).status == 404
 
 
 async def test_errors_carry_codes_and_change_nothing(client):
-    body = await gql(client, """mutation { createDocument(parentPath: "/default-domain/workspaces",
-        type: "Nope", name: "x") { uid } }""")
+    body = await gql(
+        client,
+        """mutation { createDocument(parentPath: "/default-domain/workspaces",
+        type: "Nope", name: "x") { uid } }""",
+    )
     assert body["data"] is None
     error = body["errors"][0]
     assert error["extensions"]["code"] == "unknown_type"
     assert error["message"] == "Type: Nope does not exist"
-    body = await gql(client, """mutation($p: JSON) { createDocument(
+    body = await gql(
+        client,
+        """mutation($p: JSON) { createDocument(
         parentPath: "/default-domain/workspaces", type: "File", name: "bad", properties: $p) {
-        uid } }""", {"p": {"dc:issued": "never"}})
+        uid } }""",
+        {"p": {"dc:issued": "never"}},
+    )
     assert body["errors"][0]["extensions"]["code"] == "invalid_property"
-    body = await gql(client, """mutation { createDocument(parentPath: "/nowhere",
-        type: "File", name: "x") { uid } }""")
+    body = await gql(
+        client,
+        """mutation { createDocument(parentPath: "/nowhere",
+        type: "File", name: "x") { uid } }""",
+    )
     assert body["errors"][0]["extensions"]["code"] == "document_not_found"
     body = await gql(client, '{ document(id: "1", path: "/") { uid } }')
     assert body["errors"][0]["extensions"]["code"] == "bad_request"
@@ -113,7 +159,7 @@ async def test_syntax_and_validation_errors(client):
 
 
 async def test_depth_limit(client):
-    query = "{ document(path: \"/\") { " + "children { entries { " * 8 + "uid" + " } }" * 8 + " } }"
+    query = '{ document(path: "/") { ' + "children { entries { " * 8 + "uid" + " } }" * 8 + " } }"
     body = await gql(client, query)
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]
     assert body["errors"][0]["extensions"]["code"] == "invalid_query"
@@ -144,11 +190,15 @@ async def test_get_query_and_graphiql(client, anonymous):
 async def test_nested_query_costs_one_statement_per_level(client, app_database):
     """document -> children -> their children -> theirs: one SQL round trip per level."""
     for i in range(3):
-        await client.post(f"{API}/path/default-domain/workspaces", json={
-            "entity-type": "document", "type": "Folder", "name": f"level{i}"})
+        await client.post(
+            f"{API}/path/default-domain/workspaces",
+            json={"entity-type": "document", "type": "Folder", "name": f"level{i}"},
+        )
         for j in range(3):
-            await client.post(f"{API}/path/default-domain/workspaces/level{i}", json={
-                "entity-type": "document", "type": "Note", "name": f"n{j}"})
+            await client.post(
+                f"{API}/path/default-domain/workspaces/level{i}",
+                json={"entity-type": "document", "type": "Note", "name": f"n{j}"},
+            )
     query = """{ document(path: "/default-domain") { title properties children { entries {
         title properties children { entries { title properties children { entries {
         title properties children { entries { title } } } } } } } } } }"""
@@ -167,4 +217,5 @@ async def test_nested_query_costs_one_statement_per_level(client, app_database):
 def test_committed_sdl_is_up_to_date():
     committed = Path(__file__).parents[2] / "docgraph" / "schema" / "schema.graphql"
     assert committed.read_text() == build_schema().as_str() + "\n", (
-        "schema.graphql is stale: run `python -m docgraph.schema`")
+        "schema.graphql is stale: run `python -m docgraph.schema`"
+    )

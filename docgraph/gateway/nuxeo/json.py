@@ -17,10 +17,14 @@ from docgraph.resolvers.model import Document, DocumentList, Page
 JSON = "application/json"
 
 
-def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None
-                  ) -> web.Response:
+def json_response(
+    body: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> web.Response:
     return web.Response(
-        body=orjson.dumps(body), status=status, content_type=JSON, charset="utf-8",
+        body=orjson.dumps(body),
+        status=status,
+        content_type=JSON,
+        charset="utf-8",
         headers=headers,
     )
 
@@ -78,7 +82,9 @@ def document(ctx: RequestContext, doc: Document, *, nested: int = 0) -> dict[str
         )
     if options.fetches("document", "lock") and doc.lock_owner:
         out["lockOwner"] = doc.lock_owner
-        out["lockCreated"] = doc.lock_created.isoformat(timespec="milliseconds") if doc.lock_created else None
+        out["lockCreated"] = (
+            doc.lock_created.isoformat(timespec="milliseconds") if doc.lock_created else None
+        )
     if doctype.has_schema("dublincore") and doc.properties.get("dc:modified"):
         out["lastModified"] = doc.properties["dc:modified"]
     if nested < options.depth:
@@ -159,4 +165,3 @@ def scalar(value: Any) -> dict[str, Any]:
     else:
         kind, value = "string", str(value)
     return {"entity-type": kind, "value": value}
-

@@ -20,7 +20,7 @@ _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 def _raw_tail(request: web.Request, root: str) -> str:
     """The still-encoded path after ``root``: decoding happens per segment."""
     raw = request.raw_path.split("?", 1)[0]
-    return raw[len(root):] if raw.startswith(root) else raw
+    return raw[len(root) :] if raw.startswith(root) else raw
 
 
 async def api_handler(request: web.Request) -> web.StreamResponse:

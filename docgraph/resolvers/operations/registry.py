@@ -19,9 +19,9 @@ from docgraph.errors import BadRequest, DocGraphError, OperationNotFound
 from docgraph.resolvers import documents
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import (
+    DocRef,
     Document,
     DocumentList,
-    DocRef,
     IdRef,
     Page,
     PathRef,
@@ -72,8 +72,11 @@ class Operation:
     def flat_signature(self) -> list[str]:
         pairs = list(self.signature)
         if self.collector:
-            pairs += [("documents", "documents" if out != "void" else "void")
-                      for inp, out in self.signature if inp == "document"]
+            pairs += [
+                ("documents", "documents" if out != "void" else "void")
+                for inp, out in self.signature
+                if inp == "document"
+            ]
         flat: list[str] = []
         seen = set()
         for pair in pairs:
@@ -117,8 +120,17 @@ def operation(
 
     def register(func: OperationFunc) -> OperationFunc:
         registry.add(
-            Operation(op_id, func, tuple(signature), tuple(params), tuple(aliases),
-                      category, label, description, collector)
+            Operation(
+                op_id,
+                func,
+                tuple(signature),
+                tuple(params),
+                tuple(aliases),
+                category,
+                label,
+                description,
+                collector,
+            )
         )
         return func
 

@@ -96,8 +96,19 @@ SCHEMAS = [
             **{
                 name: "string"
                 for name in (
-                    "headline", "subheadline", "byline", "dateline", "slugline", "credit",
-                    "language", "source", "origin", "genre", "caption", "typage", "cropCoords",
+                    "headline",
+                    "subheadline",
+                    "byline",
+                    "dateline",
+                    "slugline",
+                    "credit",
+                    "language",
+                    "source",
+                    "origin",
+                    "genre",
+                    "caption",
+                    "typage",
+                    "cropCoords",
                 )
             },
         },
@@ -152,36 +163,65 @@ _DOCUMENT_FACETS = ("Versionable", "Publishable", "Commentable", "HasRelatedText
 
 TYPES = [
     DocType("Document", extends=None, lifecycle=None),
-    DocType("Folder", schemas=("common", "dublincore"), facets=("Folderish", "NXTag"),
-            subtypes=_FOLDER_CONTENT),
-    DocType("OrderedFolder", extends="Folder", facets=("Orderable",),
-            subtypes=_FOLDER_CONTENT),
+    DocType(
+        "Folder",
+        schemas=("common", "dublincore"),
+        facets=("Folderish", "NXTag"),
+        subtypes=_FOLDER_CONTENT,
+    ),
+    DocType("OrderedFolder", extends="Folder", facets=("Orderable",), subtypes=_FOLDER_CONTENT),
     DocType("HiddenFolder", extends="Folder", facets=("HiddenInNavigation",), subtypes=()),
     DocType("Root", extends="Folder", facets=("NotCollectionMember",), subtypes=("Domain",)),
-    DocType("Domain", extends="Folder", schemas=("domain",),
-            facets=("SuperSpace", "NotCollectionMember"),
-            subtypes=("WorkspaceRoot", "SectionRoot", "TemplateRoot")),
-    DocType("WorkspaceRoot", extends="Folder",
-            facets=("SuperSpace", "HiddenInCreation", "NotCollectionMember"),
-            subtypes=("Workspace",)),
-    DocType("Workspace", extends="Folder",
-            schemas=("file", "webcontainer", "publishing", "files"), facets=("SuperSpace",),
-            subtypes=("Workspace", *_FOLDER_CONTENT)),
-    DocType("SectionRoot", extends="Folder",
-            facets=("SuperSpace", "HiddenInCreation", "MasterPublishSpace",
-                    "NotCollectionMember"),
-            subtypes=("Section",)),
-    DocType("Section", extends="Folder", schemas=("file",),
-            facets=("SuperSpace", "PublishSpace"), subtypes=("Section",)),
-    DocType("TemplateRoot", extends="Folder",
-            facets=("SuperSpace", "HiddenInCreation", "NotCollectionMember"),
-            subtypes=("Workspace",)),
-    DocType("File", schemas=("common", "file", "dublincore", "uid", "files"),
-            facets=("Downloadable", *_DOCUMENT_FACETS)),
-    DocType("Note", schemas=("common", "note", "uid", "files", "dublincore"),
-            facets=_DOCUMENT_FACETS),
-    DocType("Picture", schemas=("common", "uid", "dublincore"),
-            facets=("Picture", *_DOCUMENT_FACETS)),
+    DocType(
+        "Domain",
+        extends="Folder",
+        schemas=("domain",),
+        facets=("SuperSpace", "NotCollectionMember"),
+        subtypes=("WorkspaceRoot", "SectionRoot", "TemplateRoot"),
+    ),
+    DocType(
+        "WorkspaceRoot",
+        extends="Folder",
+        facets=("SuperSpace", "HiddenInCreation", "NotCollectionMember"),
+        subtypes=("Workspace",),
+    ),
+    DocType(
+        "Workspace",
+        extends="Folder",
+        schemas=("file", "webcontainer", "publishing", "files"),
+        facets=("SuperSpace",),
+        subtypes=("Workspace", *_FOLDER_CONTENT),
+    ),
+    DocType(
+        "SectionRoot",
+        extends="Folder",
+        facets=("SuperSpace", "HiddenInCreation", "MasterPublishSpace", "NotCollectionMember"),
+        subtypes=("Section",),
+    ),
+    DocType(
+        "Section",
+        extends="Folder",
+        schemas=("file",),
+        facets=("SuperSpace", "PublishSpace"),
+        subtypes=("Section",),
+    ),
+    DocType(
+        "TemplateRoot",
+        extends="Folder",
+        facets=("SuperSpace", "HiddenInCreation", "NotCollectionMember"),
+        subtypes=("Workspace",),
+    ),
+    DocType(
+        "File",
+        schemas=("common", "file", "dublincore", "uid", "files"),
+        facets=("Downloadable", *_DOCUMENT_FACETS),
+    ),
+    DocType(
+        "Note", schemas=("common", "note", "uid", "files", "dublincore"), facets=_DOCUMENT_FACETS
+    ),
+    DocType(
+        "Picture", schemas=("common", "uid", "dublincore"), facets=("Picture", *_DOCUMENT_FACETS)
+    ),
 ]
 
 

@@ -152,7 +152,12 @@ class TypeRegistry:
         current = self.types[type_name]
         merged = current.subtypes + tuple(s for s in subtypes if s not in current.subtypes)
         self.types[type_name] = DocType(
-            current.name, current.extends, current.schemas, current.facets, merged, current.lifecycle
+            current.name,
+            current.extends,
+            current.schemas,
+            current.facets,
+            merged,
+            current.lifecycle,
         )
         self._invalidate()
 
