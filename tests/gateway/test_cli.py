@@ -1,0 +1,99 @@
+"""The ``docgraph`` command: version, migrate, and serve on its own embedded PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import psutil
+import requests
+
+from docgraph import __version__
+
+
+def docgraph(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGRAPH_")}
+    return subprocess.run(
+        [sys.executable, "-m", "docgraph", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        **kwargs,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_running(data_dir) -> bool:
+    return any(
+        p.info["name"] == "postgres" and str(data_dir) in " ".join(p.info["cmdline"] or [])
+        for p in psutil.process_iter(attrs=["name", "cmdline"])
+    )
+
+
+def test_version():
+    result = docgraph("--version")
+    assert result.stdout.strip() == f"docgraph {__version__}"
+
+
+def test_migrate_against_a_database_url(server_dsn, template_dsn):
+    from tests.conftest import fresh_database
+
+    result = docgraph("migrate", "--dry-run", "--database-url", fresh_database(server_dsn, "cli"))
+    assert result.returncode == 0, result.stderr
+    assert "0 migration(s) pending" in result.stdout
+
+
+def serve_once(data_dir, port: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGRAPH_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "docgraph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=data_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}/nuxeo"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            try:
+                if requests.get(f"{base}/runningstatus", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        doc = requests.get(
+            f"{base}/api/v1/path/default-domain/workspaces",
+            auth=("Administrator", "Administrator"),
+            timeout=10,
+        ).json()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, output
+    return {"doc": doc, "output": output}
+
+
+def test_serve_runs_embedded_postgres_in_the_data_dir_and_reuses_it(tmp_path):
+    first = serve_once(tmp_path, free_port())
+    assert first["doc"]["title"] == "Workspaces"
+    assert "default password" in first["output"]
+    assert (tmp_path / "docgraph-data" / "postgres" / "PG_VERSION").exists()
+    assert not postgres_running(tmp_path), "SIGTERM must stop the embedded PostgreSQL"
+    second = serve_once(tmp_path, free_port())
+    assert second["doc"]["uid"] == first["doc"]["uid"]
+    assert "creating the default content" not in second["output"]
+    assert not postgres_running(tmp_path)
