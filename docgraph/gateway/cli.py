@@ -61,10 +61,17 @@ def database(settings: Settings) -> Iterator[str]:
 
 
 async def prepare(dsn: str, settings: Settings) -> None:
-    """Migrate, then create the default content and accounts if missing."""
+    """Migrate (unless ``migrate_on_start`` is off, for deployments that run
+    ``docgraph migrate`` as their own step), then create the default content
+    and accounts if missing."""
     conn = await asyncpg.connect(dsn)
     try:
-        await migrate(conn)
+        if settings.migrate_on_start:
+            await migrate(conn)
+        elif pending := await migrate(conn, dry_run=True):
+            raise SystemExit(
+                f"the database lacks {len(pending)} migration(s): run `docgraph migrate` first"
+            )
     finally:
         await conn.close()
     pool = await create_pool(dsn, min_size=1, max_size=2)
@@ -85,6 +92,7 @@ async def prepare(dsn: str, settings: Settings) -> None:
 
 
 def _run_worker(settings: Settings, dsn: str, reuse_port: bool) -> None:
+    # Imported here: `docgraph migrate` has no use for the web stack.
     from docgraph.gateway.app import create_app
 
     web.run_app(
@@ -121,25 +129,30 @@ def serve(settings: Settings) -> None:
         )
         if settings.workers <= 1:
             _run_worker(settings, dsn, reuse_port=False)
-            return
-        workers = [
-            multiprocessing.get_context("spawn").Process(
-                target=_worker_main, args=(settings, dsn), daemon=True
-            )
-            for _ in range(settings.workers)
-        ]
-        for worker in workers:
-            worker.start()
+        else:
+            _run_workers(settings, dsn)
 
-        def on_signal(*_: object) -> None:
-            for worker in workers:
-                if worker.is_alive():
-                    worker.terminate()
 
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
+def _run_workers(settings: Settings, dsn: str) -> None:
+    """N processes sharing the port (SO_REUSEPORT); a signal stops them all."""
+    workers = [
+        multiprocessing.get_context("spawn").Process(
+            target=_worker_main, args=(settings, dsn), daemon=True
+        )
+        for _ in range(settings.workers)
+    ]
+    for worker in workers:
+        worker.start()
+
+    def on_signal(*_: object) -> None:
         for worker in workers:
-            worker.join()
+            if worker.is_alive():
+                worker.terminate()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    for worker in workers:
+        worker.join()
 
 
 def migrate_command(settings: Settings, dry_run: bool) -> None:

@@ -53,10 +53,11 @@ def test_migrate_against_a_database_url(server_dsn, template_dsn):
     assert "0 migration(s) pending" in result.stdout
 
 
-def serve_once(data_dir, port: int) -> dict:
+def serve_once(data_dir, port: int, *extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGRAPH_")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "docgraph", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "docgraph", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        + list(extra),
         cwd=data_dir,
         env=env,
         stdout=subprocess.PIPE,
@@ -97,3 +98,11 @@ def test_serve_runs_embedded_postgres_in_the_data_dir_and_reuses_it(tmp_path):
     assert second["doc"]["uid"] == first["doc"]["uid"]
     assert "creating the default content" not in second["output"]
     assert not postgres_running(tmp_path)
+
+
+def test_serve_with_several_workers(tmp_path, server_dsn, template_dsn):
+    from tests.conftest import fresh_database
+
+    dsn = fresh_database(server_dsn, "workers")
+    result = serve_once(tmp_path, free_port(), "--workers", "2", "--database-url", dsn)
+    assert result["doc"]["title"] == "Workspaces"
