@@ -50,4 +50,5 @@ def create_app(
     add_routes(app)
     view = GraphQLView(schema=build_schema(settings.graphql_max_depth))
     app.router.add_route("*", GRAPHQL_PATH, view)
+    app.router.add_route("*", GRAPHQL_PATH + "/", view)
     return app

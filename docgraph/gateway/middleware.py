@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Liveness must answer without credentials (load balancers, orchestrators).
-ANONYMOUS_PATHS = frozenset({"/nuxeo/runningstatus"})
+ANONYMOUS_PATHS = frozenset({"/nuxeo/runningstatus", "/nuxeo/runningstatus/"})
 BASIC_CHALLENGE = 'Basic realm="Nuxeo Automation"'
 
 

@@ -356,6 +356,7 @@ async def test_no_basic_header_suppresses_the_challenge(anonymous):
 
 async def test_server_info_me_and_running_status(client, anonymous):
     cmis = await get(client, "/nuxeo/json/cmis")
+    assert await get(client, "/nuxeo/json/cmis/") == cmis
     major, minor = cmis["default"]["productVersion"].split(".")[:2]
     assert (int(major), int(minor)) >= (10, 2)
     for url in (f"{API}/me", "/nuxeo/site/api/v1/me"):

@@ -68,5 +68,6 @@ def add_routes(app: web.Application) -> None:
     for root in API_ROOTS:
         app.router.add_route("*", root + tail, api_handler)
     app.router.add_route("*", AUTOMATION_ROOT + tail, site_automation_handler)
-    app.router.add_get("/nuxeo/json/cmis", cmis_handler)
-    app.router.add_get("/nuxeo/runningstatus", running_status_handler)
+    slash = "{slash:/?}"
+    app.router.add_get("/nuxeo/json/cmis" + slash, cmis_handler)
+    app.router.add_get("/nuxeo/runningstatus" + slash, running_status_handler)
