@@ -50,6 +50,10 @@ async def _translated() -> AsyncIterator[None]:
         raise errors.Conflict("Referenced entity does not exist or is still referenced") from exc
     except asyncpg.SerializationError as exc:
         raise errors.Conflict("Concurrent modification, retry the request") from exc
+    except asyncpg.DataError as exc:
+        # A value PostgreSQL cannot store (bad encoding, out of range): the
+        # engine validates first, this is the safety net.
+        raise errors.BadRequest(f"Invalid value: {exc}") from exc
 
 
 class Database:

@@ -75,7 +75,7 @@ def _basic_credentials(header: str) -> tuple[str, str]:
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise Unauthorized("Malformed Basic credentials") from exc
     username, sep, password = decoded.partition(":")
-    if not sep or not username:
+    if not sep or not username or "\x00" in decoded:
         raise Unauthorized("Malformed Basic credentials")
     return username, password
 

@@ -26,6 +26,9 @@ from docgraph.resolvers.typesystem.model import ResolvedType
 # nuxeo.path.segment.maxsize
 MAX_NAME_LENGTH = 24
 _ONLY_PUNCTUATION = re.compile(r"^[\W_]*$")
+_NAME_ATTEMPTS = 100
+# Deeper than any real listing; keeps OFFSET within PostgreSQL's bigint.
+MAX_OFFSET = 2**53
 _TOKEN = re.compile(r"^(\d+)-(\d+)$")
 
 
@@ -48,6 +51,8 @@ async def load(ctx: RequestContext, ref: DocRef) -> Document | None:
         except ValueError:
             return None
         doc = await ctx.loaders.by_id.load(doc_id)
+    elif "\x00" in ref.path:
+        return None
     else:
         doc = await ctx.loaders.by_path.load(normalize_path(ref.path))
     if doc is None or doc.repository != ctx.repository:
@@ -66,7 +71,7 @@ async def get(ctx: RequestContext, ref: DocRef) -> Document:
 
 async def get_child(ctx: RequestContext, parent: Document, name: str) -> Document:
     path = child_path(parent, name)
-    doc = await ctx.loaders.by_path.load(path)
+    doc = None if "\x00" in path else await ctx.loaders.by_path.load(path)
     if doc is None or doc.repository != ctx.repository:
         raise DocumentNotFound(path)
     permissions.check(ctx, doc, permissions.READ)
@@ -89,6 +94,8 @@ def resolve_type(ctx: RequestContext, type_name: str) -> ResolvedType:
 def path_segment(name: str) -> str:
     """Nuxeo's path segment rules: no separators, trimmed, at most 24 characters,
     and a generated name for one made only of punctuation and spaces."""
+    if "\x00" in name:
+        raise BadRequest("A document name cannot contain a NUL character")
     segment = name.replace("/", "-").replace("\\", "-").strip()
     if _ONLY_PUNCTUATION.match(segment):
         return secrets.token_hex(8)
@@ -118,7 +125,8 @@ async def create(
     base = path_segment(name)
     async with ctx.transaction():
         candidate = base
-        for _attempt in range(5):
+        millis = int(time.time() * 1000)
+        for attempt in range(_NAME_ATTEMPTS):
             row = await db_documents.insert(
                 ctx.db,
                 id=uuid4(),
@@ -135,7 +143,9 @@ async def create(
             )
             if row is not None:
                 break
-            candidate = f"{base}.{int(time.time() * 1000)}"
+            # Nuxeo appends the epoch millis; siblings created in the same
+            # millisecond (a bulk create) take the next free number.
+            candidate = f"{base}.{millis + attempt}"
         else:
             raise Conflict(f"Could not find a free name for {base!r} in {parent_doc.path}")
     doc = Document.from_record(row)
@@ -203,23 +213,27 @@ async def delete(ctx: RequestContext, doc: Document) -> None:
 
 
 async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest) -> Page[Document]:
+    """A page of the children a user may see, sorted by title (creation order
+    in an Orderable folder); trashed and hidden documents are left out."""
+    max_page_size = ctx.settings.max_page_size
+    limit = min(page.page_size, max_page_size) if page.page_size > 0 else max_page_size
     if page.page_index < 0 or page.page_size < 0:
         raise BadRequest("currentPageIndex and pageSize must not be negative")
+    if page.page_index * limit > MAX_OFFSET:
+        raise BadRequest(f"currentPageIndex is too large: {page.page_index}")
     permissions.check(ctx, parent_doc, permissions.READ)
-    max_page_size = ctx.settings.max_page_size
-    size = min(page.page_size, max_page_size) if page.page_size > 0 else max_page_size
     doctype = ctx.registry.types.get(parent_doc.type)
     ordered = bool(doctype and doctype.has_facet("Orderable"))
     result = await ctx.loaders.children.load(
-        ChildrenKey(parent_doc.id, ordered, size, page.page_index * size)
+        ChildrenKey(parent_doc.id, ordered, limit, page.page_index * limit)
     )
     return Page(
         entries=result.entries,
         total_size=result.total,
         page_index=page.page_index,
         page_size=page.page_size,
+        limit=limit,
         max_page_size=max_page_size,
-        results_count_limit=page.max_results,
     )
 
 

@@ -112,25 +112,24 @@ class Document:
 @dataclass(frozen=True, slots=True)
 class PageRequest:
     page_index: int = 0
+    # 0 means "no paging": up to the maximum page size.
     page_size: int = 50
-    # Nuxeo's maxResults: caps what is fetched; 0 = no cap.
-    max_results: int = 0
-
-    @property
-    def offset(self) -> int:
-        return self.page_index * self.page_size
 
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a paginated result, with exact totals."""
+    """One page of a paginated result, with exact totals.
+
+    ``page_size`` is what the client asked for (reported back as is);
+    ``limit`` is what was applied, the page size capped by ``max_page_size``.
+    """
 
     entries: Sequence[T]
     total_size: int
     page_index: int
     page_size: int
+    limit: int
     max_page_size: int
-    results_count_limit: int = 0
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.entries)
@@ -140,18 +139,17 @@ class Page(Generic[T]):
 
     @property
     def offset(self) -> int:
-        return self.page_index * self.page_size
+        return self.page_index * self.limit
 
     @property
     def number_of_pages(self) -> int:
-        size = min(self.page_size, self.max_page_size)
-        if size <= 0 or self.total_size <= 0:
+        if self.page_size <= 0 or self.total_size <= 0:
             return 1
-        return 1 + (self.total_size - 1) // size
+        return 1 + (self.total_size - 1) // self.limit
 
     @property
     def is_next_page_available(self) -> bool:
-        return self.total_size > self.offset + len(self.entries) and bool(self.page_size)
+        return self.total_size > self.offset + len(self.entries)
 
     @property
     def is_previous_page_available(self) -> bool:

@@ -18,7 +18,6 @@ READ = "Read"
 WRITE = "Write"
 ADD_CHILDREN = "AddChildren"
 REMOVE = "Remove"
-EVERYTHING = "Everything"
 
 # Permissions granted by being listed in read_acl.
 _READ_LEVEL = frozenset(
@@ -34,8 +33,14 @@ _READ_LEVEL = frozenset(
 )
 
 
+# Creates the default content; never a user, so never a "creator".
+SYSTEM = "system"
+
+
 def has_permission(principal: Principal, doc: Document, permission: str) -> bool:
-    if principal.is_administrator or doc.creator == principal.username:
+    if principal.is_administrator:
+        return True
+    if doc.creator == principal.username and principal.username != SYSTEM:
         return True
     if permission in _READ_LEVEL:
         return not doc.read_acl.isdisjoint(principal.names)

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import time
 from collections import OrderedDict
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,6 +20,12 @@ ADMINISTRATORS = "administrators"
 ADMINISTRATOR = "Administrator"
 
 _hasher = PasswordHasher()
+_CONCURRENT_HASHES = 2
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher.hash("docgraph: no such user")
 
 
 def hash_password(password: str) -> str:
@@ -64,6 +71,7 @@ class Authenticator:
         # One verification per credential at a time: concurrent requests with
         # the same credential wait for it instead of each paying a hash.
         self._pending: dict[bytes, asyncio.Future[Principal]] = {}
+        self._hashing: asyncio.Semaphore | None = None
 
     @staticmethod
     def _key(username: str, password: str) -> bytes:
@@ -97,17 +105,18 @@ class Authenticator:
 
     async def _verify(self, db: Database, username: str, password: str) -> Principal:
         user = await db_security.user_by_name(db, username)
-        stored = user["password_hash"] if user else None
-        # argon2 is CPU-bound on purpose: keep it off the event loop.
-        if not await asyncio.to_thread(verify_password, stored, password):
+        # An unknown user costs a hash too, so that timing does not tell
+        # which user names exist.
+        stored = user["password_hash"] if user and user["password_hash"] else _dummy_hash()
+        if self._hashing is None:
+            self._hashing = asyncio.Semaphore(_CONCURRENT_HASHES)
+        # argon2 is CPU-bound on purpose: off the event loop, and a few at a
+        # time so that a flood of bad passwords cannot take every thread.
+        async with self._hashing:
+            verified = await asyncio.to_thread(verify_password, stored, password)
+        if not verified or user is None:
             raise Unauthorized("Authentication failed")
         principal = await load_principal(db, username)
         if principal is None:
             raise Unauthorized("Authentication failed")
         return principal
-
-    def forget(self, username: str) -> None:
-        """Drop cached credentials of a user (password or groups changed)."""
-        for key, (_, principal) in list(self._cache.items()):
-            if principal.username == username:
-                del self._cache[key]

@@ -12,14 +12,13 @@ from docgraph.resolvers import documents, properties
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.resolvers.model import Page, PageRequest
+from docgraph.resolvers.typesystem.model import ResolvedType
 
 Context = Info[RequestContext, None]
 
 
-def _doctype(info: Context, doc: DocumentModel):
-    doctype = info.context.registry.types.get(doc.type)
-    assert doctype is not None
-    return doctype
+def _doctype(info: Context, doc: DocumentModel) -> ResolvedType:
+    return info.context.registry.types.of(doc.type)
 
 
 @strawberry.type(description="A document of the repository.")

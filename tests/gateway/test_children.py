@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+
+from docgraph.gateway.app import create_app
+from tests.conftest import ADMIN_AUTH
 
 API = "/nuxeo/api/v1"
 PARENT = "/default-domain/workspaces/paged"
@@ -125,3 +130,21 @@ async def test_ordered_folder_lists_in_creation_order(client):
         )
     resp = await client.get(f"{API}/path/default-domain/workspaces/ordered/@children")
     assert [e["title"] for e in (await resp.json())["entries"]] == ["c", "a", "b"]
+
+
+async def test_paging_past_the_maximum_page_size(
+    paged, settings, registry, database_url, aiohttp_client
+):
+    small = replace(settings, max_page_size=2)
+    capped = await aiohttp_client(
+        create_app(small, database_url, registry=registry), headers={"Authorization": ADMIN_AUTH}
+    )
+    first = await (await capped.get(f"{API}/path{PARENT}/@children?pageSize=3")).json()
+    assert first["currentPageSize"] == 2 and first["pageSize"] == 3
+    assert first["maxPageSize"] == 2 and first["numberOfPages"] == 4
+    assert first["isNextPageAvailable"] is True
+    second = await (
+        await capped.get(f"{API}/path{PARENT}/@children?pageSize=3&currentPageIndex=1")
+    ).json()
+    assert second["currentPageOffset"] == 2
+    assert [e["title"] for e in second["entries"]] == ["Note 2", "Note 3"]

@@ -377,3 +377,72 @@ async def test_fetch_lock_and_version_label(client):
     )
     assert fetched["versionLabel"] == "0.0"
     assert "lockOwner" not in fetched
+
+
+async def test_values_postgres_cannot_store_are_400(client):
+    cases = [
+        {"dc:title": "nul\x00byte"},
+        {"dc:subjects": ["ok", "nul\x00"]},
+        {"uid:major_version": "100000000000000000000000"},
+    ]
+    doc = await create(client, WS, "File", "storable")
+    for props in cases:
+        resp = await client.put(
+            f"{API}/id/{doc['uid']}", json={"entity-type": "document", "properties": props}
+        )
+        assert resp.status == 400, (props, await resp.text())
+    resp = await client.post(
+        f"{API}/path{WS}", json={"entity-type": "document", "type": "Note", "name": "a\x00b"}
+    )
+    assert resp.status == 400
+    assert (await client.get(f"{API}/path{WS}/a%00b")).status == 404
+    resp = await client.get(f"{API}/path{WS}/@children?currentPageIndex=1000000000000000000")
+    assert resp.status == 400
+    assert (await get(client, f"{API}/id/{doc['uid']}"))["changeToken"] == "0-0"
+
+
+async def test_a_body_must_be_labelled_json(client):
+    """A cross-site "simple" request (no JSON content type) cannot act."""
+    resp = await client.post(
+        f"{API}/automation/Document.Delete",
+        data=b'{"input": "/default-domain/templates"}',
+        headers={"Content-Type": "text/plain"},
+    )
+    assert resp.status == 415
+    resp = await client.post(
+        f"{API}/automation/Log",
+        data=b'{"params": {"message": "x"}}',
+        skip_auto_headers={"Content-Type"},
+    )
+    assert resp.status == 415
+    assert (await client.get(f"{API}/path/default-domain/templates")).status == 200
+
+
+async def test_a_non_string_change_token_is_checked_too(client):
+    doc = await create(client, WS, "File", "numeric-token")
+    resp = await client.put(
+        f"{API}/id/{doc['uid']}",
+        json={"entity-type": "document", "changeToken": 5, "properties": {"dc:title": "x"}},
+    )
+    assert resp.status == 409
+
+
+async def test_bulk_creation_of_one_name_gives_distinct_names(client):
+    await create(client, WS, "Folder", "bulk")
+    refs = ",".join([f"{WS}/bulk"] * 8)
+    resp = await client.post(
+        f"{API}/automation/Document.Create",
+        json={"input": f"docs:{refs}", "params": {"type": "Note"}},
+    )
+    assert resp.status == 200, await resp.text()
+    paths = [e["path"] for e in (await resp.json())["entries"]]
+    assert len(set(paths)) == 8 and f"{WS}/bulk/Untitled" in paths
+
+
+async def test_a_document_of_an_unregistered_type_still_renders(client, db):
+    doc = await create(client, WS, "Note", "orphan", {"dc:title": "Orphan"})
+    await db.execute("UPDATE documents SET type = 'GoneWithItsPlugin' WHERE name = 'orphan'")
+    fetched = await get(client, f"{API}/id/{doc['uid']}")
+    assert fetched["type"] == "GoneWithItsPlugin" and fetched["title"] == "Orphan"
+    listing = await get(client, f"{API}/path{WS}/@children?pageSize=1000")
+    assert doc["uid"] in [e["uid"] for e in listing["entries"]]

@@ -79,7 +79,7 @@ async def document_resource(ctx: RequestContext, doc: Document, call: Call) -> A
     if call.method == "PUT":
         token = body.get("changeToken")
         return await documents.update(
-            ctx, doc, properties, change_token=token if isinstance(token, str) else None
+            ctx, doc, properties, change_token=None if token is None else str(token)
         )
     type_name, name = body.get("type"), body.get("name")
     if not isinstance(type_name, str) or not isinstance(name, str) or not type_name or not name:

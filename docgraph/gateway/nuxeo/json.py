@@ -51,8 +51,7 @@ def document(ctx: RequestContext, doc: Document, *, nested: int = 0) -> dict[str
     """``nested`` counts the levels this document sits below the top entity;
     properties are written only while the ``depth`` option allows it."""
     options = rendering(ctx)
-    doctype = ctx.registry.types.get(doc.type)
-    assert doctype is not None, f"unregistered type {doc.type}"
+    doctype = ctx.registry.types.of(doc.type)
     out: dict[str, Any] = {
         "entity-type": "document",
         "repository": doc.repository,
@@ -111,7 +110,8 @@ def paging(page: Page[Any]) -> dict[str, Any]:
         "resultsCount": page.total_size,
         "pageSize": page.page_size,
         "maxPageSize": page.max_page_size,
-        "resultsCountLimit": page.results_count_limit,
+        # Totals are exact, never capped.
+        "resultsCountLimit": 0,
         "currentPageSize": len(page.entries),
         "currentPageIndex": page.page_index,
         "currentPageOffset": page.offset,

@@ -34,13 +34,15 @@ class Call:
 
 
 async def read_json(request: web.Request) -> Any:
-    """The body as JSON; ``None`` when empty. Bodies may be labelled JSON or
-    not labelled at all (clients send body-less JSON requests too)."""
+    """The body as JSON; ``None`` when empty (clients send body-less requests
+    labelled JSON). A body must be labelled JSON: besides being the contract,
+    that keeps cross-site "simple" requests from acting with a browser's
+    cached credentials."""
     body = await request.read()
     if not body.strip():
         return None
     content_type = request.content_type
-    if content_type not in JSON_TYPES and content_type != "application/octet-stream":
+    if content_type not in JSON_TYPES:
         raise UnsupportedMediaType(f"Unsupported content type: {content_type}")
     try:
         return orjson.loads(body)
@@ -62,7 +64,4 @@ def _int(query: Mapping[str, str], *names: str, default: int) -> int:
 def page_request(query: Mapping[str, str], settings: Settings) -> PageRequest:
     index = _int(query, "currentPageIndex", "page", default=0)
     size = _int(query, "pageSize", default=settings.default_page_size)
-    max_results = _int(query, "maxResults", default=0)
-    if index < 0 or size < 0:
-        raise BadRequest("currentPageIndex and pageSize must not be negative")
-    return PageRequest(page_index=index, page_size=size, max_results=max(max_results, 0))
+    return PageRequest(page_index=index, page_size=size)

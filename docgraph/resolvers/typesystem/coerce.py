@@ -80,21 +80,35 @@ def _coerce(ftype: FieldType, value: Any, xpath: str, lenient: bool) -> Any:
 def _string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str | int | float):
+    if isinstance(value, int | float):
         return str(value)
+    if isinstance(value, str):
+        if "\x00" in value:
+            # PostgreSQL text cannot hold NUL.
+            raise ValueError("NUL character in text")
+        return value
     raise TypeError("a string is expected")
 
 
-def _integer(value: Any) -> int | None:
-    if isinstance(value, bool):
-        raise TypeError("an integer is expected")
-    if isinstance(value, int):
+def _bounded(bits: int) -> Any:
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+    def parse(value: Any) -> int | None:
+        if isinstance(value, bool):
+            raise TypeError("an integer is expected")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        elif isinstance(value, str):
+            if not value.strip():
+                return None
+            value = int(value.strip())
+        if not isinstance(value, int):
+            raise TypeError("an integer is expected")
+        if not low <= value <= high:
+            raise ValueError(f"out of range for a {bits}-bit integer")
         return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        return int(value.strip()) if value.strip() else None
-    raise TypeError("an integer is expected")
+
+    return parse
 
 
 def _double(value: Any) -> float | None:
@@ -143,8 +157,8 @@ def _blob(value: Any) -> Any:
 
 _SCALARS = {
     "string": _string,
-    "long": _integer,
-    "integer": _integer,
+    "long": _bounded(64),
+    "integer": _bounded(32),
     "double": _double,
     "boolean": _boolean,
     "date": _date,

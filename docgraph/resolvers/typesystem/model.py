@@ -173,6 +173,15 @@ class TypeRegistry:
             resolved = self._resolved[name] = self._resolve(name)
         return resolved
 
+    def of(self, type_name: str) -> ResolvedType:
+        """The type of a stored document. A type no longer registered (its
+        plugin was removed) reads as the base ``Document`` type."""
+        return (
+            self.get(type_name)
+            or self.get("Document")
+            or ResolvedType("Document", None, (), (), (), None)
+        )
+
     def _resolve(self, name: str) -> ResolvedType:
         chain: list[DocType] = []
         current: str | None = name
