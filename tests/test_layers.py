@@ -10,6 +10,7 @@ import pytest
 PACKAGE = Path(__file__).parents[1] / "docgraph"
 
 FORBIDDEN = {
+    "gateway": ("asyncpg", "docgraph.db.queries"),
     "resolvers": (
         "aiohttp",
         "strawberry",

@@ -92,3 +92,12 @@ async def migrate(
             )
             applied.append(migration)
     return applied
+
+
+async def migrate_database(dsn: str, *, dry_run: bool = False) -> list[Migration]:
+    """Connect to ``dsn`` and apply (or, dry, list) the pending migrations."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await migrate(conn, dry_run=dry_run)
+    finally:
+        await conn.close()

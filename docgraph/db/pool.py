@@ -107,6 +107,11 @@ class Database:
         async with self._connection() as conn:
             await conn.executemany(query, args)
 
+    async def lock(self, key: int) -> None:
+        """Take a transaction-scoped advisory lock (released at commit)."""
+        assert self.in_transaction, "advisory locks here are transaction-scoped"
+        await self.execute("SELECT pg_advisory_xact_lock($1)", key)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:
         """A unit of work; re-entering from inside one joins it."""

@@ -12,12 +12,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import asyncpg
 from aiohttp import web
 
 from docgraph import __version__
 from docgraph.db.embedded import EmbeddedPostgres
-from docgraph.db.migrate import migrate
+from docgraph.db.migrate import migrate_database
 from docgraph.db.pool import Database, create_pool
 from docgraph.plugins import build_registry
 from docgraph.resolvers.bootstrap import bootstrap, uses_default_password
@@ -64,16 +63,11 @@ async def prepare(dsn: str, settings: Settings) -> None:
     """Migrate (unless ``migrate_on_start`` is off, for deployments that run
     ``docgraph migrate`` as their own step), then create the default content
     and accounts if missing."""
-    conn = await asyncpg.connect(dsn)
-    try:
-        if settings.migrate_on_start:
-            await migrate(conn)
-        elif pending := await migrate(conn, dry_run=True):
-            raise SystemExit(
-                f"the database lacks {len(pending)} migration(s): run `docgraph migrate` first"
-            )
-    finally:
-        await conn.close()
+    pending = await migrate_database(dsn, dry_run=not settings.migrate_on_start)
+    if pending and not settings.migrate_on_start:
+        raise SystemExit(
+            f"the database lacks {len(pending)} migration(s): run `docgraph migrate` first"
+        )
     pool = await create_pool(dsn, min_size=1, max_size=2)
     try:
         db = Database(pool)
@@ -157,11 +151,7 @@ def _run_workers(settings: Settings, dsn: str) -> None:
 
 def migrate_command(settings: Settings, dry_run: bool) -> None:
     async def run(dsn: str) -> None:
-        conn = await asyncpg.connect(dsn)
-        try:
-            applied = await migrate(conn, dry_run=dry_run)
-        finally:
-            await conn.close()
+        applied = await migrate_database(dsn, dry_run=dry_run)
         verb = "pending" if dry_run else "applied"
         print(f"{len(applied)} migration(s) {verb}" + "".join(f"\n  {m.name}" for m in applied))
 

@@ -93,7 +93,7 @@ async def bootstrap(
 ) -> None:
     """Idempotent; concurrent starts serialise on an advisory lock."""
     async with db.transaction() as tx:
-        await tx.execute("SELECT pg_advisory_xact_lock($1)", _LOCK_KEY)
+        await tx.lock(_LOCK_KEY)
         await ensure_accounts(tx)
         ctx = RequestContext(SYSTEM, repository, tx, registry, settings)
         await ensure_default_content(tx, ctx, repository)

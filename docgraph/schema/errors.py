@@ -1,13 +1,14 @@
 """docgraph errors as GraphQL errors: the code goes to ``extensions.code``;
-anything unexpected is logged and masked."""
+anything unexpected is logged and masked; a failed mutation keeps no write."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from docgraph.errors import DocGraphError
 
@@ -52,3 +53,26 @@ def log_unexpected(errors: list[GraphQLError]) -> None:
         original = error.original_error
         if original is not None and not isinstance(original, DocGraphError):
             log.error("GraphQL resolver failed: %s", error.message, exc_info=original)
+
+
+class _Rollback(Exception):
+    """Raised inside the mutation's transaction to undo it."""
+
+
+class AtomicMutations(SchemaExtension):
+    """A mutation request is one unit of work: if any field fails, no field's
+    writes are kept (each resolver's own transaction joins this one)."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        if execution.operation_type is not OperationType.MUTATION:
+            yield
+            return
+        ctx = execution.context
+        try:
+            async with ctx.transaction():
+                yield
+                if execution.result is not None and execution.result.errors:
+                    raise _Rollback
+        except _Rollback:
+            pass

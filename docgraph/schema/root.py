@@ -16,7 +16,7 @@ from docgraph.resolvers import documents
 from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
 from docgraph.schema.documents import Context, Document, Documents
-from docgraph.schema.errors import ErrorCodes, log_unexpected
+from docgraph.schema.errors import AtomicMutations, ErrorCodes, log_unexpected
 
 
 def _ref(id: strawberry.ID | None, path: str | None, what: str = "") -> DocRef:
@@ -105,5 +105,6 @@ def build_schema(max_depth: int = 15) -> strawberry.Schema:
             partial(ParserCache, maxsize=512),
             partial(ValidationCache, maxsize=512),
             ErrorCodes,
+            AtomicMutations,
         ],
     )

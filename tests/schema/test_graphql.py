@@ -219,3 +219,26 @@ def test_committed_sdl_is_up_to_date():
     assert committed.read_text() == build_schema().as_str() + "\n", (
         "schema.graphql is stale: run `python -m docgraph.schema`"
     )
+
+
+async def test_a_mutation_request_is_one_unit_of_work(client):
+    body = await gql(
+        client,
+        """mutation($p: JSON) {
+            a: createDocument(parentPath: "/default-domain/workspaces", type: "Folder",
+                              name: "kept-if-atomicity-broke", properties: $p) { uid }
+            b: createDocument(parentPath: "/default-domain/workspaces", type: "Nope",
+                              name: "never") { uid } }""",
+        {"p": {"dc:title": "A"}},
+    )
+    assert body["errors"][0]["extensions"]["code"] == "unknown_type"
+    resp = await client.get(f"{API}/path/default-domain/workspaces/kept-if-atomicity-broke")
+    assert resp.status == 404
+    ok = await gql(
+        client,
+        """mutation { a: createDocument(parentPath: "/default-domain/workspaces",
+            type: "Folder", name: "atomic-a") { uid }
+            b: createDocument(parentPath: "/default-domain/workspaces/atomic-a",
+            type: "Note", name: "b") { path } }""",
+    )
+    assert ok["data"]["b"]["path"] == "/default-domain/workspaces/atomic-a/b"

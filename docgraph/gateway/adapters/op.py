@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from docgraph.errors import BadRequest, OperationNotFound
+from docgraph.errors import BadRequest
 from docgraph.gateway.nuxeo.automation import execute_request
 from docgraph.gateway.nuxeo.request import Call
 from docgraph.resolvers.context import RequestContext
@@ -22,8 +22,6 @@ class OperationAdapter:
     ) -> Any:
         if len(args) != 1:
             raise BadRequest("@op needs exactly one operation id: @op/{operationId}")
-        if ctx.registry.operations.get(args[0]) is None:
-            raise OperationNotFound(f"No operation with id {args[0]}")
         return await execute_request(ctx, args[0], call.request, implicit_input=subject)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from docgraph.errors import BadRequest
+from docgraph.errors import BadRequest, MethodNotAllowed, NotFound
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.gateway.nuxeo.execute import write
 from docgraph.gateway.nuxeo.request import read_json
@@ -63,6 +63,7 @@ async def execute_request(
 ) -> Any:
     """Run the operation of an automation request; its result, or ``None``
     when the client asked for none (``X-NXVoidOperation: true``)."""
+    operations.require(ctx, op_id)  # an unknown operation is a 404 whatever the body
     body = await read_json(request)
     if not isinstance(body, dict):
         raise BadRequest("The automation request must be a JSON object")
@@ -93,28 +94,25 @@ def login_json(ctx: RequestContext) -> dict[str, Any]:
     }
 
 
+def _allow(request: web.Request, *methods: str) -> None:
+    if request.method not in methods:
+        raise MethodNotAllowed(f"Method {request.method} is not allowed here")
+
+
 async def automation_endpoint(
     ctx: RequestContext, request: web.Request, args: tuple[str, ...]
 ) -> web.StreamResponse:
     """``/automation``, ``/automation/{opId}``, ``/automation/login``."""
     if not args:
-        if request.method != "GET":
-            raise web.HTTPMethodNotAllowed(request.method, ["GET"])
+        _allow(request, "GET", "HEAD")
         return nx_json.json_response(catalogue_json(ctx.registry))
-    op_id = args[0].removeprefix("Chain.")
     if len(args) > 1:
-        raise web.HTTPNotFound(text=f"No such automation resource: {'/'.join(args)}")
+        raise NotFound(f"No such automation resource: {'/'.join(args)}")
+    op_id = args[0].removeprefix("Chain.")
     if op_id == "login":
-        if request.method != "POST":
-            raise web.HTTPMethodNotAllowed(request.method, ["POST"])
+        _allow(request, "POST")
         return nx_json.json_response(login_json(ctx))
-    if request.method == "GET":
-        op = ctx.registry.operations.get(op_id)
-        if op is None:
-            raise web.HTTPNotFound(text=f"No operation with id {op_id}")
-        return nx_json.json_response(operation_json(op))
-    if request.method != "POST":
-        raise web.HTTPMethodNotAllowed(request.method, ["GET", "POST"])
-    if ctx.registry.operations.get(op_id) is None:
-        raise web.HTTPNotFound(text=f"No operation with id {op_id}")
-    return write(ctx, await execute_request(ctx, op_id, request))
+    _allow(request, "GET", "HEAD", "POST")
+    if request.method == "POST":
+        return write(ctx, await execute_request(ctx, op_id, request))
+    return nx_json.json_response(operation_json(operations.require(ctx, op_id)))

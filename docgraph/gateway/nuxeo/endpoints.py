@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from docgraph.errors import MethodNotAllowed, NotFound
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.gateway.nuxeo.automation import automation_endpoint
 from docgraph.resolvers.context import RequestContext
@@ -18,9 +19,9 @@ async def me_endpoint(
     ctx: RequestContext, request: web.Request, args: tuple[str, ...]
 ) -> web.StreamResponse:
     if args:
-        raise web.HTTPNotFound(text=f"No such resource: me/{'/'.join(args)}")
-    if request.method != "GET":
-        raise web.HTTPMethodNotAllowed(request.method, ["GET"])
+        raise NotFound(f"No such resource: me/{'/'.join(args)}")
+    if request.method not in ("GET", "HEAD"):
+        raise MethodNotAllowed(f"Method {request.method} is not allowed on me")
     return nx_json.json_response(nx_json.user(ctx.principal))
 
 

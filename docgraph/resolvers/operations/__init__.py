@@ -7,6 +7,7 @@ from docgraph.resolvers.operations.registry import (
     Param,
     decode_input,
     execute,
+    require,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "Param",
     "decode_input",
     "execute",
+    "require",
 ]

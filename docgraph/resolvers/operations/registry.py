@@ -185,6 +185,14 @@ def _type_of(value: Any) -> str:
     return type(value).__name__.lower()
 
 
+def require(ctx: RequestContext, op_id: str) -> Operation:
+    """The operation with this id or alias; raises OperationNotFound."""
+    op = ctx.registry.operations.get(op_id)
+    if op is None:
+        raise OperationNotFound(f"No operation with id {op_id}")
+    return op
+
+
 async def execute(
     ctx: RequestContext,
     op_id: str,
@@ -192,9 +200,7 @@ async def execute(
     params: Mapping[str, Any] | None = None,
     context: Mapping[str, Any] | None = None,
 ) -> Any:
-    op = ctx.registry.operations.get(op_id)
-    if op is None:
-        raise OperationNotFound(f"No operation with id {op_id}")
+    op = require(ctx, op_id)
     try:
         value = await _resolve_input(ctx, input)
         kwargs = await _coerce_params(ctx, op, params or {})
