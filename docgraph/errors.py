@@ -13,13 +13,12 @@ UnknownType                  400     unknown_type           document type not re
 Unauthorized                 401     unauthorized           missing or wrong credentials
 Forbidden                    403     forbidden              permission not granted
 NotFound                     404     not_found              no such resource or route
-DocumentNotFound             404     document_not_found     no such document (or not visible)
+DocumentNotFound             404     document_not_found     no such document
 OperationNotFound            404     operation_not_found    unknown automation operation
 MethodNotAllowed             405     method_not_allowed     verb not supported on a resource
 Conflict                     409     conflict               state conflict
 ConcurrentUpdate             409     concurrent_update      stale change token
 UnsupportedMediaType         415     unsupported_media      body is not JSON
-PayloadTooLarge              413     payload_too_large      body over the limit
 DocGraphError                500     internal               unexpected failure (never a client's)
 ===========================  ======  =====================  ==================================
 """
@@ -84,11 +83,6 @@ class Conflict(DocGraphError):
 
 class ConcurrentUpdate(Conflict):
     code = "concurrent_update"
-
-
-class PayloadTooLarge(DocGraphError):
-    status = 413
-    code = "payload_too_large"
 
 
 class UnsupportedMediaType(DocGraphError):

@@ -25,10 +25,6 @@ async def lock_for_update(db: Database, doc_id: UUID) -> Record | None:
     return await db.fetchrow(Q.documents.by_id_for_update, doc_id)
 
 
-async def child_name_taken(db: Database, parent_id: UUID, name: str) -> bool:
-    return bool(await db.fetchval(Q.documents.child_name_taken, parent_id, name))
-
-
 @dataclass(frozen=True, slots=True)
 class ChildrenPage:
     total: int

@@ -84,6 +84,25 @@ async def parent(ctx: RequestContext, doc: Document) -> Document | None:
     return await get(ctx, IdRef(str(doc.parent_id)))
 
 
+def facets(ctx: RequestContext, doc: Document) -> list[str]:
+    """The facets of the type, then those added to this document."""
+    type_facets = ctx.registry.types.of(doc.type).facets
+    return [*type_facets, *(m for m in doc.mixins if m not in type_facets)]
+
+
+def last_modified(ctx: RequestContext, doc: Document) -> str | None:
+    if not ctx.registry.types.of(doc.type).has_schema("dublincore"):
+        return None
+    return doc.properties.get("dc:modified")
+
+
+def version_label(ctx: RequestContext, doc: Document) -> str:
+    """``major.minor`` for a versionable document, empty otherwise."""
+    if not ctx.registry.types.of(doc.type).has_facet("Versionable"):
+        return ""
+    return f"{doc.major_version}.{doc.minor_version}"
+
+
 def resolve_type(ctx: RequestContext, type_name: str) -> ResolvedType:
     doctype = ctx.registry.types.get(type_name)
     if doctype is None:

@@ -101,6 +101,11 @@ class Document:
         return title if title else (self.name or self.uid)
 
     @property
+    def state_name(self) -> str:
+        """Types without a lifecycle report ``undefined``, as in Nuxeo."""
+        return self.state or "undefined"
+
+    @property
     def creator(self) -> str | None:
         return self.properties.get("dc:creator")
 

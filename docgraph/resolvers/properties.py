@@ -94,7 +94,7 @@ def render_xpath(
         raise InvalidProperty(f"Unknown property: {xpath}")
     value = render_value(field.type, properties.get(field.key))
     for step in rest:
-        if isinstance(value, list) and step.isdigit() and int(step) < len(value):
+        if isinstance(value, list) and step.isascii() and step.isdigit() and int(step) < len(value):
             value = value[int(step)]
         elif isinstance(value, dict) and step in value:
             value = value[step]

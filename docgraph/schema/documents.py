@@ -51,7 +51,7 @@ class Document:
 
     @strawberry.field
     def state(self) -> str:
-        return self.model.state or "undefined"
+        return self.model.state_name
 
     @strawberry.field(name="parentRef")
     def parent_ref(self) -> strawberry.ID | None:
@@ -64,8 +64,7 @@ class Document:
 
     @strawberry.field
     def facets(self, info: Context) -> list[str]:
-        doctype = _doctype(info, self.model)
-        return [*doctype.facets, *(m for m in self.model.mixins if m not in doctype.facets)]
+        return documents.facets(info.context, self.model)
 
     @strawberry.field(name="isCheckedOut")
     def is_checked_out(self) -> bool:
@@ -84,8 +83,8 @@ class Document:
         return self.model.is_trashed
 
     @strawberry.field(name="lastModified")
-    def last_modified(self) -> str | None:
-        return self.model.properties.get("dc:modified")
+    def last_modified(self, info: Context) -> str | None:
+        return documents.last_modified(info.context, self.model)
 
     @strawberry.field(description="Properties keyed prefix:field; all schemas by default.")
     def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:

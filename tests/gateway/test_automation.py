@@ -73,7 +73,10 @@ async def test_log_is_void(client, caplog):
             {"params": {"message": "hello log", "level": "warn", "category": "docgraph.test"}},
             status=204,
         )
-    assert any(r.message == "hello log" and r.name == "docgraph.test" for r in caplog.records)
+    assert any(
+        r.message == "hello log" and r.name == "docgraph.automation.docgraph.test"
+        for r in caplog.records
+    )
     await run(client, "Log", {"params": {"message": "x", "level": "loud"}}, status=400)
 
 

@@ -15,9 +15,6 @@ SELECT *
  WHERE id = $1
    FOR UPDATE
 
--- name: child_name_taken
-SELECT EXISTS (SELECT 1 FROM documents WHERE parent_id = $1 AND name = $2)
-
 -- name: children_pages
 -- One page of the listable children of each parent plus their total, in one
 -- statement. $3 is the principals filter (NULL = no filter, administrators).

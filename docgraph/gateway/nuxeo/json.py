@@ -10,6 +10,7 @@ import orjson
 from aiohttp import web
 
 from docgraph.gateway.options import RenderingOptions
+from docgraph.resolvers import documents as engine
 from docgraph.resolvers import properties as props
 from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.model import Document, DocumentList, Page
@@ -47,9 +48,7 @@ def rendering(ctx: RequestContext) -> RenderingOptions:
     return options if isinstance(options, RenderingOptions) else RenderingOptions()
 
 
-def document(ctx: RequestContext, doc: Document, *, nested: int = 0) -> dict[str, Any]:
-    """``nested`` counts the levels this document sits below the top entity;
-    properties are written only while the ``depth`` option allows it."""
+def document(ctx: RequestContext, doc: Document) -> dict[str, Any]:
     options = rendering(ctx)
     doctype = ctx.registry.types.of(doc.type)
     out: dict[str, Any] = {
@@ -58,7 +57,7 @@ def document(ctx: RequestContext, doc: Document, *, nested: int = 0) -> dict[str
         "uid": doc.uid,
         "path": doc.path,
         "type": doc.type,
-        "state": doc.state or "undefined",
+        "state": doc.state_name,
         "parentRef": None if doc.parent_id is None else str(doc.parent_id),
         "isCheckedOut": doc.is_checked_out,
         "isRecord": False,
@@ -76,22 +75,19 @@ def document(ctx: RequestContext, doc: Document, *, nested: int = 0) -> dict[str
     out["isTrashed"] = doc.is_trashed
     out["title"] = doc.title
     if options.fetches("document", "versionLabel"):
-        out["versionLabel"] = (
-            f"{doc.major_version}.{doc.minor_version}" if doctype.has_facet("Versionable") else ""
-        )
+        out["versionLabel"] = engine.version_label(ctx, doc)
     if options.fetches("document", "lock") and doc.lock_owner:
         out["lockOwner"] = doc.lock_owner
         out["lockCreated"] = (
             doc.lock_created.isoformat(timespec="milliseconds") if doc.lock_created else None
         )
-    if doctype.has_schema("dublincore") and doc.properties.get("dc:modified"):
-        out["lastModified"] = doc.properties["dc:modified"]
-    if nested < options.depth:
+    if modified := engine.last_modified(ctx, doc):
+        out["lastModified"] = modified
+    # An empty selection (a header naming no schema) writes no properties at all.
+    if options.properties is None or options.properties:
         selected = props.select_schemas(doctype, options.properties)
-        if options.properties is None or options.properties:
-            out["properties"] = props.render(doctype, doc.properties, selected)
-    facets = list(doctype.facets) + [m for m in doc.mixins if m not in doctype.facets]
-    out["facets"] = facets
+        out["properties"] = props.render(doctype, doc.properties, selected)
+    out["facets"] = engine.facets(ctx, doc)
     out["schemas"] = [{"name": s.name, "prefix": s.prefix} for s in doctype.schemas]
     return out
 

@@ -41,7 +41,8 @@ def register(registry: Registry) -> None:
     ) -> None:
         if level.lower() not in _LEVELS:
             raise BadRequest(f"Unknown log level: {level}")
-        logger = logging.getLogger(category or "docgraph.automation.Log")
+        # Under docgraph's own namespace: a client cannot write as another logger.
+        logger = logging.getLogger(f"docgraph.automation.{category or 'Log'}")
         logger.log(_LEVELS[level.lower()], "%s", message)
 
     @operation(
