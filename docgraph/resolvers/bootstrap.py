@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from docgraph.db import documents as db_documents
 from docgraph.db import security as db_security
 from docgraph.db.pool import Database
-from docgraph.resolvers import documents
+from docgraph.resolvers import documents, permissions
 from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.model import ROOT_ID, PathRef
 from docgraph.resolvers.properties import system_properties_for_create
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SYSTEM = Principal("system", is_administrator=True)
+SYSTEM = Principal(permissions.SYSTEM, is_administrator=True)
 DEFAULT_PASSWORD = "Administrator"
 
 GROUPS = [

@@ -262,6 +262,5 @@ async def all_children(ctx: RequestContext, parent_doc: Document) -> DocumentLis
         ctx.db, parent_doc.id, principals=permissions.browse_filter(ctx)
     )
     docs = [Document.from_record(r) for r in rows]
-    for doc in docs:
-        ctx.loaders.prime(doc)
+    ctx.loaders.prime_all(docs)
     return DocumentList(docs)

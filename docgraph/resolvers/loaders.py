@@ -64,7 +64,7 @@ class Loaders:
         if doc.path is not None:
             self.by_path.clear(doc.path).prime(doc.path, doc)
 
-    def _remember(self, docs: Sequence[Document]) -> None:
+    def prime_all(self, docs: Sequence[Document]) -> None:
         for doc in docs:
             self.prime(doc)
 
@@ -103,6 +103,6 @@ class Loaders:
             for key in group:
                 page = found.get(key.parent_id)
                 entries = [Document.from_record(r) for r in page.rows] if page else []
-                self._remember(entries)
+                self.prime_all(entries)
                 slices[key] = ChildrenSlice(page.total if page else 0, entries)
         return [slices[key] for key in keys]
