@@ -25,6 +25,8 @@ DocGraphError                500     internal               unexpected failure (
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class DocGraphError(Exception):
     status = 500
@@ -74,6 +76,11 @@ class OperationNotFound(NotFound):
 class MethodNotAllowed(DocGraphError):
     status = 405
     code = "method_not_allowed"
+
+    def __init__(self, message: str = "", allow: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        # The methods the resource does answer (the ``Allow`` header).
+        self.allow = tuple(sorted(allow))
 
 
 class Conflict(DocGraphError):

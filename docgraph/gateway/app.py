@@ -48,7 +48,7 @@ def create_app(
     app[keys.AUTHENTICATOR] = Authenticator(settings.auth_cache_seconds)
     app.cleanup_ctx.append(_database)
     add_routes(app)
-    view = GraphQLView(schema=build_schema(settings.graphql_max_depth))
+    view = GraphQLView(schema=build_schema(app[keys.REGISTRY], settings.graphql_max_depth))
     app.router.add_route("*", GRAPHQL_PATH, view)
     app.router.add_route("*", GRAPHQL_PATH + "/", view)
     return app

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from docgraph.errors import NotFound
 from docgraph.gateway import keys
-from docgraph.gateway.options import read_options
+from docgraph.gateway.nuxeo.options import read_options
 from docgraph.resolvers.context import DEFAULT_REPOSITORY, REPOSITORIES, RequestContext
 
 
@@ -29,12 +29,11 @@ def requested_repository(request: web.Request, from_url: str | None = None) -> s
 
 def build_ctx(request: web.Request, repository: str | None = None) -> RequestContext:
     app = request.app
-    options = read_options(chain(request.headers.items(), request.query.items()))
     return RequestContext(
         principal=request[keys.PRINCIPAL],
         repository=requested_repository(request, repository),
-        db=app[keys.DATABASE],
+        database=app[keys.DATABASE],
         registry=app[keys.REGISTRY],
         settings=app[keys.SETTINGS],
-        options={"rendering": options},
+        rendering=read_options(chain(request.headers.items(), request.query.items())),
     )

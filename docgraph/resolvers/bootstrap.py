@@ -57,7 +57,8 @@ async def ensure_accounts(db: Database) -> None:
         await db_security.add_membership(db, ADMINISTRATOR, ADMINISTRATORS)
 
 
-async def ensure_default_content(db: Database, ctx: RequestContext, repository: str) -> None:
+async def ensure_default_content(ctx: RequestContext, repository: str) -> None:
+    db = ctx.work.db
     if await db_documents.by_ids(db, [ROOT_ID]):
         return
     log.info("creating the default content of repository %r", repository)
@@ -92,11 +93,11 @@ async def bootstrap(
     db: Database, registry: Registry, settings: Settings, repository: str = "default"
 ) -> None:
     """Idempotent; concurrent starts serialise on an advisory lock."""
-    async with db.transaction() as tx:
-        await tx.lock(_LOCK_KEY)
-        await ensure_accounts(tx)
-        ctx = RequestContext(SYSTEM, repository, tx, registry, settings)
-        await ensure_default_content(tx, ctx, repository)
+    ctx = RequestContext(SYSTEM, repository, db, registry, settings)
+    async with ctx.unit_of_work() as unit:
+        await unit.db.lock(_LOCK_KEY)
+        await ensure_accounts(unit.db)
+        await ensure_default_content(ctx, repository)
 
 
 async def uses_default_password(db: Database) -> bool:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docgraph.db.pool import Database
+from docgraph.resolvers.rendering import RenderingOptions
 from docgraph.settings import Settings
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
     from docgraph.resolvers.loaders import Loaders
+    from docgraph.resolvers.unit import UnitOfWork
 
 EVERYONE = "Everyone"
 DEFAULT_REPOSITORY = "default"
@@ -41,11 +43,14 @@ class Principal:
 class RequestContext:
     principal: Principal
     repository: str
-    db: Database
+    # The pool: statements outside a unit of work.
+    database: Database
     registry: Registry
     settings: Settings
-    # Rendering options from headers and query (properties, enrichers.*, fetch.*, depth).
-    options: Mapping[str, Any] = field(default_factory=dict)
+    # How results are written (schemas, fetch.*, enrichers.*, depth), built by each door.
+    rendering: RenderingOptions = field(default_factory=RenderingOptions)
+    # The open unit of work of a mutating request, set by its door.
+    unit: UnitOfWork | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -53,21 +58,20 @@ class RequestContext:
 
         self.loaders = Loaders(self)
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
-        """One unit of work: every statement of the block, from any resolver,
-        commits or rolls back together. Nested blocks join the outer one."""
-        if self.db.in_transaction:
-            yield
-            return
-        outer = self.db
-        async with outer.transaction() as tx:
-            self.db = tx
-            try:
-                yield
-            except BaseException:
-                # Rows loaded inside a rolled-back transaction must not be reused.
-                self.loaders.clear()
-                raise
-            finally:
-                self.db = outer
+    @property
+    def db(self) -> Database:
+        """Where reads go: the unit's transaction once one is open (so that a
+        request reads its own writes), else the pool."""
+        return self.database if self.unit is None else self.unit.db
+
+    @property
+    def work(self) -> UnitOfWork:
+        """The unit of work a write joins; writing outside one is a bug in the door."""
+        if self.unit is None:
+            raise RuntimeError("a write needs a unit of work: open one with unit_of_work(ctx)")
+        return self.unit
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        from docgraph.resolvers.unit import unit_of_work
+
+        return unit_of_work(self)

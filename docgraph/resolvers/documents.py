@@ -12,8 +12,9 @@ from uuid import UUID, uuid4
 
 from docgraph.db import documents as db_documents
 from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotFound, UnknownType
-from docgraph.resolvers import permissions
+from docgraph.resolvers import events, permissions
 from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.events import ChangeEvent
 from docgraph.resolvers.loaders import ChildrenKey
 from docgraph.resolvers.model import DocRef, Document, DocumentList, IdRef, Page, PageRequest
 from docgraph.resolvers.properties import (
@@ -142,35 +143,49 @@ async def create(
     values = apply_input(ctx.registry.types, doctype, {}, properties or {}, lenient=lenient)
     values.update(system_properties_for_create(doctype, user, now))
     base = path_segment(name)
-    async with ctx.transaction():
-        candidate = base
-        millis = int(time.time() * 1000)
-        for attempt in range(_NAME_ATTEMPTS):
-            row = await db_documents.insert(
-                ctx.db,
-                id=uuid4(),
-                repository=parent_doc.repository,
-                parent_id=parent_doc.id,
-                name=candidate,
-                path=child_path(parent_doc, candidate),
-                type=doctype.name,
-                lifecycle_state="project" if doctype.lifecycle == "default" else None,
-                properties=values,
-                ancestors=(*parent_doc.ancestors, parent_doc.id),
-                read_acl=sorted(parent_doc.read_acl | {user}),
-                now=now,
-            )
-            if row is not None:
-                break
-            # Nuxeo appends the epoch millis; siblings created in the same
-            # millisecond (a bulk create) take the next free number.
-            candidate = f"{base}.{millis + attempt}"
-        else:
-            raise Conflict(f"Could not find a free name for {base!r} in {parent_doc.path}")
+    unit = ctx.work
+    candidate = base
+    millis = int(time.time() * 1000)
+    for attempt in range(_NAME_ATTEMPTS):
+        row = await db_documents.insert(
+            unit.db,
+            id=uuid4(),
+            repository=parent_doc.repository,
+            parent_id=parent_doc.id,
+            name=candidate,
+            path=child_path(parent_doc, candidate),
+            type=doctype.name,
+            lifecycle_state="project" if doctype.lifecycle == "default" else None,
+            properties=values,
+            ancestors=(*parent_doc.ancestors, parent_doc.id),
+            read_acl=sorted(parent_doc.read_acl | {user}),
+            now=now,
+        )
+        if row is not None:
+            break
+        # Nuxeo appends the epoch millis; siblings created in the same
+        # millisecond (a bulk create) take the next free number.
+        candidate = f"{base}.{millis + attempt}"
+    else:
+        raise Conflict(f"Could not find a free name for {base!r} in {parent_doc.path}")
     doc = Document.from_record(row)
-    ctx.loaders.children.clear_all()
-    ctx.loaders.prime(doc)
+    unit.emit(ctx, change(ctx, events.CREATED, doc, now))
     return doc
+
+
+def change(ctx: RequestContext, kind: str, doc: Document, at: datetime) -> ChangeEvent:
+    """The event of a change to ``doc`` (its state after) by the request's principal."""
+    return ChangeEvent(
+        kind=kind,
+        repository=doc.repository,
+        doc_id=doc.id,
+        parent_id=doc.parent_id,
+        path=doc.path,
+        doc_type=doc.type,
+        principal=ctx.principal.username,
+        at=at,
+        document=None if kind == events.DELETED else doc,
+    )
 
 
 def check_change_token(doc: Document, token: str | None) -> None:
@@ -192,31 +207,26 @@ async def update(
 ) -> Document:
     """Merge ``properties`` into the document: keys not sent keep their value."""
     doctype = resolve_type(ctx, doc.type)
-    async with ctx.transaction():
-        row = await db_documents.lock_for_update(ctx.db, doc.id)
-        if row is None:
-            raise DocumentNotFound(doc.uid)
-        doc = Document.from_record(row)
-        permissions.check(ctx, doc, permissions.WRITE)
-        check_change_token(doc, change_token)
-        changes = apply_input(
-            ctx.registry.types, doctype, doc.properties, properties, lenient=lenient
-        )
-        if not changes:
-            return doc
-        now = datetime.now(UTC)
-        merged = {
-            **doc.properties,
-            **changes,
-            **system_properties_for_update(doctype, doc.properties, ctx.principal.username, now),
-        }
-        row = await db_documents.update_properties(
-            ctx.db, doc.id, merged, now=now, user_change=True
-        )
+    unit = ctx.work
+    row = await db_documents.lock_for_update(unit.db, doc.id)
+    if row is None:
+        raise DocumentNotFound(doc.uid)
+    doc = Document.from_record(row)
+    permissions.check(ctx, doc, permissions.WRITE)
+    check_change_token(doc, change_token)
+    changes = apply_input(ctx.registry.types, doctype, doc.properties, properties, lenient=lenient)
+    if not changes:
+        return doc
+    now = datetime.now(UTC)
+    merged = {
+        **doc.properties,
+        **changes,
+        **system_properties_for_update(doctype, doc.properties, ctx.principal.username, now),
+    }
+    row = await db_documents.update_properties(unit.db, doc.id, merged, now=now, user_change=True)
     assert row is not None
     updated = Document.from_record(row)
-    ctx.loaders.children.clear_all()
-    ctx.loaders.prime(updated)
+    unit.emit(ctx, change(ctx, events.MODIFIED, updated, now))
     return updated
 
 
@@ -225,10 +235,9 @@ async def delete(ctx: RequestContext, doc: Document) -> None:
     if doc.parent_id is None:
         raise BadRequest("The root document cannot be removed")
     permissions.check(ctx, doc, permissions.REMOVE)
-    async with ctx.transaction():
-        await db_documents.delete_subtree(ctx.db, doc.id)
-    # The whole subtree is gone: nothing cached in this request may survive.
-    ctx.loaders.clear()
+    unit = ctx.work
+    await db_documents.delete_subtree(unit.db, doc.id)
+    unit.emit(ctx, change(ctx, events.DELETED, doc, datetime.now(UTC)))
 
 
 async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest) -> Page[Document]:

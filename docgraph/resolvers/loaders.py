@@ -16,6 +16,7 @@ from uuid import UUID
 from aiodataloader import DataLoader
 
 from docgraph.db import documents as db_documents
+from docgraph.resolvers.events import DELETED, ChangeEvent
 from docgraph.resolvers.model import Document
 from docgraph.resolvers.permissions import browse_filter
 
@@ -67,6 +68,16 @@ class Loaders:
     def prime_all(self, docs: Sequence[Document]) -> None:
         for doc in docs:
             self.prime(doc)
+
+    def apply(self, event: ChangeEvent) -> None:
+        """Keep what this request reads consistent with what it just wrote."""
+        if event.kind == DELETED or event.document is None:
+            # A subtree may be gone: nothing cached may survive.
+            self.clear()
+            return
+        # Listings may have gained, lost or reordered an entry.
+        self.__dict__.pop("children", None)
+        self.prime(event.document)
 
     async def _load_by_ids(self, keys: Sequence[UUID]) -> list[Document | None]:
         rows = await db_documents.by_ids(self._ctx.db, keys)

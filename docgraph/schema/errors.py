@@ -61,7 +61,7 @@ class _Rollback(Exception):
 
 class AtomicMutations(SchemaExtension):
     """A mutation request is one unit of work: if any field fails, no field's
-    writes are kept (each resolver's own transaction joins this one)."""
+    writes are kept."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
@@ -70,7 +70,7 @@ class AtomicMutations(SchemaExtension):
             return
         ctx = execution.context
         try:
-            async with ctx.transaction():
+            async with ctx.unit_of_work():
                 yield
                 if execution.result is not None and execution.result.errors:
                     raise _Rollback

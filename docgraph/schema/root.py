@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import ExecutionContext
 
 from docgraph.errors import BadRequest, NotFound
+from docgraph.plugins import DuplicateContribution, Registry, build_registry
 from docgraph.resolvers import documents
 from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
@@ -95,11 +96,46 @@ class Schema(strawberry.Schema):
         log_unexpected(errors)
 
 
-def build_schema(max_depth: int = 15) -> strawberry.Schema:
+def register(registry: Registry) -> None:
+    registry.add_graphql(query=Query, mutation=Mutation, types=[Documents])
+
+
+def _merge(name: str, parts: list[tuple[str, type]]) -> type | None:
+    """One root type from every contribution's fields; a field contributed
+    twice is an error naming both contributors."""
+    if not parts:
+        return None
+    owners: dict[str, str] = {}
+    for contributor, part in parts:
+        for f in part.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            if f.name in owners:
+                raise DuplicateContribution(
+                    f"GraphQL field {name}.{f.name} is contributed by {owners[f.name]!r} "
+                    f"and by {contributor!r}"
+                )
+            owners[f.name] = contributor
+    if len(parts) == 1:
+        return parts[0][1]
+    return strawberry.type(type(name, tuple(part for _, part in parts), {}))
+
+
+def build_schema(registry: Registry | None = None, max_depth: int = 15) -> strawberry.Schema:
+    """The schema of every GraphQL contribution; without a registry, docgraph's own."""
+    registry = registry or build_registry(enabled=())
+    roots = {
+        kind: _merge(
+            kind.capitalize(),
+            [(c.contributor, root) for c in registry.graphql if (root := getattr(c, kind))],
+        )
+        for kind in ("query", "mutation", "subscription")
+    }
+    if roots["query"] is None:
+        raise DuplicateContribution("no GraphQL Query type is registered")
     return Schema(
-        query=Query,
-        mutation=Mutation,
-        types=[Documents],
+        query=roots["query"],
+        mutation=roots["mutation"],
+        subscription=roots["subscription"],
+        types=[t for c in registry.graphql for t in c.types],
         extensions=[
             partial(QueryDepthLimiter, max_depth=max_depth),
             partial(ParserCache, maxsize=512),

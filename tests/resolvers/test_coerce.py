@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from docgraph.errors import InvalidProperty
-from docgraph.resolvers.operations.registry import parse_properties_text
+from docgraph.resolvers.operations.decode import parse_properties_text
 from docgraph.resolvers.properties import render_value
 from docgraph.resolvers.typesystem.coerce import coerce
 from docgraph.resolvers.typesystem.model import FieldType

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from docgraph.errors import BadRequest
-from docgraph.gateway.nuxeo.request import Call, page_request
+from docgraph.gateway.nuxeo.request import page_request
+from docgraph.plugins import Adapter, Call
 from docgraph.resolvers import documents
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, Page
 
 if TYPE_CHECKING:
-    from docgraph.plugins import Registry
+    from docgraph.plugins import Call, Registry
 
 
-class ChildrenAdapter:
-    name = "children"
-    methods = frozenset({"GET", "HEAD"})
-
-    async def __call__(
-        self, ctx: RequestContext, subject: Any, args: tuple[str, ...], call: Call
-    ) -> Page[Document]:
-        if not isinstance(subject, Document):
-            raise BadRequest("@children applies to a document")
-        return await documents.children(ctx, subject, page_request(call.query, ctx.settings))
+async def children(
+    ctx: RequestContext, subject: Document, args: tuple[str, ...], call: Call
+) -> Page[Any]:
+    return await documents.children(ctx, subject, page_request(call.query, ctx.settings))
 
 
 def register(registry: Registry) -> None:
-    registry.add_adapter(ChildrenAdapter())
+    registry.add_adapter(Adapter("children", children, accepts=(Document,)))

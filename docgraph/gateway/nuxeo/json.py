@@ -9,11 +9,10 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from docgraph.gateway.options import RenderingOptions
 from docgraph.resolvers import documents as engine
 from docgraph.resolvers import properties as props
 from docgraph.resolvers.context import Principal, RequestContext
-from docgraph.resolvers.model import Document, DocumentList, Page
+from docgraph.resolvers.model import Document, Page
 
 JSON = "application/json"
 
@@ -43,13 +42,9 @@ def exception_response(
     return json_response(body, status, headers)
 
 
-def rendering(ctx: RequestContext) -> RenderingOptions:
-    options = ctx.options.get("rendering")
-    return options if isinstance(options, RenderingOptions) else RenderingOptions()
-
-
-def document(ctx: RequestContext, doc: Document) -> dict[str, Any]:
-    options = rendering(ctx)
+def document(ctx: RequestContext, doc: Document, *, with_properties: bool = True) -> dict[str, Any]:
+    """A document's JSON; a nested one (``with_properties`` false) has no properties."""
+    options = ctx.rendering
     doctype = ctx.registry.types.of(doc.type)
     out: dict[str, Any] = {
         "entity-type": "document",
@@ -84,19 +79,12 @@ def document(ctx: RequestContext, doc: Document) -> dict[str, Any]:
     if modified := engine.last_modified(ctx, doc):
         out["lastModified"] = modified
     # An empty selection (a header naming no schema) writes no properties at all.
-    if options.properties is None or options.properties:
+    if with_properties and (options.properties is None or options.properties):
         selected = props.select_schemas(doctype, options.properties)
         out["properties"] = props.render(doctype, doc.properties, selected)
     out["facets"] = engine.facets(ctx, doc)
     out["schemas"] = [{"name": s.name, "prefix": s.prefix} for s in doctype.schemas]
     return out
-
-
-def documents(ctx: RequestContext, docs: Page[Document] | DocumentList) -> dict[str, Any]:
-    entries = [document(ctx, d) for d in docs]
-    if isinstance(docs, DocumentList):
-        return {"entity-type": "documents", "entries": entries}
-    return {"entity-type": "documents", **paging(docs), "entries": entries}
 
 
 def paging(page: Page[Any]) -> dict[str, Any]:

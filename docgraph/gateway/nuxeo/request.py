@@ -9,7 +9,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from docgraph.errors import BadRequest, UnsupportedMediaType
+from docgraph.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
+from docgraph.plugins import Call as CallLike
 from docgraph.resolvers.model import PageRequest
 from docgraph.settings import Settings
 
@@ -20,7 +21,8 @@ JSON_TYPES = frozenset(
 
 @dataclass(slots=True)
 class Call:
-    """The HTTP side of one step: its method, query and (lazily) its body."""
+    """The HTTP side of one step: its method, query, headers and (lazily) its
+    body; ``request`` for what only aiohttp offers (streams)."""
 
     method: str
     request: web.Request
@@ -28,6 +30,10 @@ class Call:
     @property
     def query(self) -> Mapping[str, str]:
         return self.request.query
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self.request.headers
 
     async def json(self) -> Any:
         return await read_json(self.request)
@@ -59,6 +65,12 @@ def _int(query: Mapping[str, str], *names: str, default: int) -> int:
             except ValueError as exc:
                 raise BadRequest(f"Parameter {name} must be an integer: {raw}") from exc
     return default
+
+
+def require_method(call: CallLike, methods: frozenset[str], what: str) -> None:
+    """405 with ``Allow`` when ``call``'s method is not one of ``methods``."""
+    if call.method not in methods:
+        raise MethodNotAllowed(f"Method {call.method} is not allowed on {what}", methods)
 
 
 def page_request(query: Mapping[str, str], settings: Settings) -> PageRequest:

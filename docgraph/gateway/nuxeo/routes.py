@@ -1,6 +1,13 @@
-"""The aiohttp routes of the Nuxeo door."""
+"""The aiohttp routes of the Nuxeo door.
+
+A mutating request (any method but GET, HEAD, OPTIONS) runs in one unit of
+work, opened only once its body has been read: a client trickling a body in
+holds no database connection meanwhile.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -8,9 +15,12 @@ from docgraph import NUXEO_API_VERSION, __version__
 from docgraph.errors import NotFound
 from docgraph.gateway.context import build_ctx
 from docgraph.gateway.nuxeo import execute
-from docgraph.gateway.nuxeo.automation import automation_endpoint
 from docgraph.gateway.nuxeo.json import json_response
 from docgraph.gateway.nuxeo.parse import EndpointRoot, parse, split_segments
+from docgraph.gateway.nuxeo.request import Call, require_method
+from docgraph.gateway.nuxeo.writers import respond
+from docgraph.plugins import Endpoint
+from docgraph.resolvers.context import RequestContext
 
 API_ROOTS = ("/nuxeo/api/v1", "/nuxeo/site/api/v1")
 AUTOMATION_ROOT = "/nuxeo/site/automation"
@@ -23,25 +33,51 @@ def _raw_tail(request: web.Request, root: str) -> str:
     return raw[len(root) :] if raw.startswith(root) else raw
 
 
+async def _in_unit(
+    ctx: RequestContext,
+    request: web.Request,
+    handle: Callable[[], Awaitable[web.StreamResponse]],
+) -> web.StreamResponse:
+    """Reads run as they are; a write reads its body, then runs in one unit
+    of work: a pipe commits or fails as a whole."""
+    if request.method in _READS:
+        return await handle()
+    await request.read()
+    async with ctx.unit_of_work():
+        return await handle()
+
+
 async def api_handler(request: web.Request) -> web.StreamResponse:
     root = next(r for r in API_ROOTS if request.raw_path.startswith(r))
     route = parse(_raw_tail(request, root))
     ctx = build_ctx(request, route.repository)
-    if isinstance(route.root, EndpointRoot):
-        endpoint = ctx.registry.endpoints.get(route.root.name)
-        if endpoint is None:
-            raise NotFound(f"Type not found: {route.root.name}")
-        return await endpoint(ctx, request, route.root.args)
-    if request.method in _READS:
-        return await execute.run(ctx, route, request)
-    # One transaction per mutating request: a pipe commits or fails as a whole.
-    async with ctx.transaction():
-        return await execute.run(ctx, route, request)
+    if not isinstance(route.root, EndpointRoot):
+        return await _in_unit(ctx, request, lambda: execute.run(ctx, route, request))
+    endpoint = ctx.registry.endpoints.get(route.root.name)
+    if endpoint is None:
+        raise NotFound(f"Type not found: {route.root.name}")
+    return await _serve(ctx, endpoint, route.root.args, request)
 
 
 async def site_automation_handler(request: web.Request) -> web.StreamResponse:
+    """``/site/automation``: the automation endpoint at its historical root."""
+    ctx = build_ctx(request)
     args = tuple(split_segments(_raw_tail(request, AUTOMATION_ROOT)))
-    return await automation_endpoint(build_ctx(request), request, args)
+    return await _serve(ctx, ctx.registry.endpoints["automation"], args, request)
+
+
+async def _serve(
+    ctx: RequestContext, endpoint: Endpoint, args: tuple[str, ...], request: web.Request
+) -> web.StreamResponse:
+    call = Call(request.method, request)
+    require_method(call, endpoint.methods, endpoint.name)
+
+    async def handle() -> web.StreamResponse:
+        return await respond(ctx, await endpoint.handler(ctx, args, call))
+
+    if endpoint.streaming:
+        return await handle()
+    return await _in_unit(ctx, request, handle)
 
 
 async def cmis_handler(request: web.Request) -> web.Response:

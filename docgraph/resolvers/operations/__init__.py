@@ -1,21 +1,3 @@
-"""Automation: the operation registry, its executor and the standard operations."""
-
-from docgraph.resolvers.operations.registry import (
-    Operation,
-    OperationCall,
-    OperationRegistry,
-    Param,
-    decode_input,
-    execute,
-    require,
-)
-
-__all__ = [
-    "Operation",
-    "OperationCall",
-    "OperationRegistry",
-    "Param",
-    "decode_input",
-    "execute",
-    "require",
-]
+"""Automation: operations as data (``model``), their inputs and parameters
+(``decode``, ``coerce``), the executor (``execute``) and the standard
+operations, one module per category."""

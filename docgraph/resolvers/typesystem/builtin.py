@@ -226,6 +226,6 @@ TYPES = [
 
 
 def register(registry: Registry) -> None:
-    registry.types.add_schemas(SCHEMAS)
-    registry.types.add_facets(FACETS)
-    registry.types.add_types(TYPES)
+    registry.add_schemas(SCHEMAS)
+    registry.add_facets(FACETS)
+    registry.add_types(TYPES)

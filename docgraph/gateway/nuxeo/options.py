@@ -9,25 +9,12 @@ comma lists and all sources are merged.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+
+from docgraph.resolvers.rendering import DEPTHS, RenderingOptions
 
 _PROPERTIES = {"properties", "x-nxproperties", "x-nxdocumentproperties"}
 _CATEGORY = re.compile(r"^(?:x-nx)?(enrichers|fetch|translate)[.-]([a-z_]+)$", re.IGNORECASE)
-_DEPTHS = {"root": 1, "children": 2, "max": 3}
-
-
-@dataclass(frozen=True, slots=True)
-class RenderingOptions:
-    # None: no selection was sent, so every schema is written (docgraph's default).
-    properties: frozenset[str] | None = None
-    enrichers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    fetch: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    translate: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    depth: int = 1
-
-    def fetches(self, entity: str, name: str) -> bool:
-        return name in self.fetch.get(entity, ())
 
 
 def _split(value: str) -> list[str]:
@@ -45,7 +32,7 @@ def read_options(sources: Iterable[tuple[str, str]]) -> RenderingOptions:
         elif key == "x-nxcontext-category":
             categories["enrichers"].setdefault("document", []).extend(_split(value))
         elif key == "depth":
-            depth = _DEPTHS.get(value.strip().lower(), 1)
+            depth = DEPTHS.get(value.strip().lower(), 1)
         elif ("enrichers" in key or "fetch" in key or "translate" in key) and (
             match := _CATEGORY.match(key)
         ):

@@ -1,0 +1,132 @@
+"""Writing results as Nuxeo JSON: writers looked up by type, enrichers per page.
+
+A step's result goes to :func:`respond`. The writer registered for its type
+(or the closest base class) builds the JSON; when the writer names an entity
+(``document``), the enrichers the request asked for run once over the whole
+page before their values are written under ``contextParameters``. Nested
+entities (enricher values) are written one level deeper: with the default
+``depth`` they get neither properties nor enrichers of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from docgraph.gateway.nuxeo import json as nx_json
+from docgraph.plugins import Output, Writer
+from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.model import Document, DocumentList, Page
+
+if TYPE_CHECKING:
+    from docgraph.plugins import Registry
+
+# Values that are already JSON when nested inside another entity.
+_PLAIN = (str, int, float, bool, dict, list)
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A result to answer with 201."""
+
+    value: Any
+
+
+class Renderer:
+    """The :class:`~docgraph.plugins.Output` of the REST door."""
+
+    __slots__ = ("ctx", "level")
+
+    def __init__(self, ctx: RequestContext, level: int = 0) -> None:
+        self.ctx = ctx
+        self.level = level
+
+    @property
+    def nested(self) -> bool:
+        """True below the levels ``depth`` grants properties and enrichers."""
+        return self.level >= self.ctx.rendering.depth
+
+    async def render(self, value: Any) -> Any:
+        if value is None or (self.level > 0 and isinstance(value, _PLAIN)):
+            return value
+        return (await self.render_many([value]))[0]
+
+    async def render_many(self, values: Sequence[Any]) -> list[Any]:
+        registry = self.ctx.registry
+        groups: dict[Writer, list[int]] = {}
+        for index, value in enumerate(values):
+            writer = registry.writer_for(type(value))
+            if writer is None:
+                raise TypeError(f"no writer for {type(value).__qualname__}")
+            groups.setdefault(writer, []).append(index)
+        out: list[Any] = [None] * len(values)
+        for writer, indexes in groups.items():
+            items = [values[i] for i in indexes]
+            written = [await writer.func(self, item) for item in items]
+            if writer.entity is not None and not self.nested:
+                await self._enrich(writer.entity, items, written)
+            for index, body in zip(indexes, written, strict=True):
+                out[index] = body
+        return out
+
+    async def _enrich(self, entity: str, items: list[Any], written: list[Any]) -> None:
+        registry = self.ctx.registry
+        names = self.ctx.rendering.enrichers_of(entity)
+        # Unknown enricher names are ignored, as in Nuxeo.
+        enrichers = [e for n in names if (e := registry.enrichers.get((entity, n))) is not None]
+        if not enrichers:
+            return
+        inner = Renderer(self.ctx, self.level + 1)
+        for body in written:
+            body["contextParameters"] = {}
+        for enricher in enrichers:
+            values = await enricher.func(self.ctx, items)
+            for body, value in zip(written, values, strict=True):
+                body["contextParameters"][enricher.name] = await inner.render(value)
+
+
+async def respond(ctx: RequestContext, value: Any) -> web.StreamResponse:
+    """The HTTP answer for a step's result."""
+    status = 200
+    if isinstance(value, Created):
+        status, value = 201, value.value
+    if isinstance(value, web.StreamResponse):
+        return value
+    if value is None:
+        return web.Response(status=204)
+    body = await Renderer(ctx).render(value)
+    if isinstance(body, web.StreamResponse):
+        return body
+    return nx_json.json_response(body, status)
+
+
+async def write_document(out: Output, doc: Document) -> dict[str, Any]:
+    return nx_json.document(out.ctx, doc, with_properties=not out.nested)
+
+
+async def write_documents(out: Output, docs: Page[Document] | DocumentList) -> dict[str, Any]:
+    entries = await out.render_many(docs.entries)
+    if isinstance(docs, DocumentList):
+        return {"entity-type": "documents", "entries": entries}
+    return {"entity-type": "documents", **nx_json.paging(docs), "entries": entries}
+
+
+async def write_scalar(out: Output, value: Any) -> dict[str, Any]:
+    return nx_json.scalar(value)
+
+
+async def write_mapping(out: Output, value: dict[str, Any]) -> dict[str, Any]:
+    """An entity built by its producer (it has an ``entity-type``) as it is;
+    any other mapping as an automation ``map`` result."""
+    return value if "entity-type" in value else nx_json.scalar(value)
+
+
+def register(registry: Registry) -> None:
+    registry.add_writer(Writer(Document, write_document, entity="document"))
+    registry.add_writer(Writer(Page, write_documents))
+    registry.add_writer(Writer(DocumentList, write_documents))
+    registry.add_writer(Writer(dict, write_mapping))
+    registry.add_writer(Writer(object, write_scalar))

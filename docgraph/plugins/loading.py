@@ -1,0 +1,77 @@
+"""Loading contributions: docgraph's own features, then installed plugins."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterable
+from importlib.metadata import entry_points
+
+from docgraph.plugins.registry import Registry
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "docgraph.plugins"
+
+# docgraph's own features, registered through the same call a plugin uses.
+DEFAULT_PLUGINS = (
+    "docgraph.resolvers.typesystem.builtin",
+    "docgraph.resolvers.operations.coerce",
+    "docgraph.resolvers.operations.notification",
+    "docgraph.resolvers.operations.fetch",
+    "docgraph.resolvers.operations.document",
+    "docgraph.resolvers.enrichers",
+    "docgraph.gateway.nuxeo.writers",
+    "docgraph.gateway.adapters.children",
+    "docgraph.gateway.adapters.op",
+    "docgraph.gateway.nuxeo.endpoints",
+    "docgraph.schema.root",
+)
+
+
+class PluginError(RuntimeError):
+    """A plugin could not be loaded; start-up stops."""
+
+
+def _register(registry: Registry, name: str, register: Callable[[Registry], None]) -> None:
+    registry.contributor = name
+    try:
+        register(registry)
+    except Exception as exc:
+        raise PluginError(f"plugin {name!r} failed to register: {exc}") from exc
+    finally:
+        registry.contributor = "docgraph"
+
+
+def build_registry(
+    *,
+    enabled: Iterable[str] | None = None,
+    disabled: Iterable[str] = (),
+    extra: Iterable[tuple[str, Callable[[Registry], None]]] = (),
+) -> Registry:
+    """Default features, then installed plugins (narrowed by the allow/deny
+    lists of the settings), then ``extra`` (name, register) pairs."""
+    registry = Registry()
+    for module in DEFAULT_PLUGINS:
+        registry.contributor = module
+        importlib.import_module(module).register(registry)
+    registry.contributor = "docgraph"
+    allowed = None if enabled is None else set(enabled)
+    denied = set(disabled)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in denied or (allowed is not None and ep.name not in allowed):
+            continue
+        try:
+            register = ep.load()
+        except Exception as exc:
+            raise PluginError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
+        _register(registry, ep.name, register)
+        registry.loaded.append(ep.name)
+    for name, register in extra:
+        _register(registry, name, register)
+        registry.loaded.append(name)
+    try:
+        registry.check()
+    except TypeError as exc:
+        raise PluginError(str(exc)) from exc
+    return registry

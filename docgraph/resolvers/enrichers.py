@@ -1,0 +1,58 @@
+"""Document enrichers: extra data written under ``contextParameters``.
+
+Each takes a whole page of documents and answers one value per document,
+so that a page costs one batched load, not one per entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from docgraph.plugins import Enricher
+from docgraph.resolvers import permissions
+from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.model import ROOT_ID, Document, DocumentList
+
+if TYPE_CHECKING:
+    from docgraph.plugins import Registry
+
+
+async def breadcrumbs(ctx: RequestContext, docs: Sequence[Document]) -> list[DocumentList]:
+    """For each document, its ancestors top-down without the root, ending with
+    the document itself; the walk up stops at the first one the user cannot
+    read. All the pages' ancestors load in one statement."""
+    wanted = list(dict.fromkeys(a for d in docs for a in d.ancestors if a != ROOT_ID))
+    loaded = await ctx.loaders.by_id.load_many(wanted)
+    by_id = {doc.id: doc for doc in loaded if doc is not None}
+    trails = []
+    for doc in docs:
+        trail = [doc]
+        for ancestor_id in reversed(doc.ancestors):
+            ancestor = by_id.get(ancestor_id)
+            if ancestor is None or not permissions.has_permission(
+                ctx.principal, ancestor, permissions.READ
+            ):
+                break
+            trail.append(ancestor)
+        trails.append(DocumentList(trail[::-1]))
+    return trails
+
+
+async def subtypes(ctx: RequestContext, docs: Sequence[Document]) -> list[list[dict[str, Any]]]:
+    """The types that may be created in each document, with their facets."""
+    types = ctx.registry.types
+    answers: dict[str, list[dict[str, Any]]] = {}
+    for doc in docs:
+        if doc.type not in answers:
+            allowed = (types.get(name) for name in types.of(doc.type).subtypes)
+            answers[doc.type] = [
+                {"type": t.name, "facets": list(t.facets)} for t in allowed if t is not None
+            ]
+    return [answers[doc.type] for doc in docs]
+
+
+def register(registry: Registry) -> None:
+
+    registry.add_enricher(Enricher("document", "breadcrumb", breadcrumbs))
+    registry.add_enricher(Enricher("document", "subtypes", subtypes))

@@ -1,0 +1,101 @@
+"""Document operations: create, update, set a property, delete."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from docgraph.resolvers import documents
+from docgraph.resolvers.model import Document
+from docgraph.resolvers.operations.execute import OperationCall
+from docgraph.resolvers.operations.model import Param, operation
+
+if TYPE_CHECKING:
+    from docgraph.plugins import Registry
+
+_ONE_DOC = [("document", "document")]
+
+
+@operation(
+    "Document.Create",
+    label="Create",
+    signature=_ONE_DOC,
+    collector=True,
+    params=[
+        Param("type", required=True),
+        Param("name", default="Untitled"),
+        Param("properties", type="properties"),
+    ],
+    description="Create a new document in the input folder.",
+)
+async def create(
+    call: OperationCall,
+    parent: Document,
+    *,
+    type: str,
+    name: str,
+    properties: dict[str, Any] | None,
+) -> Document:
+    return await documents.create(
+        call.ctx, parent, type_name=type, name=name, properties=properties, lenient=True
+    )
+
+
+@operation(
+    "Document.Update",
+    label="Update Properties",
+    signature=_ONE_DOC,
+    collector=True,
+    params=[
+        Param("properties", type="properties", required=True),
+        Param("save", type="boolean", default=True),
+        Param("changeToken", arg="change_token"),
+    ],
+    description="Set several properties of the input document.",
+)
+async def update(
+    call: OperationCall,
+    doc: Document,
+    *,
+    properties: dict[str, Any],
+    save: bool,
+    change_token: str | None,
+) -> Document:
+    # Changes are persisted in the request's unit of work whatever ``save``
+    # says: the outcome seen by the client is the same.
+    return await documents.update(
+        call.ctx, doc, properties, change_token=change_token, lenient=True
+    )
+
+
+@operation(
+    "Document.SetProperty",
+    label="Update Property",
+    signature=_ONE_DOC,
+    collector=True,
+    params=[
+        Param("xpath", required=True),
+        Param("value", type="serializable"),
+        Param("save", type="boolean", default=True),
+    ],
+    description="Set one property of the input document.",
+)
+async def set_property(
+    call: OperationCall, doc: Document, *, xpath: str, value: Any, save: bool
+) -> Document:
+    return await documents.update(call.ctx, doc, {xpath: value}, lenient=True)
+
+
+@operation(
+    "Document.Delete",
+    label="Delete",
+    signature=[("document", "void")],
+    collector=True,
+    description="Delete the input document permanently.",
+)
+async def delete(call: OperationCall, doc: Document) -> None:
+    await documents.delete(call.ctx, doc)
+
+
+def register(registry: Registry) -> None:
+    registry.add_operations(sys.modules[__name__])
