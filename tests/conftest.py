@@ -9,7 +9,7 @@ import base64
 import itertools
 import os
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -25,6 +25,7 @@ from docgraph.gateway import keys
 from docgraph.gateway.app import create_app
 from docgraph.gateway.cli import prepare
 from docgraph.plugins import Registry, build_registry
+from docgraph.resolvers.context import DEFAULT_REPOSITORY, Principal, RequestContext
 from docgraph.settings import Settings
 
 TEMPLATE = "docgraph_template"
@@ -53,7 +54,8 @@ def server_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def registry() -> Registry:
-    return build_registry()
+    """docgraph's own features, whatever plugins the environment has installed."""
+    return build_registry(enabled=())
 
 
 @pytest.fixture(scope="session")
@@ -115,6 +117,21 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         yield Database(pool)
     finally:
         await pool.close()
+
+
+ADMINISTRATOR = Principal("Administrator", ("administrators",), is_administrator=True)
+
+
+@pytest.fixture
+def make_ctx(db: Database, registry: Registry, settings: Settings) -> Callable[..., RequestContext]:
+    """Engine tests need no HTTP: a request context over the module's database."""
+
+    def make(
+        principal: Principal = ADMINISTRATOR, *, registry: Registry = registry
+    ) -> RequestContext:
+        return RequestContext(principal, DEFAULT_REPOSITORY, db, registry, settings)
+
+    return make
 
 
 @pytest.fixture

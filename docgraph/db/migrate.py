@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -27,9 +28,11 @@ class Migration:
     version: int
     name: str
     sql: str
+    component: str = "docgraph"
 
 
 def load_migrations(directory: Path | None = None) -> list[Migration]:
+    """The ``NNNN_name.sql`` files of ``directory`` (docgraph's own by default)."""
     root = directory or Path(str(resources.files("docgraph.db") / "migrations"))
     found = []
     for path in sorted(root.iterdir()):
@@ -80,7 +83,7 @@ async def migrate(
             if dry_run:
                 applied.append(migration)
                 continue
-            log.info("applying migration %s", migration.name)
+            log.info("applying migration %s of %s", migration.name, component)
             await conn.execute(migration.sql)
             await conn.execute(
                 """
@@ -91,13 +94,24 @@ async def migrate(
                 migration.version,
             )
             applied.append(migration)
-    return applied
+    return [replace(m, component=component) for m in applied]
 
 
-async def migrate_database(dsn: str, *, dry_run: bool = False) -> list[Migration]:
-    """Connect to ``dsn`` and apply (or, dry, list) the pending migrations."""
+async def migrate_database(
+    dsn: str,
+    *,
+    dry_run: bool = False,
+    components: Sequence[tuple[str, Path]] = (),
+) -> list[Migration]:
+    """Connect to ``dsn`` and apply (or, dry, list) the pending migrations:
+    docgraph's, then each ``(component, directory)`` of the plugins, in order."""
+    plan = [("docgraph", load_migrations())]
+    plan += [(component, load_migrations(directory)) for component, directory in components]
     conn = await asyncpg.connect(dsn)
     try:
-        return await migrate(conn, dry_run=dry_run)
+        applied = []
+        for component, migrations in plan:
+            applied += await migrate(conn, migrations, component=component, dry_run=dry_run)
+        return applied
     finally:
         await conn.close()

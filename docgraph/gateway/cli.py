@@ -18,7 +18,7 @@ from docgraph import __version__
 from docgraph.db.embedded import EmbeddedPostgres
 from docgraph.db.migrate import migrate_database
 from docgraph.db.pool import Database, create_pool
-from docgraph.plugins import build_registry
+from docgraph.plugins import PluginError, Registry, build_registry
 from docgraph.resolvers.bootstrap import bootstrap, uses_default_password
 from docgraph.settings import Settings
 
@@ -59,11 +59,29 @@ def database(settings: Settings) -> Iterator[str]:
         embedded.stop()
 
 
+def plugin_registry(settings: Settings) -> Registry:
+    """docgraph's features and the plugins the settings enable; logs the plugins."""
+    try:
+        registry = build_registry(enabled=settings.plugins, disabled=settings.disabled_plugins)
+    except PluginError as exc:
+        raise SystemExit(f"docgraph: {exc}") from exc
+    if registry.loaded:
+        log.info("plugins loaded: %s", ", ".join(registry.loaded))
+    return registry
+
+
+def _components(registry: Registry) -> list[tuple[str, Path]]:
+    return [(m.component, m.directory) for m in registry.migrations]
+
+
 async def prepare(dsn: str, settings: Settings) -> None:
     """Migrate (unless ``migrate_on_start`` is off, for deployments that run
     ``docgraph migrate`` as their own step), then create the default content
     and accounts if missing."""
-    pending = await migrate_database(dsn, dry_run=not settings.migrate_on_start)
+    registry = plugin_registry(settings)
+    pending = await migrate_database(
+        dsn, dry_run=not settings.migrate_on_start, components=_components(registry)
+    )
     if pending and not settings.migrate_on_start:
         raise SystemExit(
             f"the database lacks {len(pending)} migration(s): run `docgraph migrate` first"
@@ -71,11 +89,7 @@ async def prepare(dsn: str, settings: Settings) -> None:
     pool = await create_pool(dsn, min_size=1, max_size=2)
     try:
         db = Database(pool)
-        await bootstrap(
-            db,
-            build_registry(enabled=settings.plugins, disabled=settings.disabled_plugins),
-            settings,
-        )
+        await bootstrap(db, registry, settings)
         if await uses_default_password(db):
             log.warning(
                 "the Administrator account still has its default password: change it "
@@ -150,10 +164,15 @@ def _run_workers(settings: Settings, dsn: str) -> None:
 
 
 def migrate_command(settings: Settings, dry_run: bool) -> None:
+    components = _components(plugin_registry(settings))
+
     async def run(dsn: str) -> None:
-        applied = await migrate_database(dsn, dry_run=dry_run)
+        applied = await migrate_database(dsn, dry_run=dry_run, components=components)
         verb = "pending" if dry_run else "applied"
-        print(f"{len(applied)} migration(s) {verb}" + "".join(f"\n  {m.name}" for m in applied))
+        print(
+            f"{len(applied)} migration(s) {verb}"
+            + "".join(f"\n  {m.component}: {m.name}" for m in applied)
+        )
 
     with database(settings) as dsn:
         asyncio.run(run(dsn))

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from docgraph.resolvers import documents, properties
+from docgraph.resolvers import documents, enrichers, properties
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.resolvers.model import Page, PageRequest
@@ -103,6 +103,14 @@ class Document:
     async def parent(self, info: Context) -> Document | None:
         parent = await documents.parent(info.context, self.model)
         return None if parent is None else Document(model=parent)
+
+    @strawberry.field(
+        description="Ancestors top-down without the root, ending with this document; "
+        "stops at the first ancestor the user cannot read (the breadcrumb enricher)."
+    )
+    async def breadcrumb(self, info: Context) -> list[Document]:
+        [trail] = await enrichers.breadcrumbs(info.context, [self.model])
+        return [Document(model=d) for d in trail]
 
     @strawberry.field
     async def children(

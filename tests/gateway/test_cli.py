@@ -10,9 +10,12 @@ import sys
 import time
 
 import psutil
+import pytest
 import requests
 
 from docgraph import __version__
+
+pytestmark = pytest.mark.slow
 
 
 def docgraph(*args: str, **kwargs) -> subprocess.CompletedProcess:

@@ -1,0 +1,101 @@
+"""Content enrichers: requested per entity, run once per page, depth-controlled."""
+
+from __future__ import annotations
+
+import pytest
+
+from docgraph.resolvers import documents, enrichers
+from docgraph.resolvers.context import Principal
+from docgraph.resolvers.model import PathRef
+
+API = "/nuxeo/api/v1"
+FOLDER = "/default-domain/workspaces/crumbs"
+PAGE = 100
+
+
+@pytest.fixture
+async def crumbs(client, make_ctx):
+    ctx = make_ctx()
+    if await documents.load(ctx, PathRef(FOLDER)) is None:
+        async with ctx.unit_of_work():
+            workspaces = await documents.get(ctx, PathRef("/default-domain/workspaces"))
+            folder = await documents.create(ctx, workspaces, type_name="Folder", name="crumbs")
+            for i in range(PAGE):
+                await documents.create(ctx, folder, type_name="Note", name=f"note{i:03}")
+    return FOLDER
+
+
+async def children(client, headers=None, query=f"?pageSize={PAGE}"):
+    resp = await client.get(f"{API}/path{FOLDER}/@children{query}", headers=headers)
+    assert resp.status == 200, await resp.text()
+    return (await resp.json())["entries"]
+
+
+async def test_breadcrumb_runs_once_per_page(client, crumbs, app_database):
+    await children(client)  # credentials cached, plan warm
+    stats = app_database.stats
+    before = stats.statements
+    plain = await children(client)
+    plain_cost = stats.statements - before
+    before = stats.statements
+    enriched = await children(client, {"enrichers.document": "breadcrumb"})
+    assert len(enriched) == PAGE
+    # One more statement for the ancestors of the whole page, not one per entry.
+    assert stats.statements - before == plain_cost + 1
+    assert all("contextParameters" not in e for e in plain)
+    crumb = enriched[0]["contextParameters"]["breadcrumb"]
+    assert crumb["entity-type"] == "documents"
+    assert [e["path"] for e in crumb["entries"]] == [
+        "/default-domain",
+        "/default-domain/workspaces",
+        FOLDER,
+        enriched[0]["path"],
+    ]
+    # With the default depth, nested documents carry no properties.
+    assert all("properties" not in e for e in crumb["entries"])
+    assert "properties" in enriched[0]
+
+
+async def test_depth_children_gives_nested_documents_their_properties(client, crumbs):
+    entries = await children(
+        client, {"enrichers-document": "breadcrumb", "depth": "children"}, "?pageSize=1"
+    )
+    nested = entries[0]["contextParameters"]["breadcrumb"]["entries"]
+    assert nested[0]["properties"]["dc:title"] == "Domain"
+    # One more level, then nothing: the nested documents' own breadcrumbs are bare.
+    deeper = nested[1]["contextParameters"]["breadcrumb"]["entries"]
+    assert [d["path"] for d in deeper] == ["/default-domain", "/default-domain/workspaces"]
+    assert all("properties" not in d and "contextParameters" not in d for d in deeper)
+
+
+async def test_subtypes_and_unknown_enrichers(client):
+    resp = await client.get(
+        f"{API}/path/default-domain/workspaces?enrichers.document=subtypes,nosuch"
+    )
+    params = (await resp.json())["contextParameters"]
+    assert list(params) == ["subtypes"]
+    types = {s["type"]: s["facets"] for s in params["subtypes"]}
+    assert list(types) == ["Workspace"] and "Folderish" in types["Workspace"]
+    resp = await client.get(f"{API}/path/default-domain?enrichers.document=nosuch")
+    assert "contextParameters" not in await resp.json()
+
+
+async def test_breadcrumb_stops_at_the_first_ancestor_the_user_cannot_read(crumbs, make_ctx, db):
+    deep = await documents.get(make_ctx(), PathRef(f"{FOLDER}/note000"))
+    member = make_ctx(Principal("jdoe", ("members",)))
+    [trail] = await enrichers.breadcrumbs(member, [deep])
+    assert [d.path for d in trail][0] == "/default-domain"
+    await db.execute(
+        "UPDATE documents SET read_acl = '{Administrator}' WHERE path = $1",
+        "/default-domain/workspaces",
+    )
+    try:
+        [trail] = await enrichers.breadcrumbs(make_ctx(Principal("jdoe", ("members",))), [deep])
+        assert [d.path for d in trail] == [FOLDER, deep.path]
+    finally:
+        await db.execute(
+            "UPDATE documents SET read_acl = (SELECT read_acl FROM documents WHERE path = $2)"
+            " WHERE path = $1",
+            "/default-domain/workspaces",
+            "/default-domain",
+        )
