@@ -1,55 +1,29 @@
-"""Test fixtures: one PostgreSQL per session (``DOCGRAPH_TEST_DSN`` or an
-embedded throwaway cluster), a migrated template database, and a fresh clone
-of it for every test module."""
+"""Test fixtures: docgraph's own pytest plugin (``docgraph.testing``) gives
+the session's PostgreSQL and its template; each test module gets a fresh clone."""
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import itertools
-import os
-import re
-from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
-import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
 
-from docgraph.db.embedded import EmbeddedPostgres
 from docgraph.db.pool import Database, create_pool
 from docgraph.gateway import keys
 from docgraph.gateway.app import create_app
-from docgraph.gateway.cli import prepare
 from docgraph.plugins import Registry, build_registry
 from docgraph.resolvers.context import DEFAULT_REPOSITORY, Principal, RequestContext
 from docgraph.settings import Settings
+from docgraph.testing import ADMIN_AUTH, fresh_database
 
-TEMPLATE = "docgraph_template"
-ADMIN_AUTH = "Basic " + base64.b64encode(b"Administrator:Administrator").decode()
-_counter = itertools.count()
-
-
-def with_database(dsn: str, database: str) -> str:
-    parts = urlsplit(dsn)
-    return urlunsplit(parts._replace(path="/" + database))
+__all__ = ["ADMIN_AUTH", "fresh_database"]
 
 
 @pytest.fixture(scope="session")
-def server_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A maintenance DSN (database ``postgres``) of the session's server."""
-    if dsn := os.environ.get("DOCGRAPH_TEST_DSN"):
-        yield dsn
-        return
-    embedded = EmbeddedPostgres(Path(tmp_path_factory.mktemp("pg")), delete_on_stop=True)
-    embedded.start()
-    try:
-        yield embedded.dsn("postgres")
-    finally:
-        embedded.stop()
+def server_dsn(docgraph_server_dsn: str) -> str:
+    return docgraph_server_dsn
 
 
 @pytest.fixture(scope="session")
@@ -60,36 +34,12 @@ def registry() -> Registry:
 
 @pytest.fixture(scope="session")
 def base_settings() -> Settings:
-    return Settings(pool_min_size=1, pool_max_size=4)
+    return Settings(pool_min_size=1, pool_max_size=4, plugins=())
 
 
 @pytest.fixture(scope="session")
-def template_dsn(server_dsn: str, base_settings: Settings) -> str:
-    async def build() -> None:
-        admin = await asyncpg.connect(server_dsn)
-        try:
-            await admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
-            await admin.execute(f"CREATE DATABASE {TEMPLATE}")
-        finally:
-            await admin.close()
-        await prepare(with_database(server_dsn, TEMPLATE), base_settings)
-
-    asyncio.run(build())
-    return with_database(server_dsn, TEMPLATE)
-
-
-def fresh_database(server_dsn: str, label: str) -> str:
-    name = f"t{next(_counter)}_{os.getpid()}_{re.sub(r'[^a-z0-9]', '_', label.lower())[-30:]}"
-
-    async def clone() -> None:
-        admin = await asyncpg.connect(server_dsn)
-        try:
-            await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE} STRATEGY FILE_COPY')
-        finally:
-            await admin.close()
-
-    asyncio.run(clone())
-    return with_database(server_dsn, name)
+def template_dsn(docgraph_template_dsn: str) -> str:
+    return docgraph_template_dsn
 
 
 @pytest.fixture(scope="module")

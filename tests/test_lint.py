@@ -16,9 +16,9 @@ ROOT = Path(__file__).parents[1]
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "docgraph", "tests", "bench"],
-        ["ruff", "format", "--check", "docgraph", "tests", "bench"],
-        ["mypy", "docgraph"],
+        ["ruff", "check", "docgraph", "tests", "bench", "examples"],
+        ["ruff", "format", "--check", "docgraph", "tests", "bench", "examples"],
+        ["mypy", "docgraph", "examples/docgraph-hello/docgraph_hello"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
 )
