@@ -107,7 +107,7 @@ async def load_documents(dsn: str, count: int) -> list[str]:
             raise BenchError(f"bootstrap did not create the {USER} account")
         ctx = RequestContext(principal, "default", db, build_registry(), Settings())
         # One transaction: 1,000 commits would dominate the set-up time.
-        async with ctx.transaction():
+        async with ctx.unit_of_work():
             parent = await documents.get(ctx, PathRef(WORKSPACES))
             folder = await documents.create(
                 ctx,

@@ -189,3 +189,19 @@ def test_the_contract_imports_no_engine_internals():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_subscription_fields_join_the_schema():
+    from collections.abc import AsyncGenerator
+
+    @strawberry.type
+    class Ticks:
+        @strawberry.subscription
+        async def ticks(self, count: int) -> AsyncGenerator[int, None]:
+            for i in range(count):
+                yield i
+
+    registry = plugins.build_registry(
+        enabled=(), extra=[("ticks", lambda r: r.add_graphql(subscription=Ticks))]
+    )
+    assert "ticks(count: Int!): Int!" in build_schema(registry).as_str()

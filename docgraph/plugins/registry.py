@@ -218,6 +218,10 @@ class Registry:
             )
         self._owners[(point, name)] = self.contributor
 
+    def _put(self, point: str, table: dict[Any, Any], key: Any, value: Any, replace: bool) -> None:
+        self._claim(point, key, replace)
+        table[key] = value
+
     # -- document types ---------------------------------------------------
     def add_schemas(self, schemas: Iterable[Schema], *, replace: bool = False) -> None:
         schemas = list(schemas)
@@ -270,12 +274,10 @@ class Registry:
 
     # -- REST -------------------------------------------------------------
     def add_adapter(self, adapter: Adapter, *, replace: bool = False) -> None:
-        self._claim("adapter", adapter.name, replace)
-        self.adapters[adapter.name] = adapter
+        self._put("adapter", self.adapters, adapter.name, adapter, replace)
 
     def add_endpoint(self, endpoint: Endpoint, *, replace: bool = False) -> None:
-        self._claim("endpoint", endpoint.name, replace)
-        self.endpoints[endpoint.name] = endpoint
+        self._put("endpoint", self.endpoints, endpoint.name, endpoint, replace)
 
     def add_enricher(self, enricher: Enricher, *, replace: bool = False) -> None:
         key = (enricher.entity, enricher.name)
@@ -298,16 +300,13 @@ class Registry:
 
     # -- search and files (consumed by their features) --------------------
     def add_page_provider(self, provider: PageProvider, *, replace: bool = False) -> None:
-        self._claim("page provider", provider.name, replace)
-        self.page_providers[provider.name] = provider
+        self._put("page provider", self.page_providers, provider.name, provider, replace)
 
     def add_converter(self, converter: Converter, *, replace: bool = False) -> None:
-        self._claim("converter", converter.name, replace)
-        self.converters[converter.name] = converter
+        self._put("converter", self.converters, converter.name, converter, replace)
 
     def add_rendition(self, rendition: Rendition, *, replace: bool = False) -> None:
-        self._claim("rendition", rendition.name, replace)
-        self.renditions[rendition.name] = rendition
+        self._put("rendition", self.renditions, rendition.name, rendition, replace)
 
     # -- GraphQL, storage, events -----------------------------------------
     def add_graphql(
