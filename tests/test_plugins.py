@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import pytest
@@ -191,16 +192,16 @@ def test_the_contract_imports_no_engine_internals():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+
+@strawberry.type
+class Ticks:
+    @strawberry.subscription
+    async def ticks(self, count: int) -> AsyncGenerator[int, None]:
+        for i in range(count):
+            yield i
+
+
 def test_subscription_fields_join_the_schema():
-    from collections.abc import AsyncGenerator
-
-    @strawberry.type
-    class Ticks:
-        @strawberry.subscription
-        async def ticks(self, count: int) -> AsyncGenerator[int, None]:
-            for i in range(count):
-                yield i
-
     registry = plugins.build_registry(
         enabled=(), extra=[("ticks", lambda r: r.add_graphql(subscription=Ticks))]
     )
