@@ -26,6 +26,11 @@ class Settings:
     max_page_size: int = 1000
     default_page_size: int = 50
     graphql_max_depth: int = 15
+    graphql_max_aliases: int = 50
+    # Fields selected times the page sizes below them (see docgraph/schema/limits.py).
+    graphql_max_cost: int = 100_000
+    graphql_max_query_chars: int = 20_000
+    graphql_max_tokens: int = 5_000
     max_json_body: int = 10 * 1024 * 1024
     migrate_on_start: bool = True
     plugins: tuple[str, ...] | None = None

@@ -192,7 +192,6 @@ def test_the_contract_imports_no_engine_internals():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-
 @strawberry.type
 class Ticks:
     @strawberry.subscription

@@ -15,6 +15,7 @@ from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.plugins import Registry, build_registry
 from docgraph.resolvers.users import Authenticator
 from docgraph.schema import build_schema
+from docgraph.schema.limits import Limits
 from docgraph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,23 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
         await pool.close()
 
 
+async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
+    # aiohttp's default names the Python and aiohttp versions.
+    response.headers["Server"] = "docgraph"
+
+
+def graphql_limits(settings: Settings) -> Limits:
+    return Limits(
+        max_query_chars=settings.graphql_max_query_chars,
+        max_tokens=settings.graphql_max_tokens,
+        max_depth=settings.graphql_max_depth,
+        max_aliases=settings.graphql_max_aliases,
+        max_cost=settings.graphql_max_cost,
+        default_page_size=settings.default_page_size,
+        max_page_size=settings.max_page_size,
+    )
+
+
 def create_app(
     settings: Settings, database_url: str, *, registry: Registry | None = None
 ) -> web.Application:
@@ -46,9 +64,10 @@ def create_app(
         enabled=settings.plugins, disabled=settings.disabled_plugins
     )
     app[keys.AUTHENTICATOR] = Authenticator(settings.auth_cache_seconds)
+    app.on_response_prepare.append(_server_header)
     app.cleanup_ctx.append(_database)
     add_routes(app)
-    view = GraphQLView(schema=build_schema(app[keys.REGISTRY], settings.graphql_max_depth))
+    view = GraphQLView(schema=build_schema(app[keys.REGISTRY], graphql_limits(settings)))
     app.router.add_route("*", GRAPHQL_PATH, view)
     app.router.add_route("*", GRAPHQL_PATH + "/", view)
     return app

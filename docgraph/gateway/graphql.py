@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 from aiohttp import web
 from strawberry.aiohttp.views import GraphQLView as StrawberryView
 from strawberry.http import GraphQLHTTPResponse
@@ -13,6 +14,11 @@ from docgraph.schema.errors import with_code
 
 
 class GraphQLView(StrawberryView[RequestContext, None]):
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson refuses nesting beyond 1,024 levels with a JSONDecodeError (a
+        # 400) where the standard library would exhaust the stack.
+        return orjson.loads(data)
+
     async def process_result(
         self, request: web.Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:

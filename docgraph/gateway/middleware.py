@@ -75,7 +75,7 @@ def _basic_credentials(header: str) -> tuple[str, str]:
         raise Unauthorized("Unsupported authentication scheme")
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as exc:
+    except (binascii.Error, ValueError) as exc:  # ValueError: non-ASCII, bad UTF-8
         raise Unauthorized("Malformed Basic credentials") from exc
     username, sep, password = decoded.partition(":")
     if not sep or not username or "\x00" in decoded:

@@ -26,11 +26,15 @@ from docgraph.resolvers.typesystem.model import ResolvedType
 
 # nuxeo.path.segment.maxsize
 MAX_NAME_LENGTH = 24
+# Paths are unique in a btree index, whose entries hold at most ~2.7 kB.
+MAX_PATH_BYTES = 2048
 _ONLY_PUNCTUATION = re.compile(r"^[\W_]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 _NAME_ATTEMPTS = 100
 # Deeper than any real listing; keeps OFFSET within PostgreSQL's bigint.
 MAX_OFFSET = 2**53
-_TOKEN = re.compile(r"^(\d+)-(\d+)$")
+# Counters are bigints: more digits cannot match, and would cost a huge int().
+_TOKEN = re.compile(r"^(\d{1,19})-(\d{1,19})$")
 
 
 def normalize_path(path: str) -> str:
@@ -113,10 +117,11 @@ def resolve_type(ctx: RequestContext, type_name: str) -> ResolvedType:
 
 def path_segment(name: str) -> str:
     """Nuxeo's path segment rules: no separators, trimmed, at most 24 characters,
-    and a generated name for one made only of punctuation and spaces."""
+    and a generated name for one made only of punctuation and spaces. Control
+    characters (newlines, NUL, ...) become spaces."""
     if "\x00" in name:
         raise BadRequest("A document name cannot contain a NUL character")
-    segment = name.replace("/", "-").replace("\\", "-").strip()
+    segment = _CONTROL.sub(" ", name).replace("/", "-").replace("\\", "-").strip()
     if _ONLY_PUNCTUATION.match(segment):
         return secrets.token_hex(8)
     return segment[:MAX_NAME_LENGTH].strip()
@@ -134,6 +139,8 @@ async def create(
     """Create a child of ``parent_doc``; a name taken by a sibling gets a
     ``.<epoch millis>`` suffix, as in Nuxeo."""
     doctype = resolve_type(ctx, type_name)
+    if doctype.name == "Root":
+        raise BadRequest("A repository has one root: a Root document cannot be created")
     parent_type = ctx.registry.types.get(parent_doc.type)
     if parent_doc.path is None or parent_type is None or not parent_type.has_facet("Folderish"):
         raise BadRequest(f"Cannot create a child in non-folderish document {parent_doc.uid}")
@@ -143,6 +150,8 @@ async def create(
     values = apply_input(ctx.registry.types, doctype, {}, properties or {}, lenient=lenient)
     values.update(system_properties_for_create(doctype, user, now))
     base = path_segment(name)
+    if len(child_path(parent_doc, base).encode()) > MAX_PATH_BYTES - 16:
+        raise BadRequest(f"The path of the new document would exceed {MAX_PATH_BYTES} bytes")
     unit = ctx.work
     candidate = base
     millis = int(time.time() * 1000)

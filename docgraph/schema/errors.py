@@ -24,9 +24,10 @@ def with_code(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DocGraphError):
         code, message = original.code, error.message
-    elif original is None:
-        # Syntax and validation errors (including the depth limit).
-        code, message = "invalid_query", error.message
+    elif original is None or isinstance(original, GraphQLError):
+        # Syntax, validation and variable errors: the request's, not ours.
+        code = "invalid_variables" if error.message.startswith("Variable '$") else "invalid_query"
+        message = error.message
     else:
         code, message = "internal", UNEXPECTED
     return GraphQLError(
@@ -51,7 +52,7 @@ def log_unexpected(errors: list[GraphQLError]) -> None:
     """Client mistakes are answered, not logged; anything else is a bug."""
     for error in errors:
         original = error.original_error
-        if original is not None and not isinstance(original, DocGraphError):
+        if original is not None and not isinstance(original, DocGraphError | GraphQLError):
             log.error("GraphQL resolver failed: %s", error.message, exc_info=original)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.scalars import JSON
 from strawberry.types import ExecutionContext
 
@@ -18,6 +18,7 @@ from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
 from docgraph.schema.documents import Context, Document, Documents
 from docgraph.schema.errors import AtomicMutations, ErrorCodes, log_unexpected
+from docgraph.schema.limits import Limits, limit_extensions
 
 
 def _ref(id: strawberry.ID | None, path: str | None, what: str = "") -> DocRef:
@@ -119,7 +120,9 @@ def _merge(name: str, parts: list[tuple[str, type]]) -> type | None:
     return strawberry.type(type(name, tuple(part for _, part in parts), {}))
 
 
-def build_schema(registry: Registry | None = None, max_depth: int = 15) -> strawberry.Schema:
+def build_schema(
+    registry: Registry | None = None, limits: Limits | None = None
+) -> strawberry.Schema:
     """The schema of every GraphQL contribution; without a registry, docgraph's own."""
     registry = registry or build_registry(enabled=())
     roots = {
@@ -137,7 +140,7 @@ def build_schema(registry: Registry | None = None, max_depth: int = 15) -> straw
         subscription=roots["subscription"],
         types=[t for c in registry.graphql for t in c.types],
         extensions=[
-            partial(QueryDepthLimiter, max_depth=max_depth),
+            *limit_extensions(limits or Limits()),
             partial(ParserCache, maxsize=512),
             partial(ValidationCache, maxsize=512),
             ErrorCodes,

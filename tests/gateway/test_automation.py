@@ -74,10 +74,23 @@ async def test_log_is_void(client, caplog):
             status=204,
         )
     assert any(
-        r.message == "hello log" and r.name == "docgraph.automation.docgraph.test"
+        r.message == "[docgraph.test] Administrator: hello log" and r.name == "docgraph.automation"
         for r in caplog.records
     )
     await run(client, "Log", {"params": {"message": "x", "level": "loud"}}, status=400)
+
+
+async def test_log_cannot_forge_lines_or_create_loggers(client, caplog):
+    before = set(logging.root.manager.loggerDict)
+    with caplog.at_level(logging.INFO):
+        for i in range(50):
+            params = {"message": "ok\n2026-01-01 ERROR forged\r", "category": f"cat{i}\n"}
+            await run(client, "Log", {"params": params}, status=204)
+    assert set(logging.root.manager.loggerDict) == before
+    logged = [r.getMessage() for r in caplog.records if r.name == "docgraph.automation"]
+    assert len(logged) == 50
+    assert all("\n" not in m and "\r" not in m for m in logged)
+    assert logged[0] == "[cat0\\n] Administrator: ok\\n2026-01-01 ERROR forged\\r"
 
 
 async def test_fetch_by_alias_on_both_roots(client):

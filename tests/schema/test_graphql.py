@@ -161,8 +161,8 @@ async def test_syntax_and_validation_errors(client):
 async def test_depth_limit(client):
     query = '{ document(path: "/") { ' + "children { entries { " * 8 + "uid" + " } }" * 8 + " } }"
     body = await gql(client, query)
-    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
-    assert body["errors"][0]["extensions"]["code"] == "invalid_query"
+    assert "18 levels deep; at most 15" in body["errors"][0]["message"]
+    assert body["errors"][0]["extensions"]["code"] == "query_too_deep"
 
 
 async def test_unexpected_errors_are_masked(client, monkeypatch):
@@ -199,9 +199,11 @@ async def test_nested_query_costs_one_statement_per_level(client, app_database):
                 f"{API}/path/default-domain/workspaces/level{i}",
                 json={"entity-type": "document", "type": "Note", "name": f"n{j}"},
             )
-    query = """{ document(path: "/default-domain") { title properties children { entries {
-        title properties children { entries { title properties children { entries {
-        title properties children { entries { title } } } } } } } } } }"""
+    # Page sizes small enough for the cost budget (50^4 by default would be refused).
+    query = """{ document(path: "/default-domain") { title properties children(pageSize: 10) {
+        entries { title properties children(pageSize: 10) { entries { title properties
+        children(pageSize: 10) { entries { title properties children(pageSize: 10) {
+        entries { title } } } } } } } } } }"""
     stats = app_database.stats
     before = stats.statements
     body = await gql(client, query)

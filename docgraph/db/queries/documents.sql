@@ -36,6 +36,7 @@ SELECT p.parent_key, t.total, c.*
           AND NOT d.type = ANY($4::text[])
           AND ($3::text[] IS NULL OR d.read_acl && $3::text[])
         ORDER BY CASE WHEN p.ordered THEN d.position END,
+                 left(d.properties ->> 'dc:title', 200),
                  d.properties ->> 'dc:title',
                  d.name,
                  d.id

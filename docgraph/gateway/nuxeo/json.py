@@ -36,6 +36,9 @@ def exception_response(
     *,
     debug_exc: BaseException | None = None,
 ) -> web.Response:
+    # A message may quote raw input (a header decoded with surrogate escapes):
+    # what cannot be UTF-8 is replaced, so that the error itself can be written.
+    message = message.encode("utf-8", "replace").decode("utf-8")
     body: dict[str, Any] = {"entity-type": "exception", "status": status, "message": message}
     if debug_exc is not None:
         body["stacktrace"] = "".join(traceback.format_exception(debug_exc))

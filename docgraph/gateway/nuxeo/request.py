@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -56,14 +57,22 @@ async def read_json(request: web.Request) -> Any:
         raise BadRequest(f"Malformed JSON body: {exc}") from exc
 
 
+# Paging parameters are 32-bit in Nuxeo; larger values are a client's mistake.
+MAX_PAGING_VALUE = 2**31 - 1
+_INTEGER = re.compile(r"-?[0-9]{1,10}")
+
+
 def _int(query: Mapping[str, str], *names: str, default: int) -> int:
     for name in names:
         raw = query.get(name)
         if raw is not None and raw != "":
-            try:
-                return int(raw)
-            except ValueError as exc:
-                raise BadRequest(f"Parameter {name} must be an integer: {raw}") from exc
+            # Bounded before int(): a 5,000-digit number is refused, not parsed.
+            if not _INTEGER.fullmatch(raw):
+                raise BadRequest(f"Parameter {name} must be an integer: {raw[:32]}")
+            value = int(raw)
+            if abs(value) > MAX_PAGING_VALUE:
+                raise BadRequest(f"Parameter {name} must be at most {MAX_PAGING_VALUE}")
+            return value
     return default
 
 

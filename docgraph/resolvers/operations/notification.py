@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ from docgraph.resolvers.operations.model import Param, operation
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
 
+_log = logging.getLogger("docgraph.automation")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _LEVELS = {
     "debug": logging.DEBUG,
     "info": logging.INFO,
@@ -36,9 +39,20 @@ async def log_message(
 ) -> None:
     if level.lower() not in _LEVELS:
         raise BadRequest(f"Unknown log level: {level}")
-    # Under docgraph's own namespace: a client cannot write as another logger.
-    logger = logging.getLogger(f"docgraph.automation.{category or 'Log'}")
-    logger.log(_LEVELS[level.lower()], "%s", message)
+    # One logger under docgraph's namespace (a client can neither write as
+    # another logger nor create loggers), and no raw control characters: a
+    # message cannot forge log lines.
+    _log.log(
+        _LEVELS[level.lower()],
+        "[%s] %s: %s",
+        _printable(category or "Log"),
+        call.ctx.principal.username,
+        _printable(message),
+    )
+
+
+def _printable(text: str) -> str:
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def register(registry: Registry) -> None:
