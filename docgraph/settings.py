@@ -24,6 +24,10 @@ class Settings:
     # Seconds a verified Basic credential stays cached (0 disables the cache).
     auth_cache_seconds: float = 60.0
     max_page_size: int = 1000
+    # Automation: documents in one input list, and documents gathered by an
+    # operation run over a list.
+    max_input_documents: int = 1000
+    max_result_documents: int = 10_000
     default_page_size: int = 50
     graphql_max_depth: int = 15
     graphql_max_aliases: int = 50

@@ -59,14 +59,6 @@ async def children_pages(
     return pages
 
 
-async def all_children(
-    db: Database, parent_id: UUID, *, principals: Sequence[str] | None
-) -> list[Record]:
-    return await db.fetch(
-        Q.documents.all_children, parent_id, None if principals is None else list(principals)
-    )
-
-
 async def insert(
     db: Database,
     *,

@@ -16,7 +16,7 @@ from docgraph.resolvers import events, permissions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.events import ChangeEvent
 from docgraph.resolvers.loaders import ChildrenKey
-from docgraph.resolvers.model import DocRef, Document, DocumentList, IdRef, Page, PageRequest
+from docgraph.resolvers.model import DocRef, Document, IdRef, Page, PageRequest
 from docgraph.resolvers.properties import (
     apply_input,
     system_properties_for_create,
@@ -272,13 +272,3 @@ async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest)
         limit=limit,
         max_page_size=max_page_size,
     )
-
-
-async def all_children(ctx: RequestContext, parent_doc: Document) -> DocumentList:
-    permissions.check(ctx, parent_doc, permissions.READ)
-    rows = await db_documents.all_children(
-        ctx.db, parent_doc.id, principals=permissions.browse_filter(ctx)
-    )
-    docs = [Document.from_record(r) for r in rows]
-    ctx.loaders.prime_all(docs)
-    return DocumentList(docs)

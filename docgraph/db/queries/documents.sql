@@ -44,14 +44,6 @@ SELECT p.parent_key, t.total, c.*
        OFFSET $6
        ) AS c ON true
 
--- name: all_children
--- Every child the principals may browse (automation Document.GetChildren).
-SELECT d.*
-  FROM documents d
- WHERE d.parent_id = $1
-   AND ($2::text[] IS NULL OR d.read_acl && $2::text[])
- ORDER BY d.position
-
 -- name: insert
 INSERT INTO documents (id, repository, parent_id, name, path, type, lifecycle_state,
                        properties, ancestors, read_acl, created, modified)

@@ -58,6 +58,8 @@ async def as_documents(ctx: RequestContext, value: Any) -> DocumentList:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list):
         raise TypeError("a list of documents is expected")
+    if len(items) > ctx.settings.max_input_documents:
+        raise ValueError(f"at most {ctx.settings.max_input_documents} documents are accepted")
     return DocumentList([await documents.get(ctx, _ref(item)) for item in items])
 
 

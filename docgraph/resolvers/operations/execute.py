@@ -43,6 +43,10 @@ async def resolve_input(ctx: RequestContext, value: Any) -> Any:
     if isinstance(value, IdRef | PathRef):
         return await documents.get(ctx, value)
     if isinstance(value, list):
+        if len(value) > ctx.settings.max_input_documents:
+            raise BadRequest(
+                f"An input list holds at most {ctx.settings.max_input_documents} documents"
+            )
         resolved = [await resolve_input(ctx, v) for v in value]
         if all(isinstance(v, Document) for v in resolved):
             return DocumentList(resolved)
@@ -90,19 +94,35 @@ async def _dispatch(call: OperationCall, op: Operation, value: Any, kwargs: dict
     if kind in inputs:
         return await op.func(call, value, **kwargs)
     if kind == "documents" and op.collector and "document" in inputs:
-        results = [await op.func(call, doc, **kwargs) for doc in value]
-        if all(r is None for r in results):
-            return None
-        gathered: list[Document] = []
-        for result in results:
-            if isinstance(result, Document):
-                gathered.append(result)
-            elif isinstance(result, DocumentList | Page):
-                gathered.extend(result)
-        return DocumentList(gathered)
+        return await _collect(call, op, value, kwargs)
     if "void" in inputs:
         return await op.func(call, None, **kwargs)
     raise BadRequest(f"Operation {op.id} does not accept an input of type {kind}")
+
+
+async def _collect(
+    call: OperationCall, op: Operation, docs: DocumentList | Page[Document], kwargs: dict[str, Any]
+) -> DocumentList | None:
+    """Run a one-document operation over each input; gather what they return,
+    up to ``max_result_documents`` (beyond, the request is refused: page it)."""
+    limit = call.ctx.settings.max_result_documents
+    gathered: list[Document] = []
+    void = True
+    for doc in docs:
+        result = await op.func(call, doc, **kwargs)
+        if result is None:
+            continue
+        void = False
+        if isinstance(result, Document):
+            gathered.append(result)
+        elif isinstance(result, DocumentList | Page):
+            gathered.extend(result)
+        if len(gathered) > limit:
+            raise BadRequest(
+                f"Operation {op.id} would return more than {limit} documents: "
+                "page the inputs or the operation"
+            )
+    return None if void else DocumentList(gathered)
 
 
 async def _coerce_params(

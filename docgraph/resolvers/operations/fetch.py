@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from docgraph.resolvers import documents
-from docgraph.resolvers.model import Document, DocumentList
+from docgraph.resolvers.model import Document, Page, PageRequest
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
 
@@ -33,10 +33,17 @@ async def fetch(call: OperationCall, _input: None, *, value: Document) -> Docume
     signature=[("document", "documents")],
     collector=True,
     category="Fetch",
-    description="Get the children of the input document.",
+    params=[
+        Param("pageSize", type="integer", default=0, arg="page_size"),
+        Param("currentPageIndex", type="integer", default=0, arg="page_index"),
+    ],
+    description="Get a page of the children of the input document, as @children lists "
+    "them (pageSize 0: the largest page the server allows).",
 )
-async def get_children(call: OperationCall, doc: Document) -> DocumentList:
-    return await documents.all_children(call.ctx, doc)
+async def get_children(
+    call: OperationCall, doc: Document, *, page_size: int, page_index: int
+) -> Page[Document]:
+    return await documents.children(call.ctx, doc, PageRequest(page_index, page_size))
 
 
 @operation(
