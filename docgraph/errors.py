@@ -19,12 +19,15 @@ MethodNotAllowed             405     method_not_allowed     verb not supported o
 Conflict                     409     conflict               state conflict
 ConcurrentUpdate             409     concurrent_update      stale change token
 UnsupportedMediaType         415     unsupported_media      body is not JSON
+TooManyRequests              429     too_many_requests      throttled (``Retry-After``)
+ServiceUnavailable           503     unavailable            saturated, retry (``Retry-After``)
 DocGraphError                500     internal               unexpected failure (never a client's)
 ===========================  ======  =====================  ==================================
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 
@@ -35,6 +38,10 @@ class DocGraphError(Exception):
     def __init__(self, message: str = "") -> None:
         super().__init__(message)
         self.message = message
+
+    def headers(self) -> dict[str, str]:
+        """HTTP headers that go with the error (``Allow``, ``Retry-After``)."""
+        return {}
 
 
 class BadRequest(DocGraphError):
@@ -82,6 +89,9 @@ class MethodNotAllowed(DocGraphError):
         # The methods the resource does answer (the ``Allow`` header).
         self.allow = tuple(sorted(allow))
 
+    def headers(self) -> dict[str, str]:
+        return {"Allow": ", ".join(self.allow)}
+
 
 class Conflict(DocGraphError):
     status = 409
@@ -95,3 +105,22 @@ class ConcurrentUpdate(Conflict):
 class UnsupportedMediaType(DocGraphError):
     status = 415
     code = "unsupported_media"
+
+
+class _RetryLater(DocGraphError):
+    def __init__(self, message: str = "", retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, math.ceil(retry_after))
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+class TooManyRequests(_RetryLater):
+    status = 429
+    code = "too_many_requests"
+
+
+class ServiceUnavailable(_RetryLater):
+    status = 503
+    code = "unavailable"

@@ -23,6 +23,9 @@ class Settings:
     debug: bool = False
     # Seconds a verified Basic credential stays cached (0 disables the cache).
     auth_cache_seconds: float = 60.0
+    # Failed logins an address may make in the window before it gets 429s.
+    auth_failure_window: float = 60.0
+    auth_failures_per_address: int = 20
     max_page_size: int = 1000
     # Automation: documents in one input list, and documents gathered by an
     # operation run over a list.

@@ -63,7 +63,11 @@ def create_app(
     app[keys.REGISTRY] = registry or build_registry(
         enabled=settings.plugins, disabled=settings.disabled_plugins
     )
-    app[keys.AUTHENTICATOR] = Authenticator(settings.auth_cache_seconds)
+    app[keys.AUTHENTICATOR] = Authenticator(
+        settings.auth_cache_seconds,
+        failure_window=settings.auth_failure_window,
+        failures_per_window=settings.auth_failures_per_address,
+    )
     app.on_response_prepare.append(_server_header)
     app.cleanup_ctx.append(_database)
     add_routes(app)

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from docgraph.errors import DocGraphError, MethodNotAllowed, Unauthorized
+from docgraph.errors import DocGraphError, Unauthorized
 from docgraph.gateway import keys
 from docgraph.gateway.nuxeo.json import exception_response
 
@@ -49,9 +49,8 @@ async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResp
     except DocGraphError as exc:
         if exc.status >= 500:
             log.exception("request %s failed", _request_id(request))
-        headers = {"Allow": ", ".join(exc.allow)} if isinstance(exc, MethodNotAllowed) else None
         return exception_response(
-            exc.status, exc.message, headers, debug_exc=exc if debug else None
+            exc.status, exc.message, exc.headers(), debug_exc=exc if debug else None
         )
     except web.HTTPException as exc:
         if exc.status < 400:
@@ -92,6 +91,6 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         raise Unauthorized("Authentication required")
     username, password = _basic_credentials(header)
     request[keys.PRINCIPAL] = await request.app[keys.AUTHENTICATOR].authenticate(
-        request.app[keys.DATABASE], username, password
+        request.app[keys.DATABASE], username, password, request.remote or ""
     )
     return await handler(request)

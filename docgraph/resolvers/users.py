@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -13,14 +13,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from docgraph.db import security as db_security
 from docgraph.db.pool import Database
-from docgraph.errors import Unauthorized
+from docgraph.errors import TooManyRequests, Unauthorized
 from docgraph.resolvers.context import Principal
+from docgraph.resolvers.throttle import FailureLog
 
 ADMINISTRATORS = "administrators"
 ADMINISTRATOR = "Administrator"
 
 _hasher = PasswordHasher()
 _CONCURRENT_HASHES = 2
+# Checks from addresses that failed recently: one at a time, this many waiting.
+_SUSPECT_QUEUE = 16
 
 
 @lru_cache(maxsize=1)
@@ -62,34 +65,71 @@ async def load_principal(db: Database, username: str) -> Principal | None:
 
 class Authenticator:
     """Checks Basic credentials. A verified credential is cached for a short
-    while so that a read does not pay an argon2 hash on every request."""
+    while so that a read does not pay an argon2 hash on every request.
 
-    def __init__(self, cache_seconds: float = 60.0, max_entries: int = 4096) -> None:
+    argon2 is CPU-bound on purpose: checks run off the event loop, a few at a
+    time, in two lanes: addresses that failed recently wait in their own, so
+    that a flood of wrong passwords cannot delay anybody else's login, and are
+    answered 429 past ``failures_per_window`` (see ``throttle``)."""
+
+    def __init__(
+        self,
+        cache_seconds: float = 60.0,
+        max_entries: int = 4096,
+        *,
+        failure_window: float = 60.0,
+        failures_per_window: int = 20,
+    ) -> None:
         self._ttl = cache_seconds
         self._max = max_entries
         self._cache: OrderedDict[bytes, tuple[float, Principal]] = OrderedDict()
         # One verification per credential at a time: concurrent requests with
         # the same credential wait for it instead of each paying a hash.
         self._pending: dict[bytes, asyncio.Future[Principal]] = {}
-        self._hashing: asyncio.Semaphore | None = None
+        self.failures = FailureLog(failure_window, failures_per_window)
+        self._lanes: dict[bool, asyncio.Semaphore] = {}
+        self._suspect_waiting = 0
+        self._inflight: Counter[str] = Counter()
+
+    async def _check(self, stored: str, password: str, *, suspect: bool) -> bool:
+        lane = self._lanes.get(suspect)
+        if lane is None:
+            lane = self._lanes[suspect] = asyncio.Semaphore(1 if suspect else _CONCURRENT_HASHES)
+        if suspect:
+            if self._suspect_waiting >= _SUSPECT_QUEUE:
+                raise TooManyRequests("Too many failed logins are being checked", 1)
+            self._suspect_waiting += 1
+        try:
+            async with lane:
+                return await asyncio.to_thread(verify_password, stored, password)
+        finally:
+            if suspect:
+                self._suspect_waiting -= 1
 
     @staticmethod
     def _key(username: str, password: str) -> bytes:
         return hashlib.sha256(f"{username}\0{password}".encode()).digest()
 
-    async def authenticate(self, db: Database, username: str, password: str) -> Principal:
+    async def authenticate(
+        self, db: Database, username: str, password: str, address: str = ""
+    ) -> Principal:
         key = self._key(username, password)
         cached = self._cache.get(key)
         if cached is not None and cached[0] > time.monotonic():
             return cached[1]
+        wait = self.failures.retry_after(address)
+        if wait is not None:
+            raise TooManyRequests("Too many failed logins from this address", wait)
         pending = self._pending.get(key)
         if pending is not None:
             return await asyncio.shield(pending)
         future: asyncio.Future[Principal] = asyncio.get_running_loop().create_future()
         self._pending[key] = future
         try:
-            principal = await self._verify(db, username, password)
+            principal = await self._verify(db, username, password, address)
         except BaseException as exc:
+            if isinstance(exc, Unauthorized):
+                self.failures.record(address)
             future.set_exception(exc)
             future.exception()  # retrieved: no warning when nobody else waited
             raise
@@ -103,17 +143,20 @@ class Authenticator:
         finally:
             del self._pending[key]
 
-    async def _verify(self, db: Database, username: str, password: str) -> Principal:
+    async def _verify(self, db: Database, username: str, password: str, address: str) -> Principal:
         user = await db_security.user_by_name(db, username)
         # An unknown user costs a hash too, so that timing does not tell
         # which user names exist.
         stored = user["password_hash"] if user and user["password_hash"] else _dummy_hash()
-        if self._hashing is None:
-            self._hashing = asyncio.Semaphore(_CONCURRENT_HASHES)
-        # argon2 is CPU-bound on purpose: off the event loop, and a few at a
-        # time so that a flood of bad passwords cannot take every thread.
-        async with self._hashing:
-            verified = await asyncio.to_thread(verify_password, stored, password)
+        # A burst from one address is suspect too, before its first failure lands.
+        suspect = self.failures.suspect(address) or self._inflight[address] >= _CONCURRENT_HASHES
+        self._inflight[address] += 1
+        try:
+            verified = await self._check(stored, password, suspect=suspect)
+        finally:
+            self._inflight[address] -= 1
+            if not self._inflight[address]:
+                del self._inflight[address]
         if not verified or user is None:
             raise Unauthorized("Authentication failed")
         principal = await load_principal(db, username)
