@@ -16,8 +16,10 @@ NotFound                     404     not_found              no such resource or 
 DocumentNotFound             404     document_not_found     no such document
 OperationNotFound            404     operation_not_found    unknown automation operation
 MethodNotAllowed             405     method_not_allowed     verb not supported on a resource
+RequestTimeout               408     request_timeout        the body arrived too slowly
 Conflict                     409     conflict               state conflict
 ConcurrentUpdate             409     concurrent_update      stale change token
+TransientConflict            409     transient_conflict     deadlock or serialization failure
 UnsupportedMediaType         415     unsupported_media      body is not JSON
 TooManyRequests              429     too_many_requests      throttled (``Retry-After``)
 ServiceUnavailable           503     unavailable            saturated, retry (``Retry-After``)
@@ -93,6 +95,11 @@ class MethodNotAllowed(DocGraphError):
         return {"Allow": ", ".join(self.allow)}
 
 
+class RequestTimeout(DocGraphError):
+    status = 408
+    code = "request_timeout"
+
+
 class Conflict(DocGraphError):
     status = 409
     code = "conflict"
@@ -100,6 +107,12 @@ class Conflict(DocGraphError):
 
 class ConcurrentUpdate(Conflict):
     code = "concurrent_update"
+
+
+class TransientConflict(Conflict):
+    """A deadlock or serialization failure: the same request may succeed if retried."""
+
+    code = "transient_conflict"
 
 
 class UnsupportedMediaType(DocGraphError):

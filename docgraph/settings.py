@@ -19,6 +19,11 @@ class Settings:
     database_url: str | None = None
     pool_min_size: int = 2
     pool_max_size: int = 10
+    # Requests that may wait for a connection, and for how long (then 503).
+    pool_max_waiting: int = 256
+    pool_timeout: float = 10.0
+    # Seconds a mutating request's body may take to arrive (then 408).
+    body_timeout: float = 30.0
     log_level: str = "INFO"
     debug: bool = False
     # Seconds a verified Basic credential stays cached (0 disables the cache).

@@ -25,6 +25,11 @@ async def lock_for_update(db: Database, doc_id: UUID) -> Record | None:
     return await db.fetchrow(Q.documents.by_id_for_update, doc_id)
 
 
+async def lock_rows(db: Database, ids: Sequence[UUID]) -> None:
+    """``FOR UPDATE`` locks on the rows, taken in the order of ``ids``."""
+    await db.execute(Q.documents.lock_rows, list(ids))
+
+
 @dataclass(frozen=True, slots=True)
 class ChildrenPage:
     total: int

@@ -1,9 +1,18 @@
 """The asyncpg boundary: a pool wrapper whose queries can join a unit of work.
 
 Resolvers never touch asyncpg; they call functions of ``db/`` with a
-:class:`Database`. Outside a transaction each statement takes a pooled
-connection; inside ``async with db.transaction() as tx`` every statement of
-``tx`` runs, one at a time, on the transaction's connection.
+:class:`Database`. Three kinds share one API:
+
+- the pool (``Database(pool)``): each statement takes a pooled connection;
+- a request's session (``db.session()``): the first statement takes one
+  connection and the request keeps it until ``close()``, so that a request
+  waits for the pool once, in arrival order, instead of once per statement;
+- a transaction (``async with db.transaction() as tx``): every statement of
+  ``tx`` runs, one at a time, on the transaction's connection.
+
+Every wait for a connection goes through the :class:`Gate`: at most
+``max_waiting`` requests queue (first come, first served), each for at most
+``timeout`` seconds; beyond either, the client is told to retry (503).
 """
 
 from __future__ import annotations
@@ -29,6 +38,37 @@ class QueryStats:
     statements: int = 0
 
 
+class Gate:
+    """Bounded, timed waiting for a pooled connection."""
+
+    def __init__(self, pool: asyncpg.Pool, *, max_waiting: int = 256, timeout: float = 10.0):
+        self.pool = pool
+        self.max_waiting = max_waiting
+        self.timeout = timeout
+        self.waiting = 0
+
+    @property
+    def saturated(self) -> bool:
+        """More requests wait for a connection than the pool holds."""
+        return self.waiting > self.pool.get_max_size()
+
+    async def acquire(self) -> asyncpg.Connection:
+        if self.waiting >= self.max_waiting:
+            raise errors.ServiceUnavailable("The server is busy: too many requests are waiting")
+        self.waiting += 1
+        try:
+            return await self.pool.acquire(timeout=self.timeout)
+        except TimeoutError as exc:
+            raise errors.ServiceUnavailable(
+                f"No database connection within {self.timeout:g} s: the server is busy"
+            ) from exc
+        finally:
+            self.waiting -= 1
+
+    async def release(self, conn: asyncpg.Connection) -> None:
+        await self.pool.release(conn)
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for typename in ("json", "jsonb"):
         await conn.set_type_codec(
@@ -48,8 +88,8 @@ async def _translated() -> AsyncIterator[None]:
         raise errors.Conflict(f"Already exists: {exc.detail or exc.constraint_name}") from exc
     except asyncpg.ForeignKeyViolationError as exc:
         raise errors.Conflict("Referenced entity does not exist or is still referenced") from exc
-    except asyncpg.SerializationError as exc:
-        raise errors.Conflict("Concurrent modification, retry the request") from exc
+    except (asyncpg.SerializationError, asyncpg.DeadlockDetectedError) as exc:
+        raise errors.TransientConflict("Concurrent modification, retry the request") from exc
     except asyncpg.DataError as exc:
         # A value PostgreSQL cannot store (bad encoding, out of range): the
         # engine validates first, this is the safety net.
@@ -57,35 +97,60 @@ async def _translated() -> AsyncIterator[None]:
 
 
 class Database:
-    """Runs statements on the pool, or on one connection inside a transaction."""
+    """Runs statements on the pool, a request's connection, or a transaction."""
 
     def __init__(
         self,
         pool: asyncpg.Pool,
         stats: QueryStats | None = None,
         conn: asyncpg.Connection | None = None,
+        *,
+        gate: Gate | None = None,
+        sticky: bool = False,
+        in_transaction: bool = False,
     ) -> None:
         self.pool = pool
         self.stats = stats or QueryStats()
+        self.gate = gate or Gate(pool)
         self._conn = conn
+        self._sticky = sticky
+        self._in_transaction = in_transaction
         # asyncpg runs one statement at a time per connection; DataLoaders may
-        # dispatch concurrently, so the transaction's statements queue here.
-        self._lock = asyncio.Lock() if conn is not None else None
+        # dispatch concurrently, so a held connection's statements queue here.
+        self._lock = asyncio.Lock() if sticky or conn is not None else None
 
     @property
     def in_transaction(self) -> bool:
-        return self._conn is not None
+        return self._in_transaction
+
+    def session(self) -> Database:
+        """A request's database: one connection, taken at its first statement."""
+        return Database(self.pool, self.stats, gate=self.gate, sticky=True)
+
+    async def close(self) -> None:
+        """Give a session's connection back to the pool."""
+        if self._sticky and self._conn is not None:
+            conn, self._conn = self._conn, None
+            await self.gate.release(conn)
+
+    async def _held(self) -> asyncpg.Connection:
+        if self._conn is None:
+            self._conn = await self.gate.acquire()
+        return self._conn
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
         self.stats.statements += 1
-        if self._conn is None:
-            async with self.pool.acquire() as conn, _translated():
-                yield conn
+        if self._lock is None:
+            conn = await self.gate.acquire()
+            try:
+                async with _translated():
+                    yield conn
+            finally:
+                await self.gate.release(conn)
         else:
-            assert self._lock is not None
             async with self._lock, _translated():
-                yield self._conn
+                yield await self._held()
 
     async def fetch(self, query: str, *args: Any) -> list[Record]:
         async with self._connection() as conn:
@@ -114,13 +179,24 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Database]:
-        """A unit of work; re-entering from inside one joins it."""
-        if self._conn is not None:
+        """A unit of work; re-entering from inside one joins it. On a session,
+        the transaction runs on the session's connection."""
+        if self._in_transaction:
             yield self
             return
-        async with self.pool.acquire() as conn:
-            async with conn.transaction():
-                yield Database(self.pool, self.stats, conn)
+        if self._sticky:
+            assert self._lock is not None
+            async with self._lock:
+                conn = await self._held()
+            async with _translated(), conn.transaction():
+                yield Database(self.pool, self.stats, conn, gate=self.gate, in_transaction=True)
+            return
+        conn = await self.gate.acquire()
+        try:
+            async with _translated(), conn.transaction():
+                yield Database(self.pool, self.stats, conn, gate=self.gate, in_transaction=True)
+        finally:
+            await self.gate.release(conn)
 
 
 async def _reset_connection(conn: asyncpg.Connection) -> None:

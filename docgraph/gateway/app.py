@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from docgraph.db.pool import Database, create_pool
+from docgraph.db.pool import Database, Gate, create_pool
 from docgraph.gateway import keys
 from docgraph.gateway.graphql import GraphQLView
-from docgraph.gateway.middleware import authenticate, nuxeo_errors
+from docgraph.gateway.middleware import authenticate, nuxeo_errors, release_sessions
 from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.plugins import Registry, build_registry
 from docgraph.resolvers.users import Authenticator
@@ -28,7 +28,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     pool = await create_pool(
         app[keys.DATABASE_URL], min_size=settings.pool_min_size, max_size=settings.pool_max_size
     )
-    app[keys.DATABASE] = Database(pool)
+    gate = Gate(pool, max_waiting=settings.pool_max_waiting, timeout=settings.pool_timeout)
+    app[keys.DATABASE] = Database(pool, gate=gate)
     try:
         yield
     finally:
@@ -56,7 +57,8 @@ def create_app(
     settings: Settings, database_url: str, *, registry: Registry | None = None
 ) -> web.Application:
     app = web.Application(
-        middlewares=[nuxeo_errors, authenticate], client_max_size=settings.max_json_body
+        middlewares=[nuxeo_errors, release_sessions, authenticate],
+        client_max_size=settings.max_json_body,
     )
     app[keys.SETTINGS] = settings
     app[keys.DATABASE_URL] = database_url

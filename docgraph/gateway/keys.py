@@ -17,6 +17,8 @@ REGISTRY = web.AppKey("registry", Registry)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 
 PRINCIPAL = web.RequestKey("principal", Principal)
+# The database sessions opened for the request, closed when it ends.
+SESSIONS = web.RequestKey("sessions", list[Database])
 REQUEST_ID = web.RequestKey("request_id", str)
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "PRINCIPAL",
     "REGISTRY",
     "REQUEST_ID",
+    "SESSIONS",
     "SETTINGS",
     "Principal",
 ]

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from docgraph.errors import DocGraphError, Unauthorized
+from docgraph.errors import DocGraphError, ServiceUnavailable, Unauthorized
 from docgraph.gateway import keys
 from docgraph.gateway.nuxeo.json import exception_response
 
@@ -47,7 +47,9 @@ async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResp
     except Unauthorized as exc:
         return exception_response(401, exc.message or "Unauthorized", _challenge(request))
     except DocGraphError as exc:
-        if exc.status >= 500:
+        if isinstance(exc, ServiceUnavailable):
+            log.warning("request %s shed: %s", _request_id(request), exc.message)
+        elif exc.status >= 500:
             log.exception("request %s failed", _request_id(request))
         return exception_response(
             exc.status, exc.message, exc.headers(), debug_exc=exc if debug else None
@@ -66,6 +68,16 @@ async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResp
             f"Internal Server Error (request id {request_id})",
             debug_exc=exc if debug else None,
         )
+
+
+@web.middleware
+async def release_sessions(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The database connections a request's contexts took go back to the pool."""
+    try:
+        return await handler(request)
+    finally:
+        for session in request.get(keys.SESSIONS, ()):
+            await session.close()
 
 
 def _basic_credentials(header: str) -> tuple[str, str]:

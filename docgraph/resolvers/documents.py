@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -237,6 +237,13 @@ async def update(
     updated = Document.from_record(row)
     unit.emit(ctx, change(ctx, events.MODIFIED, updated, now))
     return updated
+
+
+async def lock_in_order(ctx: RequestContext, docs: Iterable[Document]) -> None:
+    """Lock the rows of documents about to be written, sorted by id: two
+    requests writing the same documents in opposite orders then queue
+    instead of deadlocking."""
+    await db_documents.lock_rows(ctx.work.db, sorted({doc.id for doc in docs}))
 
 
 async def delete(ctx: RequestContext, doc: Document) -> None:

@@ -15,6 +15,14 @@ SELECT *
  WHERE id = $1
    FOR UPDATE
 
+-- name: lock_rows
+-- Rows locked in the order of $1 (sorted by the caller): no crossed deadlock.
+SELECT 1
+  FROM unnest($1::uuid[]) WITH ORDINALITY AS k (id, n)
+  JOIN documents d ON d.id = k.id
+ ORDER BY k.n
+   FOR UPDATE OF d
+
 -- name: children_pages
 -- One page of the listable children of each parent plus their total, in one
 -- statement. $3 is the principals filter (NULL = no filter, administrators).

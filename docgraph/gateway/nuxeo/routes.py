@@ -7,12 +7,15 @@ holds no database connection meanwhile.
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from docgraph import NUXEO_API_VERSION, __version__
-from docgraph.errors import NotFound
+from docgraph.errors import NotFound, RequestTimeout, TransientConflict
+from docgraph.gateway import keys
 from docgraph.gateway.context import build_ctx
 from docgraph.gateway.nuxeo import execute
 from docgraph.gateway.nuxeo.json import json_response
@@ -25,6 +28,8 @@ from docgraph.resolvers.context import RequestContext
 API_ROOTS = ("/nuxeo/api/v1", "/nuxeo/site/api/v1")
 AUTOMATION_ROOT = "/nuxeo/site/automation"
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Runs of a mutating request that hit a deadlock or serialization failure.
+_ATTEMPTS = 3
 
 
 def _raw_tail(request: web.Request, root: str) -> str:
@@ -42,9 +47,24 @@ async def _in_unit(
     of work: a pipe commits or fails as a whole."""
     if request.method in _READS:
         return await handle()
-    await request.read()
-    async with ctx.unit_of_work():
-        return await handle()
+    try:
+        async with asyncio.timeout(ctx.settings.body_timeout):
+            await request.read()
+    except TimeoutError as exc:
+        raise RequestTimeout(
+            f"The body did not arrive within {ctx.settings.body_timeout:g} s"
+        ) from exc
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            async with ctx.unit_of_work():
+                return await handle()
+        except TransientConflict:
+            # A deadlock or serialization failure rolled the unit back: the
+            # same request, run again, usually succeeds.
+            if attempt == _ATTEMPTS:
+                raise
+            await asyncio.sleep(random.uniform(0.005, 0.05) * attempt)
+    raise AssertionError("unreachable")
 
 
 async def api_handler(request: web.Request) -> web.StreamResponse:
@@ -96,6 +116,10 @@ async def cmis_handler(request: web.Request) -> web.Response:
 
 
 async def running_status_handler(request: web.Request) -> web.Response:
+    """Ready unless more requests wait for a database connection than the pool
+    holds: a load balancer should then send traffic elsewhere."""
+    if request.app[keys.DATABASE].gate.saturated:
+        return web.Response(text="Saturated", status=503, headers={"Retry-After": "1"})
     return web.Response(text="Ok", content_type="text/plain")
 
 

@@ -21,6 +21,7 @@ _ONE_DOC = [("document", "document")]
     label="Create",
     signature=_ONE_DOC,
     collector=True,
+    writes=True,
     params=[
         Param("type", required=True),
         Param("name", default="Untitled"),
@@ -46,6 +47,7 @@ async def create(
     label="Update Properties",
     signature=_ONE_DOC,
     collector=True,
+    writes=True,
     params=[
         Param("properties", type="properties", required=True),
         Param("save", type="boolean", default=True),
@@ -73,6 +75,7 @@ async def update(
     label="Update Property",
     signature=_ONE_DOC,
     collector=True,
+    writes=True,
     params=[
         Param("xpath", required=True),
         Param("value", type="serializable"),
@@ -91,6 +94,7 @@ async def set_property(
     label="Delete",
     signature=[("document", "void")],
     collector=True,
+    writes=True,
     description="Delete the input document permanently.",
 )
 async def delete(call: OperationCall, doc: Document) -> None:

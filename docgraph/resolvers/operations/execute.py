@@ -106,6 +106,8 @@ async def _collect(
     """Run a one-document operation over each input; gather what they return,
     up to ``max_result_documents`` (beyond, the request is refused: page it)."""
     limit = call.ctx.settings.max_result_documents
+    if op.writes:
+        await documents.lock_in_order(call.ctx, docs)
     gathered: list[Document] = []
     void = True
     for doc in docs:

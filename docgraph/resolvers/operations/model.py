@@ -54,6 +54,9 @@ class Operation:
     label: str | None = None
     description: str = ""
     collector: bool = False
+    # Writes its input document: run over a list, the rows are locked first,
+    # in one stable order, so that two crossed lists cannot deadlock.
+    writes: bool = False
 
     @property
     def flat_signature(self) -> list[str]:
@@ -115,6 +118,7 @@ def operation(
     label: str | None = None,
     description: str = "",
     collector: bool = False,
+    writes: bool = False,
 ) -> Callable[[OperationFunc], OperationFunc]:
     """Declare ``async def op(call, input, **params)`` as an operation."""
 
@@ -129,6 +133,7 @@ def operation(
             label,
             description,
             collector,
+            writes,
         )
         return func
 
