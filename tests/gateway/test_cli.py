@@ -58,7 +58,7 @@ def test_migrate_against_a_database_url(server_dsn, template_dsn):
     assert "docgraph:" not in result.stdout
 
 
-def serve_once(data_dir, port: int, *extra: str) -> dict:
+def serve_once(data_dir, port: int, *extra: str, kill: bool = False) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGRAPH_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "docgraph", "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -87,9 +87,9 @@ def serve_once(data_dir, port: int, *extra: str) -> dict:
             timeout=10,
         ).json()
     finally:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
         output, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0, output
+    assert proc.returncode == (-signal.SIGKILL if kill else 0), output
     return {"doc": doc, "output": output}
 
 
@@ -103,6 +103,14 @@ def test_serve_runs_embedded_postgres_in_the_data_dir_and_reuses_it(tmp_path):
     assert second["doc"]["uid"] == first["doc"]["uid"]
     assert "creating the default content" not in second["output"]
     assert not postgres_running(tmp_path)
+
+
+def test_a_stop_after_an_unclean_exit_still_stops_postgres(tmp_path):
+    serve_once(tmp_path, free_port(), kill=True)
+    assert postgres_running(tmp_path), "kill -9 leaves the embedded PostgreSQL behind"
+    again = serve_once(tmp_path, free_port())
+    assert again["doc"]["title"] == "Workspaces"
+    assert not postgres_running(tmp_path), "the next clean stop must stop it"
 
 
 def test_serve_with_several_workers(tmp_path, server_dsn, template_dsn):
