@@ -228,6 +228,8 @@ class Run:
     requests: int
     seconds: float
     latencies: list[float]  # seconds, sorted
+    # Requests each connection completed in the window: fairness between clients.
+    per_connection: list[int]
     # Share of one core used during the window. The server's, over requests,
     # is its own cost whatever the machine's contention; a client near 100 %
     # would mean the load generator, not the server, limits the figure.
@@ -248,6 +250,11 @@ class Run:
     def percentile(self, q: float) -> float:
         return self.latencies[min(len(self.latencies) - 1, int(q * len(self.latencies)))]
 
+    @property
+    def spread(self) -> float:
+        """Fewest requests a connection completed, over the most (1.0 = fair)."""
+        return min(self.per_connection) / max(max(self.per_connection), 1)
+
 
 def cpu_seconds(process: psutil.Process) -> float:
     times = process.cpu_times()
@@ -267,11 +274,12 @@ async def measure(
     completed inside the window (after the warm-up) count."""
     cursor = itertools.count()
     latencies: list[float] = []
+    completed = [0] * concurrency
     window_start = time.perf_counter() + WARMUP_SECONDS
     window_end = window_start + duration
     cpu: dict[str, float] = {}
 
-    async def worker(session: aiohttp.ClientSession) -> None:
+    async def worker(session: aiohttp.ClientSession, slot: int) -> None:
         while True:
             url = urls[next(cursor) % len(urls)]
             sent = time.perf_counter()
@@ -283,6 +291,7 @@ async def measure(
             done = time.perf_counter()
             if window_start <= done <= window_end:
                 latencies.append(done - sent)
+                completed[slot] += 1
 
     async def sample_cpu() -> None:
         await asyncio.sleep(window_start - time.perf_counter())
@@ -303,15 +312,21 @@ async def measure(
             asyncio.TaskGroup() as group,
         ):
             group.create_task(sample_cpu())
-            for _ in range(concurrency):
-                group.create_task(worker(session))
+            for slot in range(concurrency):
+                group.create_task(worker(session, slot))
     except* BenchError as failures:
         # One worker's failure cancels the others; report the first, plainly.
         raise failures.exceptions[0] from None
     if not latencies:
         raise BenchError("no request completed inside the measurement window")
     return Run(
-        len(latencies), duration, sorted(latencies), cpu["server"], cpu["client"], cpu["machine"]
+        len(latencies),
+        duration,
+        sorted(latencies),
+        completed,
+        cpu["server"],
+        cpu["client"],
+        cpu["machine"],
     )
 
 
@@ -330,14 +345,16 @@ def report(docgraph: Summary, floor: Summary, args: argparse.Namespace) -> None:
         f"{args.rounds} run(s) of {args.duration:g} s per server, medians"
     )
     print(
-        f"{'server':<9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'srv cpu':>8} "
-        f"{'srv us/req':>10} {'cli cpu':>8} {'all cpus':>9}   req/s per run"
+        f"{'server':<9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'spread':>6} "
+        f"{'srv cpu':>8} {'srv us/req':>10} {'cli cpu':>8} {'all cpus':>9}   req/s per run"
     )
     for s in (docgraph, floor):
         print(
             f"{s.name:<9} {s.median(lambda r: r.rps):>7.0f} "
             f"{s.median(lambda r: r.percentile(0.50)) * 1000:>7.2f} "
             f"{s.median(lambda r: r.percentile(0.99)) * 1000:>7.2f} "
+            f"{s.median(lambda r: r.latencies[-1]) * 1000:>7.1f} "
+            f"{s.median(lambda r: r.spread):>6.2f} "
             f"{s.median(lambda r: r.server_cpu):>8.0%} "
             f"{s.median(lambda r: r.server_us_per_request):>10.0f} "
             f"{s.median(lambda r: r.client_cpu):>8.0%} "
@@ -422,7 +439,9 @@ async def benchmark(args: argparse.Namespace, dsn: str, workdir: Path, stack: Ex
             progress(
                 f"round {round_no + 1}/{args.rounds} {name:<8} {run.rps:8.0f} req/s  "
                 f"p50 {run.percentile(0.5) * 1000:6.2f} ms  "
-                f"p99 {run.percentile(0.99) * 1000:6.2f} ms  server cpu {run.server_cpu:4.0%} "
+                f"p99 {run.percentile(0.99) * 1000:6.2f} ms  "
+                f"max {run.latencies[-1] * 1000:7.1f} ms  "
+                f"spread {run.spread:4.2f}  server cpu {run.server_cpu:4.0%} "
                 f"({run.server_us_per_request:.0f} us/req)  client cpu {run.client_cpu:4.0%}  "
                 f"all cpus {run.machine_cpu:4.0%}"
             )

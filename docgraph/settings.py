@@ -14,6 +14,8 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 8080
     workers: int = 1
+    # "uvloop" (default) or "asyncio".
+    event_loop: str = "uvloop"
     data_dir: Path = Path("docgraph-data")
     # None means: run the embedded PostgreSQL under ``data_dir``.
     database_url: str | None = None

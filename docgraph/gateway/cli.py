@@ -110,7 +110,22 @@ def _run_worker(settings: Settings, dsn: str, reuse_port: bool) -> None:
         reuse_port=reuse_port,
         print=None,
         access_log=None,
+        loop=event_loop(settings.event_loop),
     )
+
+
+def event_loop(kind: str) -> asyncio.AbstractEventLoop:
+    """uvloop (libuv) by default: the same code, a cheaper loop per request."""
+    if kind == "uvloop":
+        try:
+            import uvloop
+        except ImportError:  # not built for this platform
+            log.warning("uvloop is not available: running on asyncio's event loop")
+        else:
+            return uvloop.new_event_loop()
+    elif kind != "asyncio":
+        raise SystemExit(f"docgraph: unknown event loop {kind!r} (uvloop or asyncio)")
+    return asyncio.new_event_loop()
 
 
 def _configure_logging(settings: Settings) -> None:
