@@ -45,7 +45,8 @@ class Settings:
     graphql_max_cost: int = 100_000
     graphql_max_query_chars: int = 20_000
     graphql_max_tokens: int = 5_000
-    max_json_body: int = 10 * 1024 * 1024
+    # JSON bodies (documents, automation, GraphQL); uploads stream separately.
+    max_json_body: int = 1024 * 1024
     migrate_on_start: bool = True
     plugins: tuple[str, ...] | None = None
     disabled_plugins: tuple[str, ...] = field(default_factory=tuple)

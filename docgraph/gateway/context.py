@@ -29,13 +29,13 @@ def requested_repository(request: web.Request, from_url: str | None = None) -> s
 
 def build_ctx(request: web.Request, repository: str | None = None) -> RequestContext:
     app = request.app
-    session = app[keys.DATABASE].session()
-    request.setdefault(keys.SESSIONS, []).append(session)
-    return RequestContext(
+    ctx = RequestContext(
         principal=request[keys.PRINCIPAL],
         repository=requested_repository(request, repository),
-        database=session,
+        database=app[keys.DATABASE].session(),
         registry=app[keys.REGISTRY],
         settings=app[keys.SETTINGS],
         rendering=read_options(chain(request.headers.items(), request.query.items())),
     )
+    request.setdefault(keys.CONTEXTS, []).append(ctx)
+    return ctx

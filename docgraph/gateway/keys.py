@@ -6,7 +6,7 @@ from aiohttp import web
 
 from docgraph.db.pool import Database
 from docgraph.plugins import Registry
-from docgraph.resolvers.context import Principal
+from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.users import Authenticator
 from docgraph.settings import Settings
 
@@ -17,8 +17,8 @@ REGISTRY = web.AppKey("registry", Registry)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 
 PRINCIPAL = web.RequestKey("principal", Principal)
-# The database sessions opened for the request, closed when it ends.
-SESSIONS = web.RequestKey("sessions", list[Database])
+# The contexts built for the request, closed when it ends.
+CONTEXTS = web.RequestKey("contexts", list[RequestContext])
 REQUEST_ID = web.RequestKey("request_id", str)
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
     "PRINCIPAL",
     "REGISTRY",
     "REQUEST_ID",
-    "SESSIONS",
+    "CONTEXTS",
     "SETTINGS",
     "Principal",
 ]

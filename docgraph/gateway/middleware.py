@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ctypes
+import ctypes.util
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -71,13 +73,37 @@ async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 @web.middleware
-async def release_sessions(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The database connections a request's contexts took go back to the pool."""
+async def close_contexts(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The request's contexts give their connection back and drop their caches;
+    after a large request or answer, freed memory goes back to the system."""
+    response: web.StreamResponse | None = None
     try:
-        return await handler(request)
+        response = await handler(request)
+        return response
     finally:
-        for session in request.get(keys.SESSIONS, ()):
-            await session.close()
+        for ctx in request.get(keys.CONTEXTS, ()):
+            await ctx.close()
+        body = response.body if isinstance(response, web.Response) else None
+        sent = len(body) if isinstance(body, bytes) else 0
+        if max(request.content_length or 0, sent) >= _LARGE:
+            release_memory()
+
+
+# A request or response this large leaves enough freed memory to hand back.
+_LARGE = 256 * 1024
+
+
+def _malloc_trim() -> Callable[[], None]:
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return lambda: None
+    return lambda: trim(0)
+
+
+# glibc keeps freed blocks for reuse; after a burst of large bodies that is
+# hundreds of MiB the process never needs again.
+release_memory = _malloc_trim()
 
 
 def _basic_credentials(header: str) -> tuple[str, str]:

@@ -71,6 +71,13 @@ class RequestContext:
             raise RuntimeError("a write needs a unit of work: open one with unit_of_work(ctx)")
         return self.unit
 
+    async def close(self) -> None:
+        """End of the request: rows it cached are dropped at once (the loaders
+        and the context refer to each other, so the garbage collector alone
+        would keep them until its next full pass) and its connection returns."""
+        self.loaders.clear()
+        await self.database.close()
+
     def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
         from docgraph.resolvers.unit import unit_of_work
 

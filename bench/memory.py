@@ -1,0 +1,127 @@
+"""Server memory over a burst of large JSON bodies and listings of them.
+
+Starts a throwaway embedded PostgreSQL and ``docgraph serve``, then reports
+the server's resident memory (RSS) before, at the peak of, and after a burst:
+``--concurrent`` POSTs of a document whose JSON body is ``--body`` bytes
+(just under the server's JSON limit by default), then ``--listings`` pages of
+``@children`` holding those documents. The figures that matter: peak over
+baseline (what a burst costs) and after over baseline (what is not returned).
+
+    .venv/bin/python bench/memory.py [--body BYTES] [--concurrent N] [--listings N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import aiohttp
+import orjson
+import psutil
+from rest_get import (
+    AUTH_HEADER,
+    HOST,
+    WORKSPACES,
+    BenchError,
+    child_process,
+    docgraph_command,
+    free_port,
+    progress,
+    wait_ready,
+)
+
+MIB = 2**20
+
+
+def big_document(name: str, size: int) -> bytes:
+    # Many short values: the shape that costs the most Python objects per byte.
+    subjects = [secrets.token_hex(8) for _ in range(size // 20)]
+    body = {"entity-type": "document", "type": "Note", "name": name}
+    return orjson.dumps({**body, "properties": {"dc:subjects": subjects}})
+
+
+async def burst(args: argparse.Namespace, base: str, server: psutil.Process) -> None:
+    def rss() -> float:
+        return float(server.memory_info().rss) / MIB
+
+    headers = {"Authorization": AUTH_HEADER, "Content-Type": "application/json"}
+    async with aiohttp.ClientSession(headers=headers) as session:
+        async with session.get(f"{base}/path/") as resp:
+            await resp.read()
+        baseline = rss()
+        peak = baseline
+        running = True
+
+        async def sample() -> None:
+            nonlocal peak
+            while running:
+                peak = max(peak, rss())
+                await asyncio.sleep(0.01)
+
+        async def post(i: int) -> int:
+            data = big_document(f"big{i}", args.body)
+            async with session.post(f"{base}/path{WORKSPACES}", data=data) as resp:
+                await resp.read()
+                return resp.status
+
+        async def listing() -> int:
+            async with session.get(f"{base}/path{WORKSPACES}/@children?pageSize=1000") as resp:
+                return len(await resp.read())
+
+        sampler = asyncio.create_task(sample())
+        statuses = await asyncio.gather(*[post(i) for i in range(args.concurrent)])
+        if set(statuses) != {201}:
+            raise BenchError(f"POST answered {sorted(set(statuses))}")
+        sizes = [await listing() for _ in range(args.listings)]
+        running = False
+        await sampler
+        await asyncio.sleep(1)
+        after = rss()
+    print(
+        f"\n{args.concurrent} POSTs of {args.body / MIB:.2f} MiB, then {args.listings} listings "
+        f"of {sizes[0] / MIB:.1f} MiB\n"
+        f"RSS baseline {baseline:.0f} MiB, peak {peak:.0f} MiB (+{peak - baseline:.0f}), "
+        f"after {after:.0f} MiB (+{after - baseline:.0f})"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--body", type=int, default=950_000, help="JSON body bytes")
+    parser.add_argument("--concurrent", type=int, default=6, help="POSTs at once")
+    parser.add_argument("--listings", type=int, default=3, help="listings after the POSTs")
+    args = parser.parse_args()
+
+    from docgraph.db.embedded import EmbeddedPostgres
+
+    with tempfile.TemporaryDirectory(prefix="docgraph-bench-") as tmp, ExitStack() as stack:
+        workdir = Path(tmp)
+        progress("starting a throwaway embedded PostgreSQL")
+        embedded = EmbeddedPostgres(workdir, delete_on_stop=True)
+        stack.callback(embedded.stop)
+        dsn = embedded.start()
+        port = free_port()
+        log = workdir / "docgraph.log"
+        command = [*docgraph_command(), "serve", "--host", HOST, "--port", str(port)]
+        server = stack.enter_context(child_process([*command, "--database-url", dsn], log))
+        url = f"http://{HOST}:{port}/nuxeo"
+
+        async def run() -> None:
+            await wait_ready("docgraph", f"{url}/runningstatus", server, log)
+            await burst(args, f"{url}/api/v1", psutil.Process(server.pid))
+
+        try:
+            asyncio.run(run())
+        except BenchError as exc:
+            print(f"benchmark failed: {exc}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
