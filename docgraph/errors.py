@@ -10,6 +10,7 @@ class                        status  code                   meaning
 BadRequest                   400     bad_request            malformed input
 InvalidProperty              400     invalid_property       unknown property or bad value
 UnknownType                  400     unknown_type           document type not registered
+UnknownSchema                400     unknown_schema         schema not registered
 Unauthorized                 401     unauthorized           missing or wrong credentials
 Forbidden                    403     forbidden              permission not granted
 NotFound                     404     not_found              no such resource or route
@@ -57,6 +58,10 @@ class InvalidProperty(BadRequest):
 
 class UnknownType(BadRequest):
     code = "unknown_type"
+
+
+class UnknownSchema(BadRequest):
+    code = "unknown_schema"
 
 
 class Unauthorized(DocGraphError):

@@ -11,7 +11,9 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    host: str = "0.0.0.0"
+    # None: every interface, or localhost only while Administrator still has
+    # the default password.
+    host: str | None = None
     port: int = 8080
     workers: int = 1
     # "uvloop" (default) or "asyncio".
@@ -48,8 +50,13 @@ class Settings:
     # JSON bodies (documents, automation, GraphQL); uploads stream separately.
     max_json_body: int = 1024 * 1024
     migrate_on_start: bool = True
+    # Administrator's password when the account is created (first start only).
+    admin_password: str | None = None
     plugins: tuple[str, ...] | None = None
     disabled_plugins: tuple[str, ...] = field(default_factory=tuple)
+
+    def with_host(self, host: str) -> Settings:
+        return replace(self, host=host)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -25,6 +25,10 @@ async def lock_for_update(db: Database, doc_id: UUID) -> Record | None:
     return await db.fetchrow(Q.documents.by_id_for_update, doc_id)
 
 
+# Sort slots of the listing queries.
+MAX_SORT_KEYS = 3
+
+
 async def lock_rows(db: Database, ids: Sequence[UUID]) -> None:
     """``FOR UPDATE`` locks on the rows, taken in the order of ``ids``."""
     await db.execute(Q.documents.lock_rows, list(ids))
@@ -44,8 +48,13 @@ async def children_pages(
     hidden_types: Sequence[str],
     limit: int,
     offset: int,
+    sort: Sequence[tuple[str, bool]] = (),
 ) -> dict[UUID, ChildrenPage]:
-    """A page of children for each ``(parent id, ordered)``, in one statement."""
+    """A page of children for each ``(parent id, ordered)``, in one statement;
+    ``sort``: up to three (system field or property key, ascending)."""
+    if len(sort) > MAX_SORT_KEYS:
+        raise ValueError(f"at most {MAX_SORT_KEYS} sort keys")
+    slots = [*sort, *[(None, True)] * (MAX_SORT_KEYS - len(sort))]
     records = await db.fetch(
         Q.documents.children_pages,
         [p for p, _ in parents],
@@ -54,6 +63,7 @@ async def children_pages(
         list(hidden_types),
         limit,
         offset,
+        *[value for slot in slots for value in slot],
     )
     pages: dict[UUID, ChildrenPage] = {}
     for record in records:

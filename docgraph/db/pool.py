@@ -18,6 +18,7 @@ Every wait for a connection goes through the :class:`Gate`: at most
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -39,13 +40,23 @@ class QueryStats:
 
 
 class Gate:
-    """Bounded, timed waiting for a pooled connection."""
+    """Bounded, timed, first-come-first-served waiting for a pooled connection.
+
+    A released connection goes straight to the longest waiter. (The pool's own
+    queue lets a newcomer take a connection just released before the waiter
+    woken for it runs; that waiter then queues again at the back, and under
+    load some requests wait for seconds while others never do.)"""
 
     def __init__(self, pool: asyncpg.Pool, *, max_waiting: int = 256, timeout: float = 10.0):
         self.pool = pool
         self.max_waiting = max_waiting
         self.timeout = timeout
-        self.waiting = 0
+        self._free = pool.get_max_size()
+        self._waiters: deque[asyncio.Future[asyncpg.Connection]] = deque()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiters)
 
     @property
     def saturated(self) -> bool:
@@ -53,19 +64,52 @@ class Gate:
         return self.waiting > self.pool.get_max_size()
 
     async def acquire(self) -> asyncpg.Connection:
-        if self.waiting >= self.max_waiting:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            try:
+                return await self.pool.acquire(timeout=self.timeout)
+            except BaseException as exc:
+                self._free += 1
+                if isinstance(exc, TimeoutError):
+                    raise self._busy() from exc
+                raise
+        if len(self._waiters) >= self.max_waiting:
             raise errors.ServiceUnavailable("The server is busy: too many requests are waiting")
-        self.waiting += 1
+        handoff: asyncio.Future[asyncpg.Connection] = asyncio.get_running_loop().create_future()
+        self._waiters.append(handoff)
         try:
-            return await self.pool.acquire(timeout=self.timeout)
-        except TimeoutError as exc:
-            raise errors.ServiceUnavailable(
-                f"No database connection within {self.timeout:g} s: the server is busy"
-            ) from exc
-        finally:
-            self.waiting -= 1
+            async with asyncio.timeout(self.timeout):
+                return await handoff
+        except BaseException as exc:
+            if handoff.done() and not handoff.cancelled():
+                # Handed a connection just as the wait ended: pass it on.
+                await self.release(handoff.result())
+            else:
+                handoff.cancel()
+                self._waiters.remove(handoff)
+            if isinstance(exc, TimeoutError):
+                raise self._busy() from exc
+            raise
+
+    def _busy(self) -> errors.ServiceUnavailable:
+        return errors.ServiceUnavailable(
+            f"No database connection within {self.timeout:g} s: the server is busy"
+        )
 
     async def release(self, conn: asyncpg.Connection) -> None:
+        if conn.is_closed() or conn.is_in_transaction():
+            # The pool resets or replaces it; a waiter takes the slot it frees.
+            await self.pool.release(conn)
+            conn = await self.pool.acquire() if self._waiters else None
+            if conn is None:
+                self._free += 1
+                return
+        while self._waiters:
+            handoff = self._waiters.popleft()
+            if not handoff.done():
+                handoff.set_result(conn)
+                return
+        self._free += 1
         await self.pool.release(conn)
 
 

@@ -14,6 +14,11 @@ async def user_by_name(db: Database, username: str) -> Record | None:
     return await db.fetchrow(Q.security.user_by_name, username)
 
 
+async def set_password(db: Database, username: str, password_hash: str) -> bool:
+    """False when there is no such user."""
+    return await db.fetchval(Q.security.set_password, username, password_hash) is not None
+
+
 async def groups_of_user(db: Database, username: str) -> list[Record]:
     return await db.fetch(Q.security.groups_of_user, username)
 

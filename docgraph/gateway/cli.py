@@ -1,9 +1,12 @@
-"""``docgraph serve | migrate | --version``."""
+"""The ``docgraph`` command: serve, migrate, users set-password."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import fcntl
+import getpass
 import logging
 import multiprocessing
 import signal
@@ -18,32 +21,79 @@ from docgraph import __version__
 from docgraph.db.embedded import EmbeddedPostgres
 from docgraph.db.migrate import migrate_database
 from docgraph.db.pool import Database, create_pool
+from docgraph.errors import DocGraphError
 from docgraph.plugins import PluginError, Registry, build_registry
 from docgraph.resolvers.bootstrap import bootstrap, uses_default_password
+from docgraph.resolvers.users import set_password
 from docgraph.settings import Settings
 
 log = logging.getLogger("docgraph")
 
+DESCRIPTION = (
+    "docgraph: a content repository server speaking the Nuxeo REST API v1 and GraphQL. "
+    "Every option can also be set as a DOCGRAPH_* environment variable."
+)
+LOCALHOST = "127.0.0.1"
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="docgraph", description=__doc__)
+    parser = argparse.ArgumentParser(prog="docgraph", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"docgraph {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def database_options(cmd: argparse.ArgumentParser) -> None:
         cmd.add_argument("--data-dir", type=Path, help="data directory (DOCGRAPH_DATA_DIR)")
         cmd.add_argument("--database-url", help="PostgreSQL DSN; default: embedded PostgreSQL")
 
-    serve = commands.add_parser("serve", help="start the server")
-    serve.add_argument("--host", help="address to bind (DOCGRAPH_HOST, default 0.0.0.0)")
+    serve = commands.add_parser(
+        "serve", help="start the server", description="Start the server (migrates first)."
+    )
+    serve.add_argument(
+        "--host",
+        help="address to bind (DOCGRAPH_HOST); default: every interface, or localhost "
+        "only while Administrator has the default password",
+    )
     serve.add_argument("--port", type=int, help="port (DOCGRAPH_PORT, default 8080)")
     serve.add_argument("--workers", type=int, help="worker processes (DOCGRAPH_WORKERS)")
     database_options(serve)
 
-    mig = commands.add_parser("migrate", help="apply database migrations")
+    mig = commands.add_parser(
+        "migrate", help="apply database migrations", description="Apply database migrations."
+    )
     mig.add_argument("--dry-run", action="store_true", help="list pending migrations only")
     database_options(mig)
+
+    users = commands.add_parser(
+        "users", help="manage accounts", description="Manage accounts."
+    ).add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    setpw = users.add_parser(
+        "set-password",
+        help="set a user's password",
+        description="Set a user's password: prompted for on a terminal, else the first "
+        "line of standard input.",
+    )
+    setpw.add_argument("username")
+    database_options(setpw)
     return parser
+
+
+def fail(message: str) -> SystemExit:
+    return SystemExit(f"docgraph: {message}")
+
+
+@contextmanager
+def data_dir_lock(data_dir: Path) -> Iterator[None]:
+    """One docgraph process per data directory: a second serve, or a migrate
+    beside a running server, stops with a clear message instead of sharing it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "docgraph.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise fail(
+                f"the data directory {data_dir} is in use by another docgraph process"
+            ) from None
+        yield
 
 
 @contextmanager
@@ -52,11 +102,12 @@ def database(settings: Settings) -> Iterator[str]:
     if settings.database_url:
         yield settings.database_url
         return
-    embedded = EmbeddedPostgres(settings.data_dir)
-    try:
-        yield embedded.start()
-    finally:
-        embedded.stop()
+    with data_dir_lock(settings.data_dir):
+        embedded = EmbeddedPostgres(settings.data_dir)
+        try:
+            yield embedded.start()
+        finally:
+            embedded.stop()
 
 
 def plugin_registry(settings: Settings) -> Registry:
@@ -64,7 +115,7 @@ def plugin_registry(settings: Settings) -> Registry:
     try:
         registry = build_registry(enabled=settings.plugins, disabled=settings.disabled_plugins)
     except PluginError as exc:
-        raise SystemExit(f"docgraph: {exc}") from exc
+        raise fail(str(exc)) from exc
     if registry.loaded:
         log.info("plugins loaded: %s", ", ".join(registry.loaded))
     return registry
@@ -74,27 +125,21 @@ def _components(registry: Registry) -> list[tuple[str, Path]]:
     return [(m.component, m.directory) for m in registry.migrations]
 
 
-async def prepare(dsn: str, settings: Settings) -> None:
+async def prepare(dsn: str, settings: Settings) -> bool:
     """Migrate (unless ``migrate_on_start`` is off, for deployments that run
     ``docgraph migrate`` as their own step), then create the default content
-    and accounts if missing."""
+    and accounts if missing. True while Administrator has the default password."""
     registry = plugin_registry(settings)
     pending = await migrate_database(
         dsn, dry_run=not settings.migrate_on_start, components=_components(registry)
     )
     if pending and not settings.migrate_on_start:
-        raise SystemExit(
-            f"the database lacks {len(pending)} migration(s): run `docgraph migrate` first"
-        )
+        raise fail(f"the database lacks {len(pending)} migration(s): run `docgraph migrate` first")
     pool = await create_pool(dsn, min_size=1, max_size=2)
     try:
         db = Database(pool)
         await bootstrap(db, registry, settings)
-        if await uses_default_password(db):
-            log.warning(
-                "the Administrator account still has its default password: change it "
-                "before this server is reachable by anyone else"
-            )
+        return await uses_default_password(db)
     finally:
         await pool.close()
 
@@ -103,15 +148,27 @@ def _run_worker(settings: Settings, dsn: str, reuse_port: bool) -> None:
     # Imported here: `docgraph migrate` has no use for the web stack.
     from docgraph.gateway.app import create_app
 
-    web.run_app(
-        create_app(settings, dsn),
-        host=settings.host,
-        port=settings.port,
-        reuse_port=reuse_port,
-        print=None,
-        access_log=None,
-        loop=event_loop(settings.event_loop),
-    )
+    assert settings.host is not None
+    shown = "localhost" if settings.host in ("0.0.0.0", LOCALHOST) else settings.host
+    try:
+        web.run_app(
+            create_app(settings, dsn),
+            host=settings.host,
+            port=settings.port,
+            reuse_port=reuse_port,
+            print=lambda _: log.info(
+                "docgraph %s serving http://%s:%d/nuxeo (GraphQL at /nuxeo/graphql)",
+                __version__,
+                shown,
+                settings.port,
+            ),
+            access_log=None,
+            loop=event_loop(settings.event_loop),
+        )
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise fail(f"port {settings.port} on {settings.host} is already in use") from None
+        raise fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
 
 
 def event_loop(kind: str) -> asyncio.AbstractEventLoop:
@@ -124,7 +181,7 @@ def event_loop(kind: str) -> asyncio.AbstractEventLoop:
         else:
             return uvloop.new_event_loop()
     elif kind != "asyncio":
-        raise SystemExit(f"docgraph: unknown event loop {kind!r} (uvloop or asyncio)")
+        raise fail(f"unknown event loop {kind!r} (uvloop or asyncio)")
     return asyncio.new_event_loop()
 
 
@@ -143,13 +200,20 @@ def _worker_main(settings: Settings, dsn: str) -> None:
 
 def serve(settings: Settings) -> None:
     with database(settings) as dsn:
-        asyncio.run(prepare(dsn, settings))
-        log.info(
-            "docgraph %s serving http://%s:%d/nuxeo (GraphQL at /nuxeo/graphql)",
-            __version__,
-            "localhost" if settings.host == "0.0.0.0" else settings.host,
-            settings.port,
-        )
+        default_password = asyncio.run(prepare(dsn, settings))
+        if settings.host is None:
+            settings = settings.with_host(LOCALHOST if default_password else "0.0.0.0")
+            if default_password:
+                log.warning(
+                    "Administrator still has the default password: listening on localhost "
+                    "only (set one with `docgraph users set-password Administrator`, or "
+                    "pass --host to listen elsewhere anyway)"
+                )
+        elif default_password:
+            log.warning(
+                "Administrator still has the default password: change it with "
+                "`docgraph users set-password Administrator`"
+            )
         if settings.workers <= 1:
             _run_worker(settings, dsn, reuse_port=False)
         else:
@@ -176,6 +240,8 @@ def _run_workers(settings: Settings, dsn: str) -> None:
     signal.signal(signal.SIGINT, on_signal)
     for worker in workers:
         worker.join()
+    if any(w.exitcode not in (0, -signal.SIGTERM) for w in workers):
+        raise fail("a worker stopped with an error")
 
 
 def migrate_command(settings: Settings, dry_run: bool) -> None:
@@ -193,6 +259,33 @@ def migrate_command(settings: Settings, dry_run: bool) -> None:
         asyncio.run(run(dsn))
 
 
+def read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("Again: ") != first:
+        raise fail("the passwords differ")
+    return first
+
+
+def set_password_command(settings: Settings, username: str) -> None:
+    password = read_password()
+
+    async def run(dsn: str) -> None:
+        await prepare(dsn, settings)  # a fresh data dir gets its accounts first
+        pool = await create_pool(dsn, min_size=1, max_size=1)
+        try:
+            await set_password(Database(pool), username, password)
+        except DocGraphError as exc:
+            raise fail(exc.message) from None
+        finally:
+            await pool.close()
+
+    with database(settings) as dsn:
+        asyncio.run(run(dsn))
+    print(f"password of {username} set")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     overrides = {
@@ -208,4 +301,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         serve(settings)
     elif args.command == "migrate":
         migrate_command(settings, args.dry_run)
+    elif args.command == "users":
+        set_password_command(settings, args.username)
     sys.exit(0)

@@ -47,12 +47,15 @@ CONTENT = [
 _LOCK_KEY = 0x646F6368
 
 
-async def ensure_accounts(db: Database) -> None:
+async def ensure_accounts(db: Database, admin_password: str | None = None) -> None:
+    """The default groups, and Administrator with ``admin_password`` (else
+    Nuxeo's default, which ``serve`` then refuses to expose beyond localhost)."""
     for name, label, description in GROUPS:
         await db_security.insert_group(db, name, label, description)
     if await db_security.user_by_name(db, ADMINISTRATOR) is None:
+        password = admin_password or DEFAULT_PASSWORD
         await db_security.insert_user(
-            db, ADMINISTRATOR, hash_password(DEFAULT_PASSWORD), email="devnull@nuxeo.com"
+            db, ADMINISTRATOR, hash_password(password), email="devnull@nuxeo.com"
         )
         await db_security.add_membership(db, ADMINISTRATOR, ADMINISTRATORS)
 
@@ -96,7 +99,7 @@ async def bootstrap(
     ctx = RequestContext(SYSTEM, repository, db, registry, settings)
     async with ctx.unit_of_work() as unit:
         await unit.db.lock(_LOCK_KEY)
-        await ensure_accounts(unit.db)
+        await ensure_accounts(unit.db, settings.admin_password)
         await ensure_default_content(ctx, repository)
 
 

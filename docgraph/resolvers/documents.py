@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from docgraph.db import documents as db_documents
+from docgraph.db.documents import MAX_SORT_KEYS
 from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotFound, UnknownType
 from docgraph.resolvers import events, permissions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.events import ChangeEvent
 from docgraph.resolvers.loaders import ChildrenKey
-from docgraph.resolvers.model import DocRef, Document, IdRef, Page, PageRequest
+from docgraph.resolvers.model import DocRef, Document, IdRef, Page, PageRequest, SortKey
 from docgraph.resolvers.properties import (
     apply_input,
     system_properties_for_create,
@@ -261,21 +262,60 @@ async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest)
     in an Orderable folder); trashed and hidden documents are left out."""
     max_page_size = ctx.settings.max_page_size
     limit = min(page.page_size, max_page_size) if page.page_size > 0 else max_page_size
-    if page.page_index < 0 or page.page_size < 0:
-        raise BadRequest("currentPageIndex and pageSize must not be negative")
-    if page.page_index * limit > MAX_OFFSET:
+    if page.page_index < 0 or page.page_size < 0 or (page.offset or 0) < 0:
+        raise BadRequest("currentPageIndex, offset and pageSize must not be negative")
+    offset = page.page_index * limit if page.offset is None else page.offset
+    if offset > MAX_OFFSET:
         raise BadRequest(f"currentPageIndex is too large: {page.page_index}")
+    sort = sort_terms(ctx, page.sort)
     permissions.check(ctx, parent_doc, permissions.READ)
     doctype = ctx.registry.types.get(parent_doc.type)
     ordered = bool(doctype and doctype.has_facet("Orderable"))
     result = await ctx.loaders.children.load(
-        ChildrenKey(parent_doc.id, ordered, limit, page.page_index * limit)
+        ChildrenKey(parent_doc.id, ordered, limit, offset, sort)
     )
     return Page(
         entries=result.entries,
         total_size=result.total,
-        page_index=page.page_index,
+        page_index=offset // limit,
         page_size=page.page_size,
         limit=limit,
         max_page_size=max_page_size,
+        start=page.offset,
     )
+
+
+# System fields a listing sorts by (NXQL names), besides scalar properties.
+SORTABLE_FIELDS = frozenset(
+    {"ecm:name", "ecm:path", "ecm:uuid", "ecm:primaryType", "ecm:pos", "ecm:currentLifeCycleState"}
+)
+
+
+def parse_sort(sort_by: str | None, sort_order: str | None) -> tuple[SortKey, ...]:
+    """Nuxeo's ``sortBy`` / ``sortOrder`` comma lists, matched by position; an
+    order not given is ascending (where Nuxeo defaults to descending)."""
+    fields = [f.strip() for f in (sort_by or "").split(",") if f.strip()]
+    orders = [o.strip().lower() for o in (sort_order or "").split(",")]
+    keys = []
+    for i, field in enumerate(fields):
+        order = orders[i] if i < len(orders) and orders[i] else "asc"
+        if order not in ("asc", "desc"):
+            raise BadRequest(f"sortOrder must be asc or desc, not {order[:20]!r}")
+        keys.append(SortKey(field, order == "asc"))
+    return tuple(keys)
+
+
+def sort_terms(ctx: RequestContext, keys: Sequence[SortKey]) -> tuple[tuple[str, bool], ...]:
+    """Validated (field, ascending) pairs: system fields, or scalar properties
+    of a registered schema."""
+    if len(keys) > MAX_SORT_KEYS:
+        raise BadRequest(f"At most {MAX_SORT_KEYS} sort keys are supported")
+    for key in keys:
+        if key.field in SORTABLE_FIELDS:
+            continue
+        prefix, _, name = key.field.partition(":")
+        schema = ctx.registry.types.schema_by_key(prefix)
+        field = schema.field(name) if schema is not None and name else None
+        if field is None or not field.type.is_scalar:
+            raise BadRequest(f"Cannot sort by {key.field}: not a sortable field")
+    return tuple((key.field, key.ascending) for key in keys)

@@ -30,6 +30,7 @@ class ChildrenKey:
     ordered: bool
     limit: int
     offset: int
+    sort: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +99,12 @@ class Loaders:
         ctx = self._ctx
         hidden = ctx.registry.types.types_with_facet("HiddenInNavigation")
         # One statement per distinct window; in practice every key shares one.
-        by_window: dict[tuple[int, int], list[ChildrenKey]] = defaultdict(list)
+        by_window: dict[tuple[int, int, tuple[tuple[str, bool], ...]], list[ChildrenKey]]
+        by_window = defaultdict(list)
         for key in keys:
-            by_window[(key.limit, key.offset)].append(key)
+            by_window[(key.limit, key.offset, key.sort)].append(key)
         slices: dict[ChildrenKey, ChildrenSlice] = {}
-        for (limit, offset), group in by_window.items():
+        for (limit, offset, sort), group in by_window.items():
             found = await db_documents.children_pages(
                 ctx.db,
                 [(k.parent_id, k.ordered) for k in group],
@@ -110,6 +112,7 @@ class Loaders:
                 hidden_types=hidden,
                 limit=limit,
                 offset=offset,
+                sort=sort,
             )
             for key in group:
                 page = found.get(key.parent_id)

@@ -115,10 +115,20 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class SortKey:
+    # NXQL's name: a property key (``dc:title``) or a system field (``ecm:name``).
+    field: str
+    ascending: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class PageRequest:
     page_index: int = 0
     # 0 means "no paging": up to the maximum page size.
     page_size: int = 50
+    sort: tuple[SortKey, ...] = ()
+    # An explicit first entry, instead of page_index pages.
+    offset: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +145,7 @@ class Page(Generic[T]):
     page_size: int
     limit: int
     max_page_size: int
+    start: int | None = None
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.entries)
@@ -144,7 +155,7 @@ class Page(Generic[T]):
 
     @property
     def offset(self) -> int:
-        return self.page_index * self.limit
+        return self.page_index * self.limit if self.start is None else self.start
 
     @property
     def number_of_pages(self) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
-from docgraph.errors import InvalidProperty
+from docgraph.errors import InvalidProperty, UnknownSchema
 from docgraph.resolvers.typesystem.coerce import coerce, format_date
 from docgraph.resolvers.typesystem.model import FieldType, ResolvedType, TypeRegistry
 
@@ -58,6 +58,15 @@ def render_value(ftype: FieldType, value: Any) -> Any:
         assert ftype.fields is not None
         return {name: render_value(sub, value.get(name)) for name, sub in ftype.fields.items()}
     return value
+
+
+def check_schemas(types: TypeRegistry, wanted: Collection[str]) -> None:
+    """Every name is a registered schema (or ``*``); a document type lacking
+    one just renders without it."""
+    known = {name.lower() for name in types.schemas}
+    unknown = [w for w in wanted if w != ALL_SCHEMAS and w.lower() not in known]
+    if unknown:
+        raise UnknownSchema(f"Unknown schema: {', '.join(unknown)}")
 
 
 def select_schemas(doctype: ResolvedType, wanted: Collection[str] | None) -> list[str]:

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from docgraph.db import security as db_security
 from docgraph.db.pool import Database
-from docgraph.errors import TooManyRequests, Unauthorized
+from docgraph.errors import BadRequest, NotFound, TooManyRequests, Unauthorized
 from docgraph.resolvers.context import Principal
 from docgraph.resolvers.throttle import FailureLog
 
@@ -61,6 +61,14 @@ async def load_principal(db: Database, username: str) -> Principal | None:
         email=user["email"],
         tenant_id=user["tenant_id"],
     )
+
+
+async def set_password(db: Database, username: str, password: str) -> None:
+    """Replace a user's password (hashed with argon2); NotFound if no such user."""
+    if not password:
+        raise BadRequest("A password cannot be empty")
+    if not await db_security.set_password(db, username, hash_password(password)):
+        raise NotFound(f"No such user: {username}")
 
 
 class Authenticator:

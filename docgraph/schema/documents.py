@@ -89,6 +89,8 @@ class Document:
     @strawberry.field(description="Properties keyed prefix:field; all schemas by default.")
     def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:
         doctype = _doctype(info, self.model)
+        if schemas is not None:
+            properties.check_schemas(info.context.registry.types, schemas)
         selected = properties.select_schemas(doctype, schemas)
         return cast(JSON, properties.render(doctype, self.model.properties, selected))
 
@@ -118,10 +120,26 @@ class Document:
         info: Context,
         current_page_index: Annotated[int | None, strawberry.argument(name="currentPageIndex")] = 0,
         page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = 50,
+        sort_by: Annotated[
+            str | None,
+            strawberry.argument(
+                name="sortBy",
+                description="Comma list of fields: dc:title, dc:modified, ecm:name, ...",
+            ),
+        ] = None,
+        sort_order: Annotated[
+            str | None,
+            strawberry.argument(name="sortOrder", description="Comma list of asc or desc"),
+        ] = None,
+        offset: Annotated[
+            int | None, strawberry.argument(description="First entry, instead of a page index")
+        ] = None,
     ) -> Documents:
         request = PageRequest(
             current_page_index or 0,
             info.context.settings.default_page_size if page_size is None else page_size,
+            documents.parse_sort(sort_by, sort_order),
+            offset,
         )
         page = await documents.children(info.context, self.model, request)
         return Documents.of(page)

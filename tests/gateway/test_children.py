@@ -148,3 +148,59 @@ async def test_paging_past_the_maximum_page_size(
     ).json()
     assert second["currentPageOffset"] == 2
     assert [e["title"] for e in second["entries"]] == ["Note 2", "Note 3"]
+
+
+async def titles(client, query):
+    return [e["title"] for e in (await page(client, query))["entries"]]
+
+
+async def test_sort_by_fields_and_orders(client, paged):
+    # n0 holds "Note 6", n6 "Note 0".
+    assert await titles(client, "?sortBy=ecm:name") == [f"Note {6 - i}" for i in range(7)]
+    assert await titles(client, "?sortBy=ecm:name&sortOrder=DESC") == [
+        f"Note {i}" for i in range(7)
+    ]
+    assert await titles(client, "?sortBy=dc:title&sortOrder=desc&pageSize=2") == [
+        "Note 6",
+        "Note 5",
+    ]
+    both = await titles(client, "?sortBy=ecm:primaryType,dc:title&sortOrder=asc,desc")
+    assert both == [f"Note {6 - i}" for i in range(7)]
+
+
+async def test_offset_overrides_the_page_index(client, paged):
+    body = await page(client, "?pageSize=3&offset=2")
+    assert [e["title"] for e in body["entries"]] == ["Note 2", "Note 3", "Note 4"]
+    assert body["currentPageOffset"] == 2 and body["isPreviousPageAvailable"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?sortBy=nosuch:field",
+        "?sortBy=dc:subjects",
+        "?sortBy=dc:title&sortOrder=sideways",
+        "?sortBy=dc:title,ecm:name,ecm:path,ecm:uuid",
+        "?sortBy=title%3B%20DROP%20TABLE%20documents",
+        "?offset=-1",
+    ],
+)
+async def test_bad_sorts_are_400(client, paged, query):
+    resp = await client.get(f"{API}/path{PARENT}/@children{query}")
+    assert resp.status == 400, query
+    assert (await resp.json())["entity-type"] == "exception"
+
+
+async def test_graphql_children_sort_and_offset(client, paged):
+    query = (
+        f'{{ document(path: "{PARENT}") {{ children(sortBy: "ecm:name", sortOrder: "desc", '
+        "offset: 1, pageSize: 2) { entries { title } } } }"
+    )
+    resp = await client.post("/nuxeo/graphql", json={"query": query})
+    entries = (await resp.json())["data"]["document"]["children"]["entries"]
+    assert [e["title"] for e in entries] == ["Note 1", "Note 2"]
+    resp = await client.post(
+        "/nuxeo/graphql",
+        json={"query": '{ document(path: "/") { properties(schemas: ["nosuch"]) } }'},
+    )
+    assert (await resp.json())["errors"][0]["extensions"]["code"] == "unknown_schema"

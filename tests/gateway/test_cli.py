@@ -58,10 +58,21 @@ def test_migrate_against_a_database_url(server_dsn, template_dsn):
     assert "docgraph:" not in result.stdout
 
 
-def serve_once(data_dir, port: int, *extra: str, kill: bool = False) -> dict:
+def serve_once(
+    data_dir,
+    port: int,
+    *extra: str,
+    kill: bool = False,
+    password: str = "Administrator",
+    env_extra: dict[str, str] | None = None,
+    during=None,
+    host: str | None = "127.0.0.1",
+) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGRAPH_")}
+    env.update(env_extra or {})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "docgraph", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        [sys.executable, "-m", "docgraph", "serve", "--port", str(port)]
+        + (["--host", host] if host else [])
         + list(extra),
         cwd=data_dir,
         env=env,
@@ -83,9 +94,11 @@ def serve_once(data_dir, port: int, *extra: str, kill: bool = False) -> dict:
             time.sleep(0.2)
         doc = requests.get(
             f"{base}/api/v1/path/default-domain/workspaces",
-            auth=("Administrator", "Administrator"),
+            auth=("Administrator", password),
             timeout=10,
         ).json()
+        if during is not None:
+            during()
     finally:
         proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
         output, _ = proc.communicate(timeout=30)
@@ -119,3 +132,59 @@ def test_serve_with_several_workers(tmp_path, server_dsn, template_dsn):
     dsn = fresh_database(server_dsn, "workers")
     result = serve_once(tmp_path, free_port(), "--workers", "2", "--database-url", dsn)
     assert result["doc"]["title"] == "Workspaces"
+
+
+def test_help_is_plain_text():
+    for args in (["--help"], ["serve", "--help"], ["users", "set-password", "--help"]):
+        result = docgraph(*args)
+        assert result.returncode == 0 and "``" not in result.stdout, result.stdout
+    assert "set a user's password" in docgraph("users", "--help").stdout
+
+
+def test_a_taken_port_is_one_clear_line(tmp_path, server_dsn, template_dsn):
+    from tests.conftest import fresh_database
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        dsn = fresh_database(server_dsn, "taken_port")
+        result = docgraph(
+            "serve", "--host", "127.0.0.1", "--port", str(port), "--database-url", dsn
+        )
+    assert result.returncode != 0
+    assert f"docgraph: port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_first_start_password_localhost_and_data_dir_lock(tmp_path):
+    def migrate_is_refused():
+        result = docgraph("migrate", cwd=tmp_path)
+        assert result.returncode != 0
+        assert "is in use by another docgraph process" in result.stderr
+
+    # The default password keeps the server on localhost and says so.
+    first = serve_once(tmp_path, free_port(), during=migrate_is_refused, host=None)
+    assert "listening on localhost only" in first["output"]
+    assert "http://localhost:" in first["output"]
+
+    # A password set from standard input replaces the default one.
+    result = docgraph("users", "set-password", "Administrator", cwd=tmp_path, input="n3w-secret\n")
+    assert result.returncode == 0, result.stderr
+    second = serve_once(tmp_path, free_port(), "--host", "127.0.0.1", password="n3w-secret")
+    assert second["doc"]["title"] == "Workspaces"
+    assert "default password" not in second["output"]
+    assert docgraph("users", "set-password", "nobody", cwd=tmp_path, input="x\n").returncode
+
+
+def test_admin_password_from_the_environment_on_first_start(tmp_path):
+    result = serve_once(
+        tmp_path,
+        free_port(),
+        "--host",
+        "127.0.0.1",
+        password="from-env",
+        env_extra={"DOCGRAPH_ADMIN_PASSWORD": "from-env"},
+    )
+    assert result["doc"]["title"] == "Workspaces"
+    assert "default password" not in result["output"]

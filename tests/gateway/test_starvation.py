@@ -54,7 +54,8 @@ async def test_a_body_that_never_arrives_times_out(client):
 async def test_a_saturated_pool_answers_503_and_reports_it(client):
     assert (await client.get(f"{API}/path/")).status == 200
     database = client.app[keys.DATABASE]
-    held = [await database.pool.acquire() for _ in range(database.pool.get_max_size())]
+    # Other requests hold every connection.
+    held = [await database.gate.acquire() for _ in range(database.pool.get_max_size())]
     try:
         waiting = [asyncio.create_task(client.get(f"{API}/path{WS}")) for _ in range(6)]
         await asyncio.sleep(0.2)
@@ -67,6 +68,6 @@ async def test_a_saturated_pool_answers_503_and_reports_it(client):
             assert (await resp.json())["entity-type"] == "exception"
     finally:
         for conn in held:
-            await database.pool.release(conn)
+            await database.gate.release(conn)
     assert (await client.get("/nuxeo/runningstatus")).status == 200
     assert (await client.get(f"{API}/path{WS}")).status == 200

@@ -26,6 +26,10 @@ SELECT 1
 -- name: children_pages
 -- One page of the listable children of each parent plus their total, in one
 -- statement. $3 is the principals filter (NULL = no filter, administrators).
+-- $7..$12: up to three sort keys (a system field name or a property key, NULL
+-- for none) each with its direction (true = ascending); values compare as
+-- jsonb, so numbers sort as numbers and dates, stored as ISO text, in time
+-- order. Without keys: position in an ordered folder, then the title.
 SELECT p.parent_key, t.total, c.*
   FROM unnest($1::uuid[], $2::boolean[]) AS p (parent_key, ordered)
  CROSS JOIN LATERAL (
@@ -43,7 +47,13 @@ SELECT p.parent_key, t.total, c.*
           AND NOT d.is_trashed
           AND NOT d.type = ANY($4::text[])
           AND ($3::text[] IS NULL OR d.read_acl && $3::text[])
-        ORDER BY CASE WHEN p.ordered THEN d.position END,
+        ORDER BY CASE WHEN $8 THEN sort_key(d, $7) END ASC,
+                 CASE WHEN NOT $8 THEN sort_key(d, $7) END DESC,
+                 CASE WHEN $10 THEN sort_key(d, $9) END ASC,
+                 CASE WHEN NOT $10 THEN sort_key(d, $9) END DESC,
+                 CASE WHEN $12 THEN sort_key(d, $11) END ASC,
+                 CASE WHEN NOT $12 THEN sort_key(d, $11) END DESC,
+                 CASE WHEN p.ordered THEN d.position END,
                  left(d.properties ->> 'dc:title', 200),
                  d.properties ->> 'dc:title',
                  d.name,

@@ -38,3 +38,9 @@ VALUES ($1, $2)
 INSERT INTO acls (document_id, acl_name, acl_order, position, principal, permission,
                   granted, creator, begin_at, end_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+
+-- name: set_password
+UPDATE users
+   SET password_hash = $2
+ WHERE username = $1
+RETURNING username

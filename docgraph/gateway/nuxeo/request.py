@@ -12,6 +12,7 @@ from aiohttp import web
 
 from docgraph.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
 from docgraph.plugins import Call as CallLike
+from docgraph.resolvers.documents import parse_sort
 from docgraph.resolvers.model import PageRequest
 from docgraph.settings import Settings
 
@@ -85,4 +86,10 @@ def require_method(call: CallLike, methods: frozenset[str], what: str) -> None:
 def page_request(query: Mapping[str, str], settings: Settings) -> PageRequest:
     index = _int(query, "currentPageIndex", "page", default=0)
     size = _int(query, "pageSize", default=settings.default_page_size)
-    return PageRequest(page_index=index, page_size=size)
+    offset = _int(query, "offset", default=-1)
+    return PageRequest(
+        page_index=index,
+        page_size=size,
+        sort=parse_sort(query.get("sortBy"), query.get("sortOrder")),
+        offset=None if offset == -1 and "offset" not in query else offset,
+    )
