@@ -9,7 +9,7 @@ from aiohttp import web
 
 from docgraph.db.pool import Database, Gate, create_pool
 from docgraph.gateway import keys
-from docgraph.gateway.graphql import GraphQLView
+from docgraph.gateway.graphql import STATIC, GraphQLView
 from docgraph.gateway.middleware import authenticate, close_contexts, nuxeo_errors
 from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.plugins import Registry, build_registry
@@ -21,6 +21,8 @@ from docgraph.settings import Settings
 log = logging.getLogger(__name__)
 
 GRAPHQL_PATH = "/nuxeo/graphql"
+# GraphiQL's page, scripts and styles (public files: no credentials needed).
+STATIC_PATH = "/nuxeo/static"
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -76,4 +78,5 @@ def create_app(
     view = GraphQLView(schema=build_schema(app[keys.REGISTRY], graphql_limits(settings)))
     app.router.add_route("*", GRAPHQL_PATH, view)
     app.router.add_route("*", GRAPHQL_PATH + "/", view)
+    app.router.add_static(STATIC_PATH, STATIC)
     return app

@@ -22,6 +22,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Liveness must answer without credentials (load balancers, orchestrators).
 ANONYMOUS_PATHS = frozenset({"/nuxeo/runningstatus", "/nuxeo/runningstatus/"})
+# Static files (GraphiQL's scripts and styles) hold nothing to protect.
+ANONYMOUS_PREFIX = "/nuxeo/static/"
 BASIC_CHALLENGE = 'Basic realm="Nuxeo Automation"'
 
 
@@ -122,7 +124,7 @@ def _basic_credentials(header: str) -> tuple[str, str]:
 
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path in ANONYMOUS_PATHS:
+    if request.path in ANONYMOUS_PATHS or request.path.startswith(ANONYMOUS_PREFIX):
         return await handler(request)
     header = request.headers.get("Authorization")
     if not header:
