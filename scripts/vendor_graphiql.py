@@ -27,7 +27,11 @@ TARGET = Path(__file__).resolve().parents[1] / "docgraph" / "gateway" / "static"
 PACKAGES = [
     ("react", "18.2.0", {"umd/react.production.min.js": "react.production.min.js"}),
     ("react-dom", "18.2.0", {"umd/react-dom.production.min.js": "react-dom.production.min.js"}),
-    ("graphiql", "3.8.3", {"graphiql.min.js": "graphiql.min.js", "graphiql.min.css": "graphiql.min.css"}),
+    (
+        "graphiql",
+        "3.8.3",
+        {"graphiql.min.js": "graphiql.min.js", "graphiql.min.css": "graphiql.min.css"},
+    ),
     (
         "@graphiql/plugin-explorer",
         "1.0.2",

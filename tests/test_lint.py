@@ -16,8 +16,8 @@ ROOT = Path(__file__).parents[1]
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "docgraph", "tests", "bench", "examples"],
-        ["ruff", "format", "--check", "docgraph", "tests", "bench", "examples"],
+        ["ruff", "check", "docgraph", "tests", "bench", "examples", "scripts"],
+        ["ruff", "format", "--check", "docgraph", "tests", "bench", "examples", "scripts"],
         ["mypy", "docgraph", "examples/docgraph-hello/docgraph_hello"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],

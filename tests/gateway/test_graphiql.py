@@ -86,7 +86,7 @@ async def test_a_browser_runs_the_example_query_offline(client):
     text, console = await asyncio.to_thread(
         browser_runs_the_example_query, str(client.make_url("/nuxeo/graphql")), screenshot
     )
-    assert "\"title\": \"Domain\"" in text and "Sections" in text
+    assert '"title": "Domain"' in text and "Sections" in text
     assert screenshot.stat().st_size > 10_000
     # Nothing was refused by the Content-Security-Policy, nothing failed to load.
     problems = [entry for entry in console if entry["level"] == "SEVERE"]
