@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from graphql import (
@@ -252,7 +252,9 @@ def nesting(value: Any, limit: int) -> int:
     return deepest
 
 
+@lru_cache(maxsize=512)
 def _more_tokens_than(query: str, limit: int) -> bool:
+    """Counted once per distinct query text, like parsing (``ParserCache``)."""
     lexer = Lexer(Source(query))
     try:
         for _ in range(limit + 1):
