@@ -50,6 +50,8 @@ class Settings:
     # JSON bodies (documents, automation, GraphQL); uploads stream separately.
     max_json_body: int = 1024 * 1024
     migrate_on_start: bool = True
+    # Shortest password accepted when one is set (400 below it).
+    password_min_length: int = 4
     # Administrator's password when the account is created (first start only).
     admin_password: str | None = None
     plugins: tuple[str, ...] | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -61,3 +61,96 @@ async def insert_aces(
         Q.security.insert_ace,
         [(document_id, acl_name, acl_order, position, *ace) for position, ace in enumerate(aces)],
     )
+
+
+async def users_by_names(db: Database, names: Sequence[str]) -> list[Record]:
+    return await db.fetch(Q.security.users_by_names, list(names))
+
+
+async def groups_of_users(db: Database, names: Sequence[str]) -> list[Record]:
+    """(username, groupname, grouplabel, direct) for every group of each user."""
+    return await db.fetch(Q.security.groups_of_users, list(names))
+
+
+async def search_users(
+    db: Database, text: str | None, limit: int, offset: int
+) -> tuple[list[str], int]:
+    rows = await db.fetch(Q.security.search_users, text, limit, offset)
+    return [r["username"] for r in rows], rows[0]["total"] if rows else 0
+
+
+async def update_user(
+    db: Database,
+    username: str,
+    *,
+    first_name: str | None,
+    last_name: str | None,
+    company: str | None,
+    email: str | None,
+    tenant_id: str | None,
+) -> bool:
+    found = await db.fetchval(
+        Q.security.update_user, username, first_name, last_name, company, email, tenant_id
+    )
+    return found is not None
+
+
+async def delete_user(db: Database, username: str) -> bool:
+    return await db.fetchval(Q.security.delete_user, username) is not None
+
+
+async def set_user_groups(db: Database, username: str, groups: Sequence[str]) -> None:
+    await db.execute(Q.security.delete_user_memberships, username)
+    for group in groups:
+        await add_membership(db, username, group)
+
+
+async def remove_membership(db: Database, username: str, groupname: str) -> bool:
+    return await db.fetchval(Q.security.delete_membership, username, groupname) is not None
+
+
+async def groups_by_names(db: Database, names: Sequence[str]) -> list[Record]:
+    return await db.fetch(Q.security.groups_by_names, list(names))
+
+
+async def group_relations(db: Database, names: Sequence[str]) -> list[Record]:
+    return await db.fetch(Q.security.group_relations, list(names))
+
+
+async def search_groups(
+    db: Database, text: str | None, limit: int, offset: int
+) -> tuple[list[str], int]:
+    rows = await db.fetch(Q.security.search_groups, text, limit, offset)
+    return [r["groupname"] for r in rows], rows[0]["total"] if rows else 0
+
+
+async def update_group(
+    db: Database,
+    groupname: str,
+    grouplabel: str | None,
+    description: str | None,
+    tenant: str | None,
+) -> bool:
+    found = await db.fetchval(Q.security.update_group, groupname, grouplabel, description, tenant)
+    return found is not None
+
+
+async def delete_group(db: Database, groupname: str) -> bool:
+    return await db.fetchval(Q.security.delete_group, groupname) is not None
+
+
+async def set_group_relations(
+    db: Database,
+    groupname: str,
+    *,
+    member_users: Sequence[str] | None = None,
+    member_groups: Sequence[str] | None = None,
+    parent_groups: Sequence[str] | None = None,
+) -> None:
+    """Replace the memberships given (None leaves one as it is)."""
+    if member_users is not None:
+        await db.execute(Q.security.set_group_members, groupname, list(member_users))
+    if member_groups is not None:
+        await db.execute(Q.security.set_group_subgroups, groupname, list(member_groups))
+    if parent_groups is not None:
+        await db.execute(Q.security.set_group_parents, groupname, list(parent_groups))

@@ -36,6 +36,7 @@ def build_ctx(request: web.Request, repository: str | None = None) -> RequestCon
         registry=app[keys.REGISTRY],
         settings=app[keys.SETTINGS],
         rendering=read_options(chain(request.headers.items(), request.query.items())),
+        authenticator=app[keys.AUTHENTICATOR],
     )
     request.setdefault(keys.CONTEXTS, []).append(ctx)
     return ctx

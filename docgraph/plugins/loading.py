@@ -25,7 +25,9 @@ DEFAULT_PLUGINS = (
     "docgraph.gateway.adapters.children",
     "docgraph.gateway.adapters.op",
     "docgraph.gateway.nuxeo.endpoints",
+    "docgraph.gateway.nuxeo.accounts",
     "docgraph.schema.root",
+    "docgraph.schema.accounts",
 )
 
 

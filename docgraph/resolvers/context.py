@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from docgraph.plugins import Registry
     from docgraph.resolvers.loaders import Loaders
     from docgraph.resolvers.unit import UnitOfWork
+    from docgraph.resolvers.users import Authenticator
 
 EVERYONE = "Everyone"
 DEFAULT_REPOSITORY = "default"
@@ -51,6 +52,8 @@ class RequestContext:
     rendering: RenderingOptions = field(default_factory=RenderingOptions)
     # The open unit of work of a mutating request, set by its door.
     unit: UnitOfWork | None = None
+    # The process's credential cache, told when an account changes.
+    authenticator: Authenticator | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

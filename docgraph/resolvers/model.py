@@ -146,6 +146,8 @@ class Page(Generic[T]):
     limit: int
     max_page_size: int
     start: int | None = None
+    # The entity-type of the list when written ("documents", "users", ...).
+    kind: str = "documents"
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.entries)

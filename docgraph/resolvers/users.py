@@ -114,6 +114,13 @@ class Authenticator:
             if suspect:
                 self._suspect_waiting -= 1
 
+    def forget(self, username: str) -> None:
+        """Drop the cached credentials of ``username`` (its password or groups
+        changed): its next request is verified again."""
+        for key, (_, principal) in list(self._cache.items()):
+            if principal.username == username:
+                del self._cache[key]
+
     @staticmethod
     def _key(username: str, password: str) -> bytes:
         return hashlib.sha256(f"{username}\0{password}".encode()).digest()

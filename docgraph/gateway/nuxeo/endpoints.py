@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from docgraph.errors import NotFound
-from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.gateway.nuxeo.automation import automation_endpoint
-from docgraph.plugins import Call, Endpoint
-from docgraph.resolvers.context import RequestContext
+from docgraph.plugins import Endpoint
 
 if TYPE_CHECKING:
-    from docgraph.plugins import Call, Registry
-
-
-async def me_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call) -> dict[str, Any]:
-    if args:
-        raise NotFound(f"No such resource: me/{'/'.join(args)}")
-    return nx_json.user(ctx.principal)
+    from docgraph.plugins import Registry
 
 
 def register(registry: Registry) -> None:
     registry.add_endpoint(
         Endpoint("automation", automation_endpoint, frozenset({"GET", "HEAD", "POST"}))
     )
-    registry.add_endpoint(Endpoint("me", me_endpoint))

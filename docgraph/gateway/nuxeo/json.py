@@ -11,7 +11,8 @@ from aiohttp import web
 
 from docgraph.resolvers import documents as engine
 from docgraph.resolvers import properties as props
-from docgraph.resolvers.context import Principal, RequestContext
+from docgraph.resolvers.accounts import Group, User
+from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, Page
 
 JSON = "application/json"
@@ -109,32 +110,57 @@ def paging(page: Page[Any]) -> dict[str, Any]:
         "isSortable": True,
         "hasError": False,
         "errorMessage": None,
-        "totalSize": page.total_size,
+        # Only document lists carry totalSize.
+        **({"totalSize": page.total_size} if page.kind == "documents" else {}),
         "pageIndex": page.page_index,
         "pageCount": page.number_of_pages,
     }
 
 
-def user(principal: Principal) -> dict[str, Any]:
+def user(account: User) -> dict[str, Any]:
     return {
         "entity-type": "user",
-        "id": principal.username,
+        "id": account.username,
         "properties": {
-            "username": principal.username,
-            "firstName": principal.first_name,
-            "lastName": principal.last_name,
-            "company": principal.company,
-            "email": principal.email,
-            "groups": list(principal.groups),
-            "tenantId": principal.tenant_id,
+            "username": account.username,
+            "firstName": account.first_name,
+            "lastName": account.last_name,
+            "company": account.company,
+            "email": account.email,
+            "groups": list(account.groups),
+            "tenantId": account.tenant_id,
         },
         "extendedGroups": [
-            {"name": g, "label": principal.group_labels.get(g) or g, "url": f"group/{g}"}
-            for g in principal.groups
+            {"name": name, "label": label or name, "url": f"group/{name}"}
+            for name, label in account.all_groups
         ],
-        "isAdministrator": principal.is_administrator,
+        "isAdministrator": account.is_administrator,
         "isAnonymous": False,
     }
+
+
+def group(ctx: RequestContext, account: Group) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "entity-type": "group",
+        "groupname": account.groupname,
+        "grouplabel": account.grouplabel,
+        "id": account.groupname,
+        "properties": {
+            "groupname": account.groupname,
+            "grouplabel": account.grouplabel,
+            "description": account.description,
+            "tenantId": account.tenant_id,
+        },
+    }
+    # The member lists only when asked for (fetch.group), as in Nuxeo.
+    for name, members in (
+        ("memberUsers", account.member_users),
+        ("memberGroups", account.member_groups),
+        ("parentGroups", account.parent_groups),
+    ):
+        if ctx.rendering.fetches("group", name):
+            out[name] = list(members)
+    return out
 
 
 def scalar(value: Any) -> dict[str, Any]:

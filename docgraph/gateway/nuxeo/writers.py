@@ -18,6 +18,7 @@ from aiohttp import web
 
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.plugins import Output, Writer
+from docgraph.resolvers.accounts import Group, User
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, DocumentList, Page
 
@@ -107,11 +108,21 @@ async def write_document(out: Output, doc: Document) -> dict[str, Any]:
     return nx_json.document(out.ctx, doc, with_properties=not out.nested)
 
 
-async def write_documents(out: Output, docs: Page[Document] | DocumentList) -> dict[str, Any]:
-    entries = await out.render_many(docs.entries)
-    if isinstance(docs, DocumentList):
-        return {"entity-type": "documents", "entries": entries}
-    return {"entity-type": "documents", **nx_json.paging(docs), "entries": entries}
+async def write_documents(out: Output, docs: DocumentList) -> dict[str, Any]:
+    return {"entity-type": "documents", "entries": await out.render_many(docs.entries)}
+
+
+async def write_page(out: Output, page: Page[Any]) -> dict[str, Any]:
+    entries = await out.render_many(page.entries)
+    return {"entity-type": page.kind, **nx_json.paging(page), "entries": entries}
+
+
+async def write_user(out: Output, account: User) -> dict[str, Any]:
+    return nx_json.user(account)
+
+
+async def write_group(out: Output, account: Group) -> dict[str, Any]:
+    return nx_json.group(out.ctx, account)
 
 
 async def write_scalar(out: Output, value: Any) -> dict[str, Any]:
@@ -126,7 +137,9 @@ async def write_mapping(out: Output, value: dict[str, Any]) -> dict[str, Any]:
 
 def register(registry: Registry) -> None:
     registry.add_writer(Writer(Document, write_document, entity="document"))
-    registry.add_writer(Writer(Page, write_documents))
+    registry.add_writer(Writer(Page, write_page))
     registry.add_writer(Writer(DocumentList, write_documents))
+    registry.add_writer(Writer(User, write_user, entity="user"))
+    registry.add_writer(Writer(Group, write_group, entity="group"))
     registry.add_writer(Writer(dict, write_mapping))
     registry.add_writer(Writer(object, write_scalar))
