@@ -18,6 +18,7 @@ Every wait for a connection goes through the :class:`Gate`: at most
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -69,7 +70,7 @@ class Gate:
             try:
                 return await self.pool.acquire(timeout=self.timeout)
             except BaseException as exc:
-                self._free += 1
+                await self._slot_freed()
                 if isinstance(exc, TimeoutError):
                     raise self._busy() from exc
                 raise
@@ -81,12 +82,14 @@ class Gate:
             async with asyncio.timeout(self.timeout):
                 return await handoff
         except BaseException as exc:
-            if handoff.done() and not handoff.cancelled():
+            if handoff.done() and not handoff.cancelled() and handoff.exception() is None:
                 # Handed a connection just as the wait ended: pass it on.
                 await self.release(handoff.result())
             else:
                 handoff.cancel()
-                self._waiters.remove(handoff)
+                # release() may have dropped it from the queue already.
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(handoff)
             if isinstance(exc, TimeoutError):
                 raise self._busy() from exc
             raise
@@ -96,21 +99,44 @@ class Gate:
             f"No database connection within {self.timeout:g} s: the server is busy"
         )
 
-    async def release(self, conn: asyncpg.Connection) -> None:
-        if conn.is_closed() or conn.is_in_transaction():
-            # The pool resets or replaces it; a waiter takes the slot it frees.
-            await self.pool.release(conn)
-            conn = await self.pool.acquire() if self._waiters else None
-            if conn is None:
-                self._free += 1
-                return
+    def _next_waiter(self) -> asyncio.Future[asyncpg.Connection] | None:
         while self._waiters:
             handoff = self._waiters.popleft()
             if not handoff.done():
-                handoff.set_result(conn)
-                return
+                return handoff
+        return None
+
+    async def release(self, conn: asyncpg.Connection) -> None:
+        if conn.is_closed() or conn.is_in_transaction():
+            # The pool resets or replaces it; the slot it frees goes on.
+            await self.pool.release(conn)
+            await self._slot_freed()
+            return
+        handoff = self._next_waiter()
+        if handoff is not None:
+            handoff.set_result(conn)
+            return
         self._free += 1
         await self.pool.release(conn)
+
+    async def _slot_freed(self) -> None:
+        """A slot with no connection in hand: the longest waiter gets a fresh
+        connection for it, or it becomes free."""
+        handoff = self._next_waiter()
+        if handoff is None:
+            self._free += 1
+            return
+        try:
+            conn = await self.pool.acquire(timeout=self.timeout)
+        except Exception:  # the database is unreachable: tell the waiter, keep the slot
+            self._free += 1
+            if not handoff.done():
+                handoff.set_exception(self._busy())
+            return
+        if handoff.done():  # it gave up meanwhile
+            await self.release(conn)
+        else:
+            handoff.set_result(conn)
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -152,6 +178,7 @@ class Database:
         gate: Gate | None = None,
         sticky: bool = False,
         in_transaction: bool = False,
+        lock: asyncio.Lock | None = None,
     ) -> None:
         self.pool = pool
         self.stats = stats or QueryStats()
@@ -161,7 +188,7 @@ class Database:
         self._in_transaction = in_transaction
         # asyncpg runs one statement at a time per connection; DataLoaders may
         # dispatch concurrently, so a held connection's statements queue here.
-        self._lock = asyncio.Lock() if sticky or conn is not None else None
+        self._lock = lock or (asyncio.Lock() if sticky or conn is not None else None)
 
     @property
     def in_transaction(self) -> bool:
@@ -233,7 +260,15 @@ class Database:
             async with self._lock:
                 conn = await self._held()
             async with _translated(), conn.transaction():
-                yield Database(self.pool, self.stats, conn, gate=self.gate, in_transaction=True)
+                # One lock for the connection, whichever handle a statement uses.
+                yield Database(
+                    self.pool,
+                    self.stats,
+                    conn,
+                    gate=self.gate,
+                    in_transaction=True,
+                    lock=self._lock,
+                )
             return
         conn = await self.gate.acquire()
         try:

@@ -32,16 +32,20 @@ async def insert_user(
     last_name: str | None = None,
     company: str | None = None,
     email: str | None = None,
-) -> None:
-    await db.execute(
+) -> bool:
+    """False when the name is taken."""
+    inserted = await db.fetchval(
         Q.security.insert_user, username, password_hash, first_name, last_name, company, email
     )
+    return inserted is not None
 
 
 async def insert_group(
     db: Database, groupname: str, grouplabel: str | None, description: str | None
-) -> None:
-    await db.execute(Q.security.insert_group, groupname, grouplabel, description)
+) -> bool:
+    """False when the name is taken."""
+    inserted = await db.fetchval(Q.security.insert_group, groupname, grouplabel, description)
+    return inserted is not None
 
 
 async def add_membership(db: Database, username: str, groupname: str) -> None:
@@ -61,6 +65,11 @@ async def insert_aces(
         Q.security.insert_ace,
         [(document_id, acl_name, acl_order, position, *ace) for position, ace in enumerate(aces)],
     )
+
+
+async def groups_reach(db: Database, groups: Sequence[str], target: str) -> bool:
+    """Whether one of ``groups`` is ``target`` or nested inside it."""
+    return bool(await db.fetchval(Q.security.groups_reach, list(groups), target))
 
 
 async def users_by_names(db: Database, names: Sequence[str]) -> list[Record]:

@@ -75,7 +75,12 @@ def create_app(
     app.on_response_prepare.append(_server_header)
     app.cleanup_ctx.append(_database)
     add_routes(app)
-    view = GraphQLView(schema=build_schema(app[keys.REGISTRY], graphql_limits(settings)))
+    # No WebSocket transport yet: strawberry would build one request context
+    # (one database session, one loader cache) for a whole socket.
+    view = GraphQLView(
+        schema=build_schema(app[keys.REGISTRY], graphql_limits(settings)),
+        subscription_protocols=(),
+    )
     app.router.add_route("*", GRAPHQL_PATH, view)
     app.router.add_route("*", GRAPHQL_PATH + "/", view)
     app.router.add_static(STATIC_PATH, STATIC)

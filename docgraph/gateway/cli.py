@@ -275,7 +275,7 @@ def set_password_command(settings: Settings, username: str) -> None:
         await prepare(dsn, settings)  # a fresh data dir gets its accounts first
         pool = await create_pool(dsn, min_size=1, max_size=1)
         try:
-            await set_password(Database(pool), username, password)
+            await set_password(Database(pool), username, password, settings.password_min_length)
         except DocGraphError as exc:
             raise fail(exc.message) from None
         finally:

@@ -242,7 +242,9 @@ class Registry:
         self.types.add_types(types)
 
     def allow_subtypes(self, type_name: str, subtypes: Iterable[str]) -> None:
-        """Let ``subtypes`` be created under ``type_name`` (adds, never replaces)."""
+        """Add to the types offered for creation under ``type_name`` (the
+        ``subtypes`` enricher lists them; as in Nuxeo's core, creating another
+        type is not refused)."""
         self.types.extend_subtypes(type_name, subtypes)
 
     # -- automation -------------------------------------------------------
@@ -285,7 +287,7 @@ class Registry:
         self.enrichers[key] = enricher
 
     def add_writer(self, writer: Writer, *, replace: bool = False) -> None:
-        self._claim("writer", writer.type.__qualname__, replace)
+        self._claim("writer", f"{writer.type.__module__}.{writer.type.__qualname__}", replace)
         self.writers[writer.type] = writer
         self._writer_cache.clear()
 

@@ -7,6 +7,7 @@ Every user may change their own password given the old one.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,12 +15,13 @@ from typing import Any
 from docgraph.db import security as db_security
 from docgraph.db.pool import Record
 from docgraph.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
-from docgraph.resolvers.context import Principal, RequestContext
+from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Page, PageRequest
 from docgraph.resolvers.users import (
     ADMINISTRATOR,
     ADMINISTRATORS,
-    hash_password,
+    check_password,
+    hash_off_loop,
     verify_password,
 )
 
@@ -188,18 +190,33 @@ async def member_page(
 # -- managing ------------------------------------------------------------------
 
 
-def _forget(ctx: RequestContext, username: str) -> None:
-    """Cached credentials must not outlive a password, group or account change."""
-    if ctx.authenticator is not None:
-        ctx.authenticator.forget(username)
+def _forget(ctx: RequestContext, username: str | None = None) -> None:
+    """Once the change is committed, cached credentials of ``username`` (of
+    everybody, for a change of group relations) are verified again."""
+    authenticator = ctx.authenticator
+    if authenticator is None:
+        return
+    if username is None:
+        ctx.work.on_commit.append(authenticator.forget_all)
+    else:
+        ctx.work.on_commit.append(lambda: authenticator.forget(username))
 
 
-def _may_manage(principal: Principal, target_is_admin: bool) -> None:
+async def _may_manage(
+    ctx: RequestContext, *, user: User | None = None, groups: Sequence[str] = ()
+) -> None:
+    """Administrators manage every account; ``powerusers`` those that do not
+    reach ``administrators``, directly or through nested groups."""
+    principal = ctx.principal
     if principal.is_administrator:
         return
-    if POWERUSERS in principal.groups and not target_is_admin:
-        return
-    raise Forbidden(f"'{principal.username}' may not manage users and groups")
+    if POWERUSERS in principal.groups:
+        touches_admins = (user is not None and user.is_administrator) or (
+            bool(groups) and await db_security.groups_reach(ctx.db, groups, ADMINISTRATORS)
+        )
+        if not touches_admins:
+            return
+    raise Forbidden(f"'{principal.username}' may not manage these users and groups")
 
 
 def _text(properties: Mapping[str, Any], key: str) -> str | None:
@@ -215,11 +232,13 @@ def _names(value: Any, what: str) -> list[str]:
     return list(dict.fromkeys(value))
 
 
-def check_password(ctx: RequestContext, password: Any) -> str:
-    minimum = ctx.settings.password_min_length
-    if not isinstance(password, str) or len(password) < minimum:
-        raise BadRequest(f"A password has at least {minimum} characters")
-    return password
+def _check_name(name: str, what: str) -> None:
+    if not name or len(name) > 255 or "\x00" in name or "/" in name:
+        raise BadRequest(f"A {what} name has 1 to 255 characters and no '/'")
+
+
+async def _new_password(ctx: RequestContext, password: Any) -> str:
+    return await hash_off_loop(check_password(password, ctx.settings.password_min_length))
 
 
 async def _require_groups(ctx: RequestContext, names: Sequence[str]) -> None:
@@ -235,16 +254,13 @@ async def _require_users(ctx: RequestContext, names: Sequence[str]) -> None:
 
 
 async def create_user(ctx: RequestContext, username: str, properties: Mapping[str, Any]) -> User:
+    _check_name(username, "user")
     groups = _names(properties.get("groups") or [], "groups")
-    _may_manage(ctx.principal, ADMINISTRATORS in groups)
-    if not username or len(username) > 255 or "\x00" in username or "/" in username:
-        raise BadRequest("A user name has 1 to 255 characters and no '/'")
+    await _may_manage(ctx, groups=groups)
     password = properties.get("password")
-    hashed = None if password is None else hash_password(check_password(ctx, password))
+    hashed = None if password is None else await _new_password(ctx, password)
     db = ctx.work.db
-    if await db_security.user_by_name(db, username) is not None:
-        raise Conflict(f"user already exists: {username}")
-    await db_security.insert_user(
+    inserted = await db_security.insert_user(
         db,
         username,
         hashed,
@@ -253,6 +269,8 @@ async def create_user(ctx: RequestContext, username: str, properties: Mapping[st
         company=_text(properties, "company"),
         email=_text(properties, "email"),
     )
+    if not inserted:
+        raise Conflict(f"user already exists: {username}")
     await _require_groups(ctx, groups)
     await db_security.set_user_groups(db, username, groups)
     return await get_user(ctx, username)
@@ -263,7 +281,7 @@ async def update_user(ctx: RequestContext, username: str, properties: Mapping[st
     ``groups`` replaces the user's groups."""
     current = await get_user(ctx, username)
     groups = None if "groups" not in properties else _names(properties["groups"], "groups")
-    _may_manage(ctx.principal, current.is_administrator or ADMINISTRATORS in (groups or ()))
+    await _may_manage(ctx, user=current, groups=groups or ())
     db = ctx.work.db
     merged = {
         column: _text(properties, key) if key in properties else getattr(current, column)
@@ -271,8 +289,9 @@ async def update_user(ctx: RequestContext, username: str, properties: Mapping[st
     }
     await db_security.update_user(db, username, **merged)
     if properties.get("password") is not None:
-        password = check_password(ctx, properties["password"])
-        await db_security.set_password(db, username, hash_password(password))
+        await db_security.set_password(
+            db, username, await _new_password(ctx, properties["password"])
+        )
     if groups is not None:
         await _require_groups(ctx, groups)
         await db_security.set_user_groups(db, username, groups)
@@ -282,7 +301,7 @@ async def update_user(ctx: RequestContext, username: str, properties: Mapping[st
 
 async def delete_user(ctx: RequestContext, username: str) -> None:
     current = await get_user(ctx, username)
-    _may_manage(ctx.principal, current.is_administrator)
+    await _may_manage(ctx, user=current)
     if username == ctx.principal.username:
         raise BadRequest("A user cannot delete itself")
     await db_security.delete_user(ctx.work.db, username)
@@ -291,7 +310,7 @@ async def delete_user(ctx: RequestContext, username: str) -> None:
 
 async def add_to_group(ctx: RequestContext, username: str, groupname: str) -> User:
     user, group = await get_user(ctx, username), await get_group(ctx, groupname)
-    _may_manage(ctx.principal, user.is_administrator or group.groupname == ADMINISTRATORS)
+    await _may_manage(ctx, user=user, groups=[group.groupname])
     await db_security.add_membership(ctx.work.db, username, groupname)
     _forget(ctx, username)
     return await get_user(ctx, username)
@@ -299,7 +318,7 @@ async def add_to_group(ctx: RequestContext, username: str, groupname: str) -> Us
 
 async def remove_from_group(ctx: RequestContext, username: str, groupname: str) -> User:
     user, group = await get_user(ctx, username), await get_group(ctx, groupname)
-    _may_manage(ctx.principal, user.is_administrator or group.groupname == ADMINISTRATORS)
+    await _may_manage(ctx, user=user, groups=[group.groupname])
     if not await db_security.remove_membership(ctx.work.db, username, groupname):
         raise NotFound(f"{username} is not a member of {groupname}")
     _forget(ctx, username)
@@ -309,34 +328,35 @@ async def remove_from_group(ctx: RequestContext, username: str, groupname: str) 
 async def change_own_password(ctx: RequestContext, old: Any, new: Any) -> User:
     username = ctx.principal.username
     row = await db_security.user_by_name(ctx.db, username)
-    if row is None or not isinstance(old, str) or not verify_password(row["password_hash"], old):
+    stored = row["password_hash"] if row is not None else None
+    if not isinstance(old, str) or not await asyncio.to_thread(verify_password, stored, old):
         raise Unauthorized("The old password is wrong")
-    await db_security.set_password(ctx.work.db, username, hash_password(check_password(ctx, new)))
+    await db_security.set_password(ctx.work.db, username, await _new_password(ctx, new))
     _forget(ctx, username)
     return await get_user(ctx, username)
 
 
 async def create_group(ctx: RequestContext, groupname: str, body: Mapping[str, Any]) -> Group:
-    _may_manage(ctx.principal, groupname == ADMINISTRATORS)
-    if not groupname or len(groupname) > 255 or "\x00" in groupname or "/" in groupname:
-        raise BadRequest("A group name has 1 to 255 characters and no '/'")
-    db = ctx.work.db
-    if await db_security.groups_by_names(db, [groupname]):
-        raise Conflict(f"group already exists: {groupname}")
+    _check_name(groupname, "group")
+    parents = _names(body["parentGroups"], "parentGroups") if "parentGroups" in body else []
+    await _may_manage(ctx, groups=[groupname, *parents])
     properties = body.get("properties") or {}
-    await db_security.insert_group(
-        db,
+    inserted = await db_security.insert_group(
+        ctx.work.db,
         groupname,
         _text(body, "grouplabel") or _text(properties, "grouplabel"),
         _text(properties, "description"),
     )
+    if not inserted:
+        raise Conflict(f"group already exists: {groupname}")
     await _set_relations(ctx, groupname, body)
     return await get_group(ctx, groupname)
 
 
 async def update_group(ctx: RequestContext, groupname: str, body: Mapping[str, Any]) -> Group:
     current = await get_group(ctx, groupname)
-    _may_manage(ctx.principal, groupname == ADMINISTRATORS)
+    parents = _names(body["parentGroups"], "parentGroups") if "parentGroups" in body else []
+    await _may_manage(ctx, groups=[groupname, *parents])
     properties = body.get("properties") or {}
     label = _text(body, "grouplabel") if "grouplabel" in body else _text(properties, "grouplabel")
     description = (
@@ -371,11 +391,14 @@ async def _set_relations(ctx: RequestContext, groupname: str, body: Mapping[str,
         member_groups=members,
         parent_groups=parents,
     )
+    # Who belongs to what changed, possibly for many users at once.
+    _forget(ctx)
 
 
 async def delete_group(ctx: RequestContext, groupname: str) -> None:
     await get_group(ctx, groupname)
-    _may_manage(ctx.principal, groupname == ADMINISTRATORS)
+    await _may_manage(ctx, groups=[groupname])
     if groupname == ADMINISTRATORS:
         raise BadRequest("The administrators group cannot be deleted")
     await db_security.delete_group(ctx.work.db, groupname)
+    _forget(ctx)

@@ -13,7 +13,13 @@ from docgraph.resolvers import documents, permissions
 from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.model import ROOT_ID, PathRef
 from docgraph.resolvers.properties import system_properties_for_create
-from docgraph.resolvers.users import ADMINISTRATOR, ADMINISTRATORS, hash_password, verify_password
+from docgraph.resolvers.users import (
+    ADMINISTRATOR,
+    ADMINISTRATORS,
+    check_password,
+    hash_password,
+    verify_password,
+)
 from docgraph.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,13 +53,17 @@ CONTENT = [
 _LOCK_KEY = 0x646F6368
 
 
-async def ensure_accounts(db: Database, admin_password: str | None = None) -> None:
+async def ensure_accounts(
+    db: Database, admin_password: str | None = None, min_length: int = 1
+) -> None:
     """The default groups, and Administrator with ``admin_password`` (else
     Nuxeo's default, which ``serve`` then refuses to expose beyond localhost)."""
     for name, label, description in GROUPS:
         await db_security.insert_group(db, name, label, description)
     if await db_security.user_by_name(db, ADMINISTRATOR) is None:
         password = admin_password or DEFAULT_PASSWORD
+        if admin_password is not None:
+            check_password(admin_password, min_length)
         await db_security.insert_user(
             db, ADMINISTRATOR, hash_password(password), email="devnull@nuxeo.com"
         )
@@ -99,7 +109,7 @@ async def bootstrap(
     ctx = RequestContext(SYSTEM, repository, db, registry, settings)
     async with ctx.unit_of_work() as unit:
         await unit.db.lock(_LOCK_KEY)
-        await ensure_accounts(unit.db, settings.admin_password)
+        await ensure_accounts(unit.db, settings.admin_password, settings.password_min_length)
         await ensure_default_content(ctx, repository)
 
 

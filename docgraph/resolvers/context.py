@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -24,15 +23,13 @@ REPOSITORIES = frozenset({DEFAULT_REPOSITORY})
 
 @dataclass(frozen=True, slots=True)
 class Principal:
+    """Who makes a request: what permission checks need, nothing more (the
+    account itself is ``accounts.User``)."""
+
     username: str
+    # Every group, including through nested groups.
     groups: tuple[str, ...] = ()
-    group_labels: Mapping[str, str | None] = field(default_factory=dict)
     is_administrator: bool = False
-    first_name: str | None = None
-    last_name: str | None = None
-    company: str | None = None
-    email: str | None = None
-    tenant_id: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ nothing and forgets every row the request had loaded.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 class UnitOfWork:
     db: Database
     events: list[ChangeEvent] = field(default_factory=list)
+    # Run once the unit has committed (never if it rolls back).
+    on_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def emit(self, ctx: RequestContext, event: ChangeEvent) -> None:
         self.events.append(event)
@@ -54,6 +56,8 @@ async def unit_of_work(ctx: RequestContext) -> AsyncIterator[UnitOfWork]:
         raise
     finally:
         ctx.unit = None
+    for callback in unit.on_commit:
+        callback()
     if unit.events:
         await _after_commit(ctx, tuple(unit.events))
 

@@ -7,6 +7,7 @@ import hashlib
 import time
 from collections import Counter, OrderedDict
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -53,21 +54,26 @@ async def load_principal(db: Database, username: str) -> Principal | None:
     return Principal(
         username=user["username"],
         groups=names,
-        group_labels={g["groupname"]: g["grouplabel"] for g in groups},
         is_administrator=ADMINISTRATORS in names or user["username"] == ADMINISTRATOR,
-        first_name=user["first_name"],
-        last_name=user["last_name"],
-        company=user["company"],
-        email=user["email"],
-        tenant_id=user["tenant_id"],
     )
 
 
-async def set_password(db: Database, username: str, password: str) -> None:
+def check_password(password: Any, min_length: int) -> str:
+    """The password policy: a string of at least ``min_length`` characters."""
+    if not isinstance(password, str) or len(password) < max(min_length, 1):
+        raise BadRequest(f"A password has at least {max(min_length, 1)} characters")
+    return password
+
+
+async def hash_off_loop(password: str) -> str:
+    """argon2 is CPU-bound on purpose: never on the event loop."""
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def set_password(db: Database, username: str, password: str, min_length: int) -> None:
     """Replace a user's password (hashed with argon2); NotFound if no such user."""
-    if not password:
-        raise BadRequest("A password cannot be empty")
-    if not await db_security.set_password(db, username, hash_password(password)):
+    hashed = await hash_off_loop(check_password(password, min_length))
+    if not await db_security.set_password(db, username, hashed):
         raise NotFound(f"No such user: {username}")
 
 
@@ -113,6 +119,9 @@ class Authenticator:
         finally:
             if suspect:
                 self._suspect_waiting -= 1
+
+    def forget_all(self) -> None:
+        self._cache.clear()
 
     def forget(self, username: str) -> None:
         """Drop the cached credentials of ``username`` (its password or groups
@@ -162,7 +171,8 @@ class Authenticator:
         user = await db_security.user_by_name(db, username)
         # An unknown user costs a hash too, so that timing does not tell
         # which user names exist.
-        stored = user["password_hash"] if user and user["password_hash"] else _dummy_hash()
+        has_password = bool(user and user["password_hash"])
+        stored = user["password_hash"] if user and has_password else _dummy_hash()
         # A burst from one address is suspect too, before its first failure lands.
         suspect = self.failures.suspect(address) or self._inflight[address] >= _CONCURRENT_HASHES
         self._inflight[address] += 1
@@ -172,7 +182,9 @@ class Authenticator:
             self._inflight[address] -= 1
             if not self._inflight[address]:
                 del self._inflight[address]
-        if not verified or user is None:
+        # An account without a password cannot log in with one (the dummy
+        # hash only keeps the timing alike).
+        if not verified or not has_password:
             raise Unauthorized("Authentication failed")
         principal = await load_principal(db, username)
         if principal is None:

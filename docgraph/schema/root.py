@@ -133,7 +133,7 @@ def build_schema(
         for kind in ("query", "mutation", "subscription")
     }
     if roots["query"] is None:
-        raise DuplicateContribution("no GraphQL Query type is registered")
+        raise ValueError("no GraphQL Query type is registered")
     return Schema(
         query=roots["query"],
         mutation=roots["mutation"],

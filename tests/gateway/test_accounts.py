@@ -190,3 +190,54 @@ async def test_both_doors_agree_on_users_and_groups(client):
     }
     assert body["me"] == {"username": "Administrator", "isAdministrator": True}
     assert body["nobody"] is None
+
+
+async def test_an_account_without_password_cannot_log_in(client):
+    resp = await client.post(
+        f"{API}/user", json={"entity-type": "user", "id": "nopass", "properties": {}}
+    )
+    assert resp.status == 201
+    for password in ("", "docgraph: no such user", "anything"):
+        assert (await client.get(f"{API}/me", headers=basic("nopass", password))).status == 401
+
+
+async def test_powerusers_manage_accounts_that_do_not_reach_administrators(client):
+    await create_user(client, "power", groups=["powerusers"])
+    await create_user(client, "plain", groups=["members"])
+    power = basic("power", "s3cret")
+    await client.post(
+        f"{API}/group",
+        json={"entity-type": "group", "groupname": "inner", "parentGroups": ["administrators"]},
+    )
+    # Allowed: a plain account.
+    resp = await client.put(
+        f"{API}/user/plain",
+        json={"entity-type": "user", "properties": {"company": "X"}},
+        headers=power,
+    )
+    assert resp.status == 200
+    # Refused: anything that reaches administrators, directly or nested.
+    refused = [
+        client.post(f"{API}/user/power/group/administrators", headers=power),
+        client.post(f"{API}/user/power/group/inner", headers=power),
+        client.post(
+            f"{API}/group",
+            json={
+                "entity-type": "group",
+                "groupname": "sneaky",
+                "memberUsers": ["power"],
+                "parentGroups": ["administrators"],
+            },
+            headers=power,
+        ),
+        client.put(
+            f"{API}/group/inner",
+            json={"entity-type": "group", "memberUsers": ["power"]},
+            headers=power,
+        ),
+        client.delete(f"{API}/user/Administrator", headers=power),
+    ]
+    for request in refused:
+        assert (await request).status == 403
+    user = await (await client.get(f"{API}/user/power")).json()
+    assert user["isAdministrator"] is False

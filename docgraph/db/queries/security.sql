@@ -20,14 +20,18 @@ SELECT g.groupname, g.grouplabel
  ORDER BY g.groupname
 
 -- name: insert_user
+-- No row back: the name is taken.
 INSERT INTO users (username, password_hash, first_name, last_name, company, email)
 VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT (username) DO NOTHING
+RETURNING username
 
 -- name: insert_group
+-- No row back: the name is taken.
 INSERT INTO groups (groupname, grouplabel, description)
 VALUES ($1, $2, $3)
     ON CONFLICT (groupname) DO NOTHING
+RETURNING groupname
 
 -- name: insert_membership
 INSERT INTO user_groups (username, groupname)
@@ -38,6 +42,17 @@ VALUES ($1, $2)
 INSERT INTO acls (document_id, acl_name, acl_order, position, principal, permission,
                   granted, creator, begin_at, end_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+
+-- name: groups_reach
+-- Whether any of the groups $1 is $2 or sits inside it, through nested groups.
+WITH RECURSIVE up (groupname) AS (
+    SELECT unnest($1::text[])
+     UNION
+    SELECT gs.parent_group
+      FROM group_subgroups gs
+      JOIN up ON gs.child_group = up.groupname
+)
+SELECT EXISTS (SELECT 1 FROM up WHERE groupname = $2)
 
 -- name: set_password
 UPDATE users
