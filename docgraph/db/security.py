@@ -109,9 +109,7 @@ async def delete_user(db: Database, username: str) -> bool:
 
 
 async def set_user_groups(db: Database, username: str, groups: Sequence[str]) -> None:
-    await db.execute(Q.security.delete_user_memberships, username)
-    for group in groups:
-        await add_membership(db, username, group)
+    await db.execute(Q.security.set_user_groups, username, list(groups))
 
 
 async def remove_membership(db: Database, username: str, groupname: str) -> bool:

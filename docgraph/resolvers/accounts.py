@@ -15,6 +15,7 @@ from typing import Any
 from docgraph.db import security as db_security
 from docgraph.db.pool import Record
 from docgraph.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from docgraph.resolvers import paging
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Page, PageRequest
 from docgraph.resolvers.users import (
@@ -123,15 +124,6 @@ async def get_group(ctx: RequestContext, groupname: str) -> Group:
     return found[0]
 
 
-def _window(ctx: RequestContext, page: PageRequest) -> tuple[int, int]:
-    limit = ctx.settings.max_page_size
-    if page.page_size > 0:
-        limit = min(page.page_size, limit)
-    if page.page_index < 0 or page.page_size < 0 or (page.offset or 0) < 0:
-        raise BadRequest("currentPageIndex, offset and pageSize must not be negative")
-    return limit, page.page_index * limit if page.offset is None else page.offset
-
-
 def _search_text(q: str | None) -> str | None:
     """``*`` is everyone; otherwise a case-insensitive substring."""
     text = (q or "").strip().lower()
@@ -139,41 +131,36 @@ def _search_text(q: str | None) -> str | None:
 
 
 async def search_users(ctx: RequestContext, q: str | None, page: PageRequest) -> Page[User]:
-    limit, offset = _window(ctx, page)
+    limit, offset = paging.window(page, ctx.settings.max_page_size)
     names: list[str] = []
     total = 0  # an empty query finds nobody, as in Nuxeo
     if (q or "").strip():
         names, total = await db_security.search_users(ctx.db, _search_text(q), limit, offset)
-    return _page(await load_users(ctx, names), total, page, limit, offset, ctx, "users")
+    return paging.page_of(
+        await load_users(ctx, names),
+        total,
+        page,
+        limit,
+        offset,
+        ctx.settings.max_page_size,
+        "users",
+    )
 
 
 async def search_groups(ctx: RequestContext, q: str | None, page: PageRequest) -> Page[Group]:
-    limit, offset = _window(ctx, page)
+    limit, offset = paging.window(page, ctx.settings.max_page_size)
     names: list[str] = []
     total = 0
     if (q or "").strip():
         names, total = await db_security.search_groups(ctx.db, _search_text(q), limit, offset)
-    return _page(await load_groups(ctx, names), total, page, limit, offset, ctx, "groups")
-
-
-def _page(
-    entries: Sequence[Any],
-    total: int,
-    page: PageRequest,
-    limit: int,
-    offset: int,
-    ctx: RequestContext,
-    kind: str,
-) -> Page[Any]:
-    return Page(
-        entries=entries,
-        total_size=total,
-        page_index=offset // limit,
-        page_size=page.page_size,
-        limit=limit,
-        max_page_size=ctx.settings.max_page_size,
-        start=page.offset,
-        kind=kind,
+    return paging.page_of(
+        await load_groups(ctx, names),
+        total,
+        page,
+        limit,
+        offset,
+        ctx.settings.max_page_size,
+        "groups",
     )
 
 
@@ -181,10 +168,10 @@ async def member_page(
     ctx: RequestContext, names: Sequence[str], kind: str, page: PageRequest
 ) -> Page[Any]:
     """A page of a group's member users or groups."""
-    limit, offset = _window(ctx, page)
+    limit, offset = paging.window(page, ctx.settings.max_page_size)
     window = list(names)[offset : offset + limit]
     loaded = await (load_users(ctx, window) if kind == "users" else load_groups(ctx, window))
-    return _page(loaded, len(names), page, limit, offset, ctx, kind)
+    return paging.page_of(loaded, len(names), page, limit, offset, ctx.settings.max_page_size, kind)
 
 
 # -- managing ------------------------------------------------------------------

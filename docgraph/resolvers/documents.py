@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 from docgraph.db import documents as db_documents
 from docgraph.db.documents import MAX_SORT_KEYS
 from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotFound, UnknownType
-from docgraph.resolvers import events, permissions
+from docgraph.resolvers import events, paging, permissions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.events import ChangeEvent
 from docgraph.resolvers.loaders import ChildrenKey
@@ -32,8 +32,6 @@ MAX_PATH_BYTES = 2048
 _ONLY_PUNCTUATION = re.compile(r"^[\W_]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 _NAME_ATTEMPTS = 100
-# Deeper than any real listing; keeps OFFSET within PostgreSQL's bigint.
-MAX_OFFSET = 2**53
 # Counters are bigints: more digits cannot match, and would cost a huge int().
 _TOKEN = re.compile(r"^(\d{1,19})-(\d{1,19})$")
 
@@ -261,12 +259,7 @@ async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest)
     """A page of the children a user may see, sorted by title (creation order
     in an Orderable folder); trashed and hidden documents are left out."""
     max_page_size = ctx.settings.max_page_size
-    limit = min(page.page_size, max_page_size) if page.page_size > 0 else max_page_size
-    if page.page_index < 0 or page.page_size < 0 or (page.offset or 0) < 0:
-        raise BadRequest("currentPageIndex, offset and pageSize must not be negative")
-    offset = page.page_index * limit if page.offset is None else page.offset
-    if offset > MAX_OFFSET:
-        raise BadRequest(f"currentPageIndex is too large: {page.page_index}")
+    limit, offset = paging.window(page, max_page_size)
     sort = sort_terms(ctx, page.sort)
     permissions.check(ctx, parent_doc, permissions.READ)
     doctype = ctx.registry.types.get(parent_doc.type)
@@ -274,15 +267,7 @@ async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest)
     result = await ctx.loaders.children.load(
         ChildrenKey(parent_doc.id, ordered, limit, offset, sort)
     )
-    return Page(
-        entries=result.entries,
-        total_size=result.total,
-        page_index=offset // limit,
-        page_size=page.page_size,
-        limit=limit,
-        max_page_size=max_page_size,
-        start=page.offset,
-    )
+    return paging.page_of(result.entries, result.total, page, limit, offset, max_page_size)
 
 
 # System fields a listing sorts by (NXQL names), besides scalar properties.

@@ -146,11 +146,20 @@ class Authenticator:
             raise TooManyRequests("Too many failed logins from this address", wait)
         pending = self._pending.get(key)
         if pending is not None:
-            return await asyncio.shield(pending)
+            try:
+                return await asyncio.shield(pending)
+            except asyncio.CancelledError:
+                if not pending.cancelled():
+                    raise  # this request was cancelled
+                # The request doing the check was: check for ourselves.
+                return await self.authenticate(db, username, password, address)
         future: asyncio.Future[Principal] = asyncio.get_running_loop().create_future()
         self._pending[key] = future
         try:
             principal = await self._verify(db, username, password, address)
+        except asyncio.CancelledError:
+            future.cancel()  # those waiting for it check for themselves
+            raise
         except BaseException as exc:
             if isinstance(exc, Unauthorized):
                 self.failures.record(address)

@@ -103,8 +103,14 @@ RETURNING username
 -- name: delete_user
 DELETE FROM users WHERE username = $1 RETURNING username
 
--- name: delete_user_memberships
-DELETE FROM user_groups WHERE username = $1
+-- name: set_user_groups
+-- Replace a user's groups.
+WITH gone AS (
+    DELETE FROM user_groups WHERE username = $1 AND NOT groupname = ANY($2::text[])
+)
+INSERT INTO user_groups (username, groupname)
+SELECT $1, g FROM unnest($2::text[]) AS g
+    ON CONFLICT DO NOTHING
 
 -- name: delete_membership
 DELETE FROM user_groups WHERE username = $1 AND groupname = $2 RETURNING username
