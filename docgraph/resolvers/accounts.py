@@ -131,37 +131,28 @@ def _search_text(q: str | None) -> str | None:
 
 
 async def search_users(ctx: RequestContext, q: str | None, page: PageRequest) -> Page[User]:
-    limit, offset = paging.window(page, ctx.settings.max_page_size)
-    names: list[str] = []
-    total = 0  # an empty query finds nobody, as in Nuxeo
-    if (q or "").strip():
-        names, total = await db_security.search_users(ctx.db, _search_text(q), limit, offset)
-    return paging.page_of(
-        await load_users(ctx, names),
-        total,
-        page,
-        limit,
-        offset,
-        ctx.settings.max_page_size,
-        "users",
-    )
+    return await _search(ctx, q, page, "users")
 
 
 async def search_groups(ctx: RequestContext, q: str | None, page: PageRequest) -> Page[Group]:
+    return await _search(ctx, q, page, "groups")
+
+
+async def _search(ctx: RequestContext, q: str | None, page: PageRequest, kind: str) -> Page[Any]:
+    """A page of users or groups matching ``q``; an empty ``q`` finds none, as in Nuxeo."""
     limit, offset = paging.window(page, ctx.settings.max_page_size)
     names: list[str] = []
     total = 0
     if (q or "").strip():
-        names, total = await db_security.search_groups(ctx.db, _search_text(q), limit, offset)
+        search = db_security.search_users if kind == "users" else db_security.search_groups
+        names, total = await search(ctx.db, _search_text(q), limit, offset)
     return paging.page_of(
-        await load_groups(ctx, names),
-        total,
-        page,
-        limit,
-        offset,
-        ctx.settings.max_page_size,
-        "groups",
+        await _load(ctx, kind, names), total, page, limit, offset, ctx.settings.max_page_size, kind
     )
+
+
+async def _load(ctx: RequestContext, kind: str, names: Sequence[str]) -> list[Any]:
+    return await (load_users(ctx, names) if kind == "users" else load_groups(ctx, names))
 
 
 async def member_page(
@@ -169,8 +160,7 @@ async def member_page(
 ) -> Page[Any]:
     """A page of a group's member users or groups."""
     limit, offset = paging.window(page, ctx.settings.max_page_size)
-    window = list(names)[offset : offset + limit]
-    loaded = await (load_users(ctx, window) if kind == "users" else load_groups(ctx, window))
+    loaded = await _load(ctx, kind, list(names)[offset : offset + limit])
     return paging.page_of(loaded, len(names), page, limit, offset, ctx.settings.max_page_size, kind)
 
 
