@@ -26,8 +26,10 @@ class Settings:
     # Requests that may wait for a connection, and for how long (then 503).
     pool_max_waiting: int = 256
     pool_timeout: float = 10.0
-    # Seconds a mutating request's body may take to arrive (then 408).
+    # Seconds a mutating request's body may take to arrive (then 408), and
+    # a whole request may take (then 503, its work cancelled).
     body_timeout: float = 30.0
+    request_timeout: float = 60.0
     log_level: str = "INFO"
     debug: bool = False
     # Seconds a verified Basic credential stays cached (0 disables the cache).

@@ -10,7 +10,7 @@ from aiohttp import web
 from docgraph.db.pool import Database, Gate, create_pool
 from docgraph.gateway import keys
 from docgraph.gateway.graphql import STATIC, GraphQLView
-from docgraph.gateway.middleware import authenticate, close_contexts, nuxeo_errors
+from docgraph.gateway.middleware import authenticate, close_contexts, nuxeo_errors, time_limit
 from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.plugins import Registry, build_registry
 from docgraph.resolvers.users import Authenticator
@@ -59,7 +59,7 @@ def create_app(
     settings: Settings, database_url: str, *, registry: Registry | None = None
 ) -> web.Application:
     app = web.Application(
-        middlewares=[nuxeo_errors, close_contexts, authenticate],
+        middlewares=[nuxeo_errors, time_limit, close_contexts, authenticate],
         client_max_size=settings.max_json_body,
     )
     app[keys.SETTINGS] = settings

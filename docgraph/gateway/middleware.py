@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import ctypes
@@ -72,6 +73,19 @@ async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResp
             f"Internal Server Error (request id {request_id})",
             debug_exc=exc if debug else None,
         )
+
+
+@web.middleware
+async def time_limit(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """No request runs longer than ``request_timeout``: past it, its work is
+    cancelled (a unit of work rolls back, a running query is cancelled) and
+    the client is told to retry later."""
+    limit = request.app[keys.SETTINGS].request_timeout
+    try:
+        async with asyncio.timeout(limit):
+            return await handler(request)
+    except TimeoutError:
+        raise ServiceUnavailable(f"The request took longer than {limit:g} s") from None
 
 
 @web.middleware

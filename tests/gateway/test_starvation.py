@@ -71,3 +71,32 @@ async def test_a_saturated_pool_answers_503_and_reports_it(client):
             await database.gate.release(conn)
     assert (await client.get("/nuxeo/runningstatus")).status == 200
     assert (await client.get(f"{API}/path{WS}")).status == 200
+
+
+async def test_a_request_past_its_time_is_cancelled_and_rolled_back(
+    aiohttp_client, database_url, base_settings, registry, monkeypatch
+):
+    from docgraph.gateway.app import create_app
+    from docgraph.resolvers import documents
+
+    from ..conftest import ADMIN_AUTH
+
+    settings = replace(base_settings, request_timeout=0.5)
+    client = await aiohttp_client(
+        create_app(settings, database_url, registry=registry), headers={"Authorization": ADMIN_AUTH}
+    )
+    real_create = documents.create
+
+    async def slow_create(*args, **kwargs):
+        doc = await real_create(*args, **kwargs)
+        await asyncio.sleep(5)  # stuck after writing
+        return doc
+
+    monkeypatch.setattr(documents, "create", slow_create)
+    resp = await client.post(
+        f"{API}/path{WS}", json={"entity-type": "document", "type": "Note", "name": "stuck"}
+    )
+    assert resp.status == 503 and "longer than 0.5 s" in (await resp.json())["message"]
+    monkeypatch.setattr(documents, "create", real_create)
+    assert (await client.get(f"{API}/path{WS}/stuck")).status == 404  # rolled back
+    assert (await client.get("/nuxeo/runningstatus")).status == 200
