@@ -160,13 +160,22 @@ async def fill_floor_table(dsn: str, docgraph_url: str, uids: Sequence[str]) -> 
         await conn.close()
 
 
-async def get(session: aiohttp.ClientSession, url: str) -> tuple[int, bytes]:
+# A request of the load: a URL to GET, or (URL, JSON body) to POST.
+Target = str | tuple[str, bytes]
+
+
+async def get(session: aiohttp.ClientSession, target: Target) -> tuple[int, bytes]:
     """Status and body; a broken connection (a server died) is a BenchError."""
     try:
-        async with session.get(url) as resp:
+        if isinstance(target, str):
+            async with session.get(target) as resp:
+                return resp.status, await resp.read()
+        url, body = target
+        headers = {"Content-Type": "application/json"}
+        async with session.post(url, data=body, headers=headers) as resp:
             return resp.status, await resp.read()
     except aiohttp.ClientError as exc:
-        raise BenchError(f"GET {url} failed: {type(exc).__name__}: {exc}") from exc
+        raise BenchError(f"request to {target!r:.80} failed: {type(exc).__name__}: {exc}") from exc
 
 
 def free_port() -> int:
@@ -268,7 +277,7 @@ def machine_busy_and_total() -> tuple[float, float]:
 
 
 async def measure(
-    urls: Sequence[str], concurrency: int, duration: float, server: psutil.Process
+    urls: Sequence[Target], concurrency: int, duration: float, server: psutil.Process
 ) -> Run:
     """``concurrency`` workers cycle through ``urls`` back to back; only requests
     completed inside the window (after the warm-up) count."""
@@ -286,8 +295,8 @@ async def measure(
             if sent >= window_end:
                 return
             status, body = await get(session, url)
-            if status != 200:
-                raise BenchError(f"GET {url} answered {status}: {body[:300]!r}")
+            if status != 200 or body.startswith(b'{"data":null'):
+                raise BenchError(f"{url!r:.80} answered {status}: {body[:300]!r}")
             done = time.perf_counter()
             if window_start <= done <= window_end:
                 latencies.append(done - sent)

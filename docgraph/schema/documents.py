@@ -23,64 +23,46 @@ def _doctype(info: Context, doc: DocumentModel) -> ResolvedType:
 
 @strawberry.type(description="A document of the repository.")
 class Document:
+    # The fields that are the model's own values are plain attributes, set
+    # once by ``of``: GraphQL reads them without calling a resolver each.
     model: strawberry.Private[DocumentModel]
-
-    @strawberry.field
-    def uid(self) -> strawberry.ID:
-        return strawberry.ID(self.model.uid)
-
-    @strawberry.field
-    def repository(self) -> str:
-        return self.model.repository
-
-    @strawberry.field
-    def path(self) -> str | None:
-        return self.model.path
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.model.name
-
-    @strawberry.field
-    def type(self) -> str:
-        return self.model.type
-
-    @strawberry.field
-    def title(self) -> str:
-        return self.model.title
-
-    @strawberry.field
-    def state(self) -> str:
-        return self.model.state_name
-
-    @strawberry.field(name="parentRef")
-    def parent_ref(self) -> strawberry.ID | None:
-        parent_id = self.model.parent_id
-        return None if parent_id is None else strawberry.ID(str(parent_id))
-
-    @strawberry.field(name="changeToken")
-    def change_token(self) -> str:
-        return self.model.change_token
+    uid: strawberry.ID
+    repository: str
+    path: str | None
+    name: str
+    type: str
+    title: str
+    state: str
+    parent_ref: strawberry.ID | None = strawberry.field(name="parentRef")
+    change_token: str = strawberry.field(name="changeToken")
 
     @strawberry.field
     def facets(self, info: Context) -> list[str]:
         return documents.facets(info.context, self.model)
 
-    @strawberry.field(name="isCheckedOut")
-    def is_checked_out(self) -> bool:
-        return self.model.is_checked_out
+    is_checked_out: bool = strawberry.field(name="isCheckedOut")
+    is_version: bool = strawberry.field(name="isVersion")
+    is_proxy: bool = strawberry.field(name="isProxy")
+    is_trashed: bool = strawberry.field(name="isTrashed")
 
-    @strawberry.field(name="isVersion")
-    def is_version(self) -> bool:
-        return self.model.is_version
-
-    @strawberry.field(name="isProxy")
-    def is_proxy(self) -> bool:
-        return self.model.is_proxy
-
-    @strawberry.field(name="isTrashed")
-    def is_trashed(self) -> bool:
-        return self.model.is_trashed
+    @classmethod
+    def of(cls, model: DocumentModel) -> Document:
+        return cls(
+            model=model,
+            uid=strawberry.ID(model.uid),
+            repository=model.repository,
+            path=model.path,
+            name=model.name,
+            type=model.type,
+            title=model.title,
+            state=model.state_name,
+            parent_ref=None if model.parent_id is None else strawberry.ID(str(model.parent_id)),
+            change_token=model.change_token,
+            is_checked_out=model.is_checked_out,
+            is_version=model.is_version,
+            is_proxy=model.is_proxy,
+            is_trashed=model.is_trashed,
+        )
 
     @strawberry.field(name="lastModified")
     def last_modified(self, info: Context) -> str | None:
@@ -104,7 +86,7 @@ class Document:
     @strawberry.field
     async def parent(self, info: Context) -> Document | None:
         parent = await documents.parent(info.context, self.model)
-        return None if parent is None else Document(model=parent)
+        return None if parent is None else Document.of(parent)
 
     @strawberry.field(
         description="Ancestors top-down without the root, ending with this document; "
@@ -112,7 +94,7 @@ class Document:
     )
     async def breadcrumb(self, info: Context) -> list[Document]:
         [trail] = await enrichers.breadcrumbs(info.context, [self.model])
-        return [Document(model=d) for d in trail]
+        return [Document.of(d) for d in trail]
 
     @strawberry.field
     async def children(
@@ -157,7 +139,7 @@ class Documents:
     @classmethod
     def of(cls, page: Page[DocumentModel]) -> Documents:
         return cls(
-            entries=[Document(model=d) for d in page.entries],
+            entries=[Document.of(d) for d in page.entries],
             total_size=page.total_size,
             current_page_index=page.page_index,
             page_size=page.page_size,

@@ -1,0 +1,122 @@
+"""GraphQL against REST, same server, same run: what the GraphQL door costs.
+
+Starts a throwaway embedded PostgreSQL, loads ``--docs`` documents, starts one
+``docgraph serve`` process, then measures in turn (alternating, ``--rounds``
+times, medians):
+
+- ``rest``: ``GET /api/v1/id/{uid}`` (the baseline);
+- ``typename``: ``{ __typename }`` (the GraphQL door alone);
+- ``document``: ``document(id:)`` selecting the fields of the REST JSON, the
+  id inline;
+- ``variables``: the same query with the id as a variable.
+
+Each figure is reported as a ratio of the REST throughput.
+
+    .venv/bin/python bench/graphql_get.py [--duration S] [--concurrency N] [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import orjson
+import psutil
+from rest_get import (
+    HOST,
+    BenchError,
+    Target,
+    child_process,
+    docgraph_command,
+    free_port,
+    load_documents,
+    measure,
+    progress,
+    wait_ready,
+)
+
+# The fields of the REST document JSON (properties: every schema).
+FIELDS = (
+    "uid repository path type state parentRef changeToken isCheckedOut isVersion isProxy "
+    "isTrashed title lastModified facets properties"
+)
+
+
+def graphql(url: str, query: str, variables: dict[str, str] | None = None) -> Target:
+    return (url, orjson.dumps({"query": query, "variables": variables or {}}))
+
+
+async def run(args: argparse.Namespace, dsn: str, workdir: Path, stack: ExitStack) -> None:
+    from docgraph.gateway.cli import prepare
+    from docgraph.settings import Settings
+
+    progress("migrating and bootstrapping")
+    await prepare(dsn, Settings(plugins=()))
+    progress(f"loading {args.docs} documents")
+    uids = await load_documents(dsn, args.docs)
+    port = free_port()
+    base = f"http://{HOST}:{port}/nuxeo"
+    log = workdir / "docgraph.log"
+    command = [*docgraph_command(), "serve", "--host", HOST, "--port", str(port)]
+    server = stack.enter_context(child_process([*command, "--database-url", dsn], log))
+    await wait_ready("docgraph", f"{base}/runningstatus", server, log)
+    endpoint = f"{base}/graphql"
+    by_variable = f"query($id: ID!) {{ document(id: $id) {{ {FIELDS} }} }}"
+    targets: dict[str, list[Target]] = {
+        "rest": [f"{base}/api/v1/id/{uid}" for uid in uids],
+        "typename": [graphql(endpoint, "{ __typename }")],
+        "document": [
+            graphql(endpoint, f'{{ document(id: "{uid}") {{ {FIELDS} }} }}') for uid in uids
+        ],
+        "variables": [graphql(endpoint, by_variable, {"id": uid}) for uid in uids],
+    }
+    process = psutil.Process(server.pid)
+    rates: dict[str, list[float]] = {name: [] for name in targets}
+    for round_no in range(args.rounds):
+        order = list(targets) if round_no % 2 == 0 else list(reversed(targets))
+        for name in order:
+            result = await measure(targets[name], args.concurrency, args.duration, process)
+            rates[name].append(result.rps)
+            progress(
+                f"round {round_no + 1}/{args.rounds} {name:<10} {result.rps:7.0f} req/s  "
+                f"p50 {result.percentile(0.5) * 1000:6.2f} ms  "
+                f"server {result.server_us_per_request:.0f} us/req"
+            )
+    rest = statistics.median(rates["rest"])
+    print(f"\nconcurrency {args.concurrency}, {args.rounds} run(s) of {args.duration:g} s, medians")
+    for name, values in rates.items():
+        rate = statistics.median(values)
+        print(f"{name:<10} {rate:7.0f} req/s   {rate / rest:5.2f} of REST")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=8.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--docs", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    from docgraph.db.embedded import EmbeddedPostgres
+
+    with tempfile.TemporaryDirectory(prefix="docgraph-bench-") as tmp, ExitStack() as stack:
+        workdir = Path(tmp)
+        progress("starting a throwaway embedded PostgreSQL")
+        embedded = EmbeddedPostgres(workdir, delete_on_stop=True)
+        stack.callback(embedded.stop)
+        dsn = embedded.start()
+        try:
+            asyncio.run(run(args, dsn, workdir, stack))
+        except BenchError as exc:
+            print(f"benchmark failed: {exc}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
