@@ -36,17 +36,15 @@ class Document:
     parent_ref: strawberry.ID | None = strawberry.field(name="parentRef")
     change_token: str = strawberry.field(name="changeToken")
 
-    @strawberry.field
-    def facets(self, info: Context) -> list[str]:
-        return documents.facets(info.context, self.model)
-
+    facets: list[str]
     is_checked_out: bool = strawberry.field(name="isCheckedOut")
     is_version: bool = strawberry.field(name="isVersion")
     is_proxy: bool = strawberry.field(name="isProxy")
     is_trashed: bool = strawberry.field(name="isTrashed")
+    last_modified: str | None = strawberry.field(name="lastModified")
 
     @classmethod
-    def of(cls, model: DocumentModel) -> Document:
+    def of(cls, ctx: RequestContext, model: DocumentModel) -> Document:
         return cls(
             model=model,
             uid=strawberry.ID(model.uid),
@@ -58,15 +56,13 @@ class Document:
             state=model.state_name,
             parent_ref=None if model.parent_id is None else strawberry.ID(str(model.parent_id)),
             change_token=model.change_token,
+            facets=documents.facets(ctx, model),
             is_checked_out=model.is_checked_out,
             is_version=model.is_version,
             is_proxy=model.is_proxy,
             is_trashed=model.is_trashed,
+            last_modified=documents.last_modified(ctx, model),
         )
-
-    @strawberry.field(name="lastModified")
-    def last_modified(self, info: Context) -> str | None:
-        return documents.last_modified(info.context, self.model)
 
     @strawberry.field(description="Properties keyed prefix:field; all schemas by default.")
     def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:
@@ -86,7 +82,7 @@ class Document:
     @strawberry.field
     async def parent(self, info: Context) -> Document | None:
         parent = await documents.parent(info.context, self.model)
-        return None if parent is None else Document.of(parent)
+        return None if parent is None else Document.of(info.context, parent)
 
     @strawberry.field(
         description="Ancestors top-down without the root, ending with this document; "
@@ -94,7 +90,7 @@ class Document:
     )
     async def breadcrumb(self, info: Context) -> list[Document]:
         [trail] = await enrichers.breadcrumbs(info.context, [self.model])
-        return [Document.of(d) for d in trail]
+        return [Document.of(info.context, d) for d in trail]
 
     @strawberry.field
     async def children(
@@ -124,7 +120,7 @@ class Document:
             offset,
         )
         page = await documents.children(info.context, self.model, request)
-        return Documents.of(page)
+        return Documents.of(info.context, page)
 
 
 @strawberry.type(description="A page of documents.")
@@ -137,9 +133,9 @@ class Documents:
     is_next_page_available: bool = strawberry.field(name="isNextPageAvailable")
 
     @classmethod
-    def of(cls, page: Page[DocumentModel]) -> Documents:
+    def of(cls, ctx: RequestContext, page: Page[DocumentModel]) -> Documents:
         return cls(
-            entries=[Document.of(d) for d in page.entries],
+            entries=[Document.of(ctx, d) for d in page.entries],
             total_size=page.total_size,
             current_page_index=page.page_index,
             page_size=page.page_size,

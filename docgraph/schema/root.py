@@ -44,7 +44,7 @@ class Query:
         doc = await documents.load(info.context, ref)
         if doc is None:
             return None
-        return Document.of(await documents.get(info.context, ref))
+        return Document.of(info.context, await documents.get(info.context, ref))
 
 
 @strawberry.type
@@ -66,7 +66,7 @@ class Mutation:
         doc = await documents.create(
             ctx, parent, type_name=type, name=name, properties=properties or {}
         )
-        return Document.of(doc)
+        return Document.of(ctx, doc)
 
     @strawberry.mutation(name="updateDocument")
     async def update_document(
@@ -81,7 +81,7 @@ class Mutation:
         ctx = info.context
         doc = await documents.get(ctx, IdRef(str(id)))
         updated = await documents.update(ctx, doc, properties, change_token=change_token)
-        return Document.of(updated)
+        return Document.of(ctx, updated)
 
     @strawberry.mutation(name="deleteDocument")
     async def delete_document(self, info: Context, id: strawberry.ID) -> bool:
