@@ -149,21 +149,31 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
-@asynccontextmanager
-async def _translated() -> AsyncIterator[None]:
-    """Driver errors that a client's input can cause become docgraph errors."""
-    try:
-        yield
-    except asyncpg.UniqueViolationError as exc:
-        raise errors.Conflict(f"Already exists: {exc.detail or exc.constraint_name}") from exc
-    except asyncpg.ForeignKeyViolationError as exc:
-        raise errors.Conflict("Referenced entity does not exist or is still referenced") from exc
-    except (asyncpg.SerializationError, asyncpg.DeadlockDetectedError) as exc:
-        raise errors.TransientConflict("Concurrent modification, retry the request") from exc
-    except asyncpg.DataError as exc:
+def _translate(exc: asyncpg.PostgresError) -> Exception:
+    """Driver errors that a client's input can cause become docgraph errors;
+    any other stays as it is (a bug, answered 500)."""
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return errors.Conflict(f"Already exists: {exc.detail or exc.constraint_name}")
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        return errors.Conflict("Referenced entity does not exist or is still referenced")
+    if isinstance(exc, asyncpg.SerializationError | asyncpg.DeadlockDetectedError):
+        return errors.TransientConflict("Concurrent modification, retry the request")
+    if isinstance(exc, asyncpg.DataError):
         # A value PostgreSQL cannot store (bad encoding, out of range): the
         # engine validates first, this is the safety net.
-        raise errors.BadRequest(f"Invalid value: {exc}") from exc
+        return errors.BadRequest(f"Invalid value: {exc}")
+    return exc
+
+
+@asynccontextmanager
+async def _translated() -> AsyncIterator[None]:
+    try:
+        yield
+    except asyncpg.PostgresError as exc:
+        translated = _translate(exc)
+        if translated is exc:
+            raise
+        raise translated from exc
 
 
 class Database:
@@ -209,39 +219,40 @@ class Database:
             self._conn = await self.gate.acquire()
         return self._conn
 
-    @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+    async def _run(self, method: str, query: str, args: Sequence[Any]) -> Any:
+        """One statement, on the right connection, driver errors translated.
+        (Plain awaits rather than context managers: this runs for every statement.)"""
         self.stats.statements += 1
-        if self._lock is None:
-            conn = await self.gate.acquire()
-            try:
-                async with _translated():
-                    yield conn
-            finally:
-                await self.gate.release(conn)
-        else:
-            async with self._lock, _translated():
-                yield await self._held()
+        try:
+            if self._lock is None:
+                conn = await self.gate.acquire()
+                try:
+                    return await getattr(conn, method)(query, *args)
+                finally:
+                    await self.gate.release(conn)
+            async with self._lock:
+                conn = await self._held()
+                return await getattr(conn, method)(query, *args)
+        except asyncpg.PostgresError as exc:
+            translated = _translate(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
 
     async def fetch(self, query: str, *args: Any) -> list[Record]:
-        async with self._connection() as conn:
-            return await conn.fetch(query, *args)
+        return await self._run("fetch", query, args)
 
     async def fetchrow(self, query: str, *args: Any) -> Record | None:
-        async with self._connection() as conn:
-            return await conn.fetchrow(query, *args)
+        return await self._run("fetchrow", query, args)
 
     async def fetchval(self, query: str, *args: Any) -> Any:
-        async with self._connection() as conn:
-            return await conn.fetchval(query, *args)
+        return await self._run("fetchval", query, args)
 
     async def execute(self, query: str, *args: Any) -> str:
-        async with self._connection() as conn:
-            return await conn.execute(query, *args)
+        return await self._run("execute", query, args)
 
     async def executemany(self, query: str, args: Sequence[Sequence[Any]]) -> None:
-        async with self._connection() as conn:
-            await conn.executemany(query, args)
+        await self._run("executemany", query, (args,))
 
     async def lock(self, key: int) -> None:
         """Take a transaction-scoped advisory lock (released at commit)."""

@@ -15,18 +15,17 @@ from docgraph.resolvers.accounts import Group, User
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, Page
 
-JSON = "application/json"
+_JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
 
 def json_response(
     body: Any, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> web.Response:
+    # The header given whole: aiohttp would otherwise parse it back per response.
     return web.Response(
         body=orjson.dumps(body),
         status=status,
-        content_type=JSON,
-        charset="utf-8",
-        headers=headers,
+        headers={**_JSON_HEADERS, **headers} if headers else _JSON_HEADERS,
     )
 
 

@@ -21,7 +21,19 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+# Most requests ask for nothing: they share one value.
+_DEFAULT = RenderingOptions()
+_PREFIXES = ("properties", "x-nx", "enrichers", "fetch", "translate", "depth")
+
+
 def read_options(sources: Iterable[tuple[str, str]]) -> RenderingOptions:
+    relevant = [(k, v) for k, v in sources if k.lower().startswith(_PREFIXES)]
+    if not relevant:
+        return _DEFAULT
+    return _read(relevant)
+
+
+def _read(sources: Iterable[tuple[str, str]]) -> RenderingOptions:
     properties: set[str] | None = None
     categories: dict[str, dict[str, list[str]]] = {"enrichers": {}, "fetch": {}, "translate": {}}
     depth = 1
