@@ -3,6 +3,7 @@ the session's PostgreSQL and its template; each test module gets a fresh clone."
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -18,7 +19,13 @@ from docgraph.resolvers.context import DEFAULT_REPOSITORY, Principal, RequestCon
 from docgraph.settings import Settings
 from docgraph.testing import ADMIN_AUTH, fresh_database
 
-__all__ = ["ADMIN_AUTH", "fresh_database"]
+__all__ = ["ADMIN_AUTH", "basic", "fresh_database"]
+
+
+def basic(username: str, password: str) -> dict[str, str]:
+    """The Authorization header of a Basic login."""
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
 
 
 @pytest.fixture(scope="session")

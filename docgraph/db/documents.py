@@ -119,6 +119,11 @@ async def update_properties(
     )
 
 
+async def set_lock(db: Database, doc_id: UUID, owner: str | None, now: datetime) -> Record | None:
+    """Lock for ``owner``, or unlock with None."""
+    return await db.fetchrow(Q.documents.set_lock, doc_id, owner, now)
+
+
 async def delete_subtree(db: Database, doc_id: UUID) -> int:
     status = await db.execute(Q.documents.delete_subtree, doc_id)
     return int(status.split()[-1])

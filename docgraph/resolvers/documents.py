@@ -221,6 +221,7 @@ async def update(
         raise DocumentNotFound(doc.uid)
     doc = Document.from_record(row)
     permissions.check(ctx, doc, permissions.WRITE)
+    check_not_locked(ctx, doc)
     check_change_token(doc, change_token)
     changes = apply_input(ctx.registry.types, doctype, doc.properties, properties, lenient=lenient)
     if not changes:
@@ -238,6 +239,52 @@ async def update(
     return updated
 
 
+def check_not_locked(ctx: RequestContext, doc: Document) -> None:
+    """A document locked by someone else cannot be written (409)."""
+    if doc.lock_owner is not None and doc.lock_owner != ctx.principal.username:
+        raise Conflict(f"Document {doc.uid} is locked by {doc.lock_owner}")
+
+
+async def lock(ctx: RequestContext, doc: Document) -> Document:
+    """Lock the document for the request's user; locking one's own lock again
+    changes nothing, someone else's is a 409."""
+    unit = ctx.work
+    row = await db_documents.lock_for_update(unit.db, doc.id)
+    if row is None:
+        raise DocumentNotFound(doc.uid)
+    doc = Document.from_record(row)
+    permissions.check(ctx, doc, permissions.WRITE)
+    check_not_locked(ctx, doc)
+    if doc.lock_owner is not None:
+        return doc
+    now = datetime.now(UTC)
+    row = await db_documents.set_lock(unit.db, doc.id, ctx.principal.username, now)
+    assert row is not None  # locked FOR UPDATE above
+    locked = Document.from_record(row)
+    unit.emit(ctx, change(ctx, events.LOCKED, locked, now))
+    return locked
+
+
+async def unlock(ctx: RequestContext, doc: Document) -> Document:
+    """Remove the lock: its owner or an administrator may (409 for others)."""
+    unit = ctx.work
+    row = await db_documents.lock_for_update(unit.db, doc.id)
+    if row is None:
+        raise DocumentNotFound(doc.uid)
+    doc = Document.from_record(row)
+    permissions.check(ctx, doc, permissions.WRITE)
+    if doc.lock_owner is None:
+        return doc
+    if not ctx.principal.is_administrator:
+        check_not_locked(ctx, doc)
+    now = datetime.now(UTC)
+    row = await db_documents.set_lock(unit.db, doc.id, None, now)
+    assert row is not None  # locked FOR UPDATE above
+    unlocked = Document.from_record(row)
+    unit.emit(ctx, change(ctx, events.UNLOCKED, unlocked, now))
+    return unlocked
+
+
 async def lock_in_order(ctx: RequestContext, docs: Iterable[Document]) -> None:
     """Lock the rows of documents about to be written, sorted by id: two
     requests writing the same documents in opposite orders then queue
@@ -251,6 +298,10 @@ async def delete(ctx: RequestContext, doc: Document) -> None:
         raise BadRequest("The root document cannot be removed")
     permissions.check(ctx, doc, permissions.REMOVE)
     unit = ctx.work
+    row = await db_documents.lock_for_update(unit.db, doc.id)
+    if row is None:
+        raise DocumentNotFound(doc.uid)
+    check_not_locked(ctx, Document.from_record(row))
     await db_documents.delete_subtree(unit.db, doc.id)
     unit.emit(ctx, change(ctx, events.DELETED, doc, datetime.now(UTC)))
 

@@ -12,6 +12,7 @@ from docgraph.resolvers import documents, enrichers, properties
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.resolvers.model import Page, PageRequest
+from docgraph.resolvers.typesystem.coerce import format_date
 from docgraph.resolvers.typesystem.model import ResolvedType
 
 Context = Info[RequestContext, None]
@@ -42,6 +43,8 @@ class Document:
     is_proxy: bool = strawberry.field(name="isProxy")
     is_trashed: bool = strawberry.field(name="isTrashed")
     last_modified: str | None = strawberry.field(name="lastModified")
+    lock_owner: str | None = strawberry.field(name="lockOwner")
+    lock_created: str | None = strawberry.field(name="lockCreated")
 
     @classmethod
     def of(cls, ctx: RequestContext, model: DocumentModel) -> Document:
@@ -62,6 +65,8 @@ class Document:
             is_proxy=model.is_proxy,
             is_trashed=model.is_trashed,
             last_modified=documents.last_modified(ctx, model),
+            lock_owner=model.lock_owner,
+            lock_created=format_date(model.lock_created) if model.lock_created else None,
         )
 
     @strawberry.field(description="Properties keyed prefix:field; all schemas by default.")

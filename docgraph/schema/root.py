@@ -83,6 +83,17 @@ class Mutation:
         updated = await documents.update(ctx, doc, properties, change_token=change_token)
         return Document.of(ctx, updated)
 
+    @strawberry.mutation(name="lockDocument", description="Lock for the current user.")
+    async def lock_document(self, info: Context, id: strawberry.ID) -> Document:
+        ctx = info.context
+        return Document.of(ctx, await documents.lock(ctx, await documents.get(ctx, IdRef(str(id)))))
+
+    @strawberry.mutation(name="unlockDocument", description="Its lock owner or an administrator.")
+    async def unlock_document(self, info: Context, id: strawberry.ID) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        return Document.of(ctx, await documents.unlock(ctx, doc))
+
     @strawberry.mutation(name="deleteDocument")
     async def delete_document(self, info: Context, id: strawberry.ID) -> bool:
         ctx = info.context

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import base64
+from ..conftest import basic
 
 API = "/nuxeo/api/v1"
-
-
-def basic(username: str, password: str) -> dict[str, str]:
-    return {
-        "Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
-    }
 
 
 async def create_user(client, username, password="s3cret", **fields):

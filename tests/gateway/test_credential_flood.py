@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 
 import aiohttp
 
 from docgraph.resolvers import users
 
+from ..conftest import basic
+
 API = "/nuxeo/api/v1"
-
-
-def basic(username: str, password: str) -> dict[str, str]:
-    token = base64.b64encode(f"{username}:{password}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
 
 
 async def test_a_flood_cannot_starve_a_real_login(client, monkeypatch):

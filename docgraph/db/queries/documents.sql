@@ -83,3 +83,11 @@ RETURNING *
 DELETE FROM documents
  WHERE id = $1
     OR ancestors @> ARRAY[$1]::uuid[]
+
+-- name: set_lock
+-- $2 NULL: unlock.
+UPDATE documents
+   SET lock_owner   = $2,
+       lock_created = CASE WHEN $2::text IS NULL THEN NULL ELSE $3::timestamptz END
+ WHERE id = $1
+RETURNING *

@@ -14,6 +14,7 @@ from docgraph.resolvers import properties as props
 from docgraph.resolvers.accounts import Group, User
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, Page
+from docgraph.resolvers.typesystem.coerce import format_date
 
 _JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
@@ -76,9 +77,7 @@ def document(ctx: RequestContext, doc: Document, *, with_properties: bool = True
         out["versionLabel"] = engine.version_label(ctx, doc)
     if options.fetches("document", "lock") and doc.lock_owner:
         out["lockOwner"] = doc.lock_owner
-        out["lockCreated"] = (
-            doc.lock_created.isoformat(timespec="milliseconds") if doc.lock_created else None
-        )
+        out["lockCreated"] = format_date(doc.lock_created) if doc.lock_created else None
     if modified := engine.last_modified(ctx, doc):
         out["lastModified"] = modified
     # An empty selection (a header naming no schema) writes no properties at all.

@@ -101,5 +101,29 @@ async def delete(call: OperationCall, doc: Document) -> None:
     await documents.delete(call.ctx, doc)
 
 
+@operation(
+    "Document.Lock",
+    label="Lock",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    description="Lock the input document for the current user.",
+)
+async def lock(call: OperationCall, doc: Document) -> Document:
+    return await documents.lock(call.ctx, doc)
+
+
+@operation(
+    "Document.Unlock",
+    label="Unlock",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    description="Unlock the input document (its lock owner, or an administrator).",
+)
+async def unlock(call: OperationCall, doc: Document) -> Document:
+    return await documents.unlock(call.ctx, doc)
+
+
 def register(registry: Registry) -> None:
     registry.add_operations(sys.modules[__name__])
