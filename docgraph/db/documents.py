@@ -124,6 +124,21 @@ async def set_lock(db: Database, doc_id: UUID, owner: str | None, now: datetime)
     return await db.fetchrow(Q.documents.set_lock, doc_id, owner, now)
 
 
+async def rename_subtree(
+    db: Database, doc_id: UUID, name: str, new_path: str, old_path: str, trashed: bool
+) -> list[Record]:
+    """Rename a document, move its subtree's paths, set their trashed flag."""
+    return await db.fetch(Q.documents.rename_subtree, doc_id, name, new_path, old_path, trashed)
+
+
+async def child_named(db: Database, parent_id: UUID, name: str) -> bool:
+    return await db.fetchval(Q.documents.child_named, parent_id, name) is not None
+
+
+async def set_lifecycle_state(db: Database, doc_id: UUID, state: str) -> Record | None:
+    return await db.fetchrow(Q.documents.set_lifecycle_state, doc_id, state)
+
+
 async def delete_subtree(db: Database, doc_id: UUID) -> int:
     status = await db.execute(Q.documents.delete_subtree, doc_id)
     return int(status.split()[-1])

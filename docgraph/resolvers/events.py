@@ -22,6 +22,8 @@ UNLOCKED = "unlocked"
 TRASHED = "trashed"
 UNTRASHED = "untrashed"
 TRANSITION = "transition"
+# Kinds that change documents below the one named too.
+SUBTREE_CHANGES = frozenset({DELETED, MOVED, TRASHED, UNTRASHED})
 
 
 @dataclass(frozen=True, slots=True)

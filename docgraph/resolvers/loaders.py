@@ -16,7 +16,7 @@ from uuid import UUID
 from aiodataloader import DataLoader
 
 from docgraph.db import documents as db_documents
-from docgraph.resolvers.events import DELETED, ChangeEvent
+from docgraph.resolvers.events import SUBTREE_CHANGES, ChangeEvent
 from docgraph.resolvers.model import Document
 from docgraph.resolvers.permissions import browse_filter
 
@@ -72,8 +72,8 @@ class Loaders:
 
     def apply(self, event: ChangeEvent) -> None:
         """Keep what this request reads consistent with what it just wrote."""
-        if event.kind == DELETED or event.document is None:
-            # A subtree may be gone: nothing cached may survive.
+        if event.kind in SUBTREE_CHANGES or event.document is None:
+            # A whole subtree is gone or has new paths: nothing cached may survive.
             self.clear()
             return
         # Listings may have gained, lost or reordered an entry.

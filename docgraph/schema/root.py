@@ -13,7 +13,7 @@ from strawberry.types import ExecutionContext
 
 from docgraph.errors import BadRequest, NotFound
 from docgraph.plugins import DuplicateContribution, Registry, build_registry
-from docgraph.resolvers import documents
+from docgraph.resolvers import documents, lifecycle
 from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
 from docgraph.schema.documents import Context, Document, Documents
@@ -93,6 +93,26 @@ class Mutation:
         ctx = info.context
         doc = await documents.get(ctx, IdRef(str(id)))
         return Document.of(ctx, await documents.unlock(ctx, doc))
+
+    @strawberry.mutation(name="trashDocument", description="Into the trash, with its subtree.")
+    async def trash_document(self, info: Context, id: strawberry.ID) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        return Document.of(ctx, await lifecycle.trash(ctx, doc))
+
+    @strawberry.mutation(name="untrashDocument", description="Out of the trash, with its subtree.")
+    async def untrash_document(self, info: Context, id: strawberry.ID) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        return Document.of(ctx, await lifecycle.untrash(ctx, doc))
+
+    @strawberry.mutation(name="followTransition", description="A lifecycle transition.")
+    async def follow_transition(
+        self, info: Context, id: strawberry.ID, transition: str
+    ) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        return Document.of(ctx, await lifecycle.follow_transition(ctx, doc, transition))
 
     @strawberry.mutation(name="deleteDocument")
     async def delete_document(self, info: Context, id: strawberry.ID) -> bool:

@@ -91,3 +91,28 @@ UPDATE documents
        lock_created = CASE WHEN $2::text IS NULL THEN NULL ELSE $3::timestamptz END
  WHERE id = $1
 RETURNING *
+
+-- name: rename_subtree
+-- Rename a document and move the paths of its whole subtree with it, setting
+-- the trashed flag of all of them ($5). $3/$4: the new and old path.
+UPDATE documents d
+   SET name          = CASE WHEN d.id = $1 THEN $2 ELSE d.name END,
+       path          = $3 || substr(d.path, length($4) + 1),
+       is_trashed    = $5,
+       system_change = d.system_change + 1
+ WHERE d.id = $1
+    OR d.ancestors @> ARRAY[$1]::uuid[]
+RETURNING *
+
+-- name: child_named
+SELECT id
+  FROM documents
+ WHERE parent_id = $1
+   AND name = $2
+
+-- name: set_lifecycle_state
+UPDATE documents
+   SET lifecycle_state = $2,
+       system_change   = system_change + 1
+ WHERE id = $1
+RETURNING *

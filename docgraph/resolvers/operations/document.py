@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from docgraph.resolvers import documents
+from docgraph.resolvers import documents, lifecycle
 from docgraph.resolvers.model import Document
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
@@ -123,6 +123,44 @@ async def lock(call: OperationCall, doc: Document) -> Document:
 )
 async def unlock(call: OperationCall, doc: Document) -> Document:
     return await documents.unlock(call.ctx, doc)
+
+
+@operation(
+    "Document.Trash",
+    label="Trash",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    description="Put the input document (and its subtree) in the trash.",
+)
+async def trash(call: OperationCall, doc: Document) -> Document:
+    return await lifecycle.trash(call.ctx, doc)
+
+
+@operation(
+    "Document.Untrash",
+    label="Untrash",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    description="Take the input document (and its subtree) out of the trash.",
+)
+async def untrash(call: OperationCall, doc: Document) -> Document:
+    return await lifecycle.untrash(call.ctx, doc)
+
+
+@operation(
+    "Document.FollowLifecycleTransition",
+    aliases=["Document.SetLifeCycle"],
+    label="Follow Life Cycle Transition",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    params=[Param("value", required=True, description="the transition, e.g. approve")],
+    description="Follow a lifecycle transition of the input document.",
+)
+async def follow_transition(call: OperationCall, doc: Document, *, value: str) -> Document:
+    return await lifecycle.follow_transition(call.ctx, doc, value)
 
 
 def register(registry: Registry) -> None:
