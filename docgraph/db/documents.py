@@ -139,6 +139,10 @@ async def set_lifecycle_state(db: Database, doc_id: UUID, state: str) -> Record 
     return await db.fetchrow(Q.documents.set_lifecycle_state, doc_id, state)
 
 
+async def trashed_children(db: Database, parent_id: UUID) -> list[Record]:
+    return await db.fetch(Q.documents.trashed_children, parent_id)
+
+
 async def delete_subtree(db: Database, doc_id: UUID) -> int:
     status = await db.execute(Q.documents.delete_subtree, doc_id)
     return int(status.split()[-1])

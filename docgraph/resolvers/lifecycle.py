@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from docgraph.db import documents as db_documents
 from docgraph.errors import BadRequest, DocumentNotFound
-from docgraph.resolvers import events, permissions
+from docgraph.resolvers import documents, events, permissions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.documents import change, check_not_locked, resolve_type
 from docgraph.resolvers.model import Document
@@ -79,6 +79,19 @@ async def untrash(ctx: RequestContext, doc: Document) -> Document:
     if await db_documents.child_named(ctx.work.db, doc.parent_id, name):
         name = f"{name}.{int(time.time() * 1000)}"
     return await _rename(ctx, doc, name, trashed=False, kind=events.UNTRASHED)
+
+
+async def empty_trash(ctx: RequestContext, parent: Document) -> int:
+    """Delete, for good, the trashed children of ``parent`` (with their
+    subtrees); the number deleted."""
+    permissions.check(ctx, parent, permissions.READ)
+    rows = await db_documents.trashed_children(ctx.work.db, parent.id)
+    trashed = [Document.from_record(r) for r in rows]
+    for doc in trashed:
+        permissions.check(ctx, doc, permissions.REMOVE)
+    for doc in trashed:
+        await documents.delete(ctx, doc)
+    return len(trashed)
 
 
 async def _rename(

@@ -65,3 +65,18 @@ async def test_graphql_trash_and_transition(client):
         await client.post("/nuxeo/graphql", json={"query": query, "variables": {"id": doc["uid"]}})
     ).json()
     assert body["data"] == {"t": {"state": "obsolete"}, "x": {"isTrashed": True}}
+
+
+async def test_empty_trash_deletes_only_the_trashed(client):
+    await create(client, WS, "Folder", "bin")
+    keep = await create(client, f"{WS}/bin", "Note", "keep")
+    gone = await create(client, f"{WS}/bin", "Folder", "gone")
+    under = await create(client, f"{WS}/bin/gone", "Note", "under")
+    await op(client, "Document.Trash", gone["uid"])
+    resp = await client.post(
+        f"{API}/automation/Document.EmptyTrash", json={"params": {"parent": f"{WS}/bin"}}
+    )
+    assert resp.status == 204
+    assert (await client.get(f"{API}/id/{gone['uid']}")).status == 404
+    assert (await client.get(f"{API}/id/{under['uid']}")).status == 404
+    assert (await client.get(f"{API}/id/{keep['uid']}")).status == 200

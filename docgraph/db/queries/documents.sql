@@ -116,3 +116,10 @@ UPDATE documents
        system_change   = system_change + 1
  WHERE id = $1
 RETURNING *
+
+-- name: trashed_children
+SELECT *
+  FROM documents
+ WHERE parent_id = $1
+   AND is_trashed
+ ORDER BY id

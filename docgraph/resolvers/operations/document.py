@@ -150,6 +150,17 @@ async def untrash(call: OperationCall, doc: Document) -> Document:
 
 
 @operation(
+    "Document.EmptyTrash",
+    label="Empty Trash",
+    signature=[("void", "void")],
+    params=[Param("parent", type="document", required=True)],
+    description="Delete for good the trashed children of a folder.",
+)
+async def empty_trash(call: OperationCall, _input: None, *, parent: Document) -> None:
+    await lifecycle.empty_trash(call.ctx, parent)
+
+
+@operation(
     "Document.FollowLifecycleTransition",
     aliases=["Document.SetLifeCycle"],
     label="Follow Life Cycle Transition",
