@@ -216,12 +216,7 @@ async def update(
     """Merge ``properties`` into the document: keys not sent keep their value."""
     doctype = resolve_type(ctx, doc.type)
     unit = ctx.work
-    row = await db_documents.lock_for_update(unit.db, doc.id)
-    if row is None:
-        raise DocumentNotFound(doc.uid)
-    doc = Document.from_record(row)
-    permissions.check(ctx, doc, permissions.WRITE)
-    check_not_locked(ctx, doc)
+    doc = await for_write(ctx, doc, permissions.WRITE)
     check_change_token(doc, change_token)
     changes = apply_input(ctx.registry.types, doctype, doc.properties, properties, lenient=lenient)
     if not changes:
@@ -245,16 +240,27 @@ def check_not_locked(ctx: RequestContext, doc: Document) -> None:
         raise Conflict(f"Document {doc.uid} is locked by {doc.lock_owner}")
 
 
+async def for_write(
+    ctx: RequestContext, doc: Document, permission: str, *, mind_lock: bool = True
+) -> Document:
+    """The document as it is now, its row locked until the unit of work ends,
+    once ``permission`` is checked and (``mind_lock``) nobody else's lock
+    stands in the way. Every write starts here."""
+    row = await db_documents.lock_for_update(ctx.work.db, doc.id)
+    if row is None:
+        raise DocumentNotFound(doc.uid)
+    current = Document.from_record(row)
+    permissions.check(ctx, current, permission)
+    if mind_lock:
+        check_not_locked(ctx, current)
+    return current
+
+
 async def lock(ctx: RequestContext, doc: Document) -> Document:
     """Lock the document for the request's user; locking one's own lock again
     changes nothing, someone else's is a 409."""
     unit = ctx.work
-    row = await db_documents.lock_for_update(unit.db, doc.id)
-    if row is None:
-        raise DocumentNotFound(doc.uid)
-    doc = Document.from_record(row)
-    permissions.check(ctx, doc, permissions.WRITE)
-    check_not_locked(ctx, doc)
+    doc = await for_write(ctx, doc, permissions.WRITE)
     if doc.lock_owner is not None:
         return doc
     now = datetime.now(UTC)
@@ -268,15 +274,9 @@ async def lock(ctx: RequestContext, doc: Document) -> Document:
 async def unlock(ctx: RequestContext, doc: Document) -> Document:
     """Remove the lock: its owner or an administrator may (409 for others)."""
     unit = ctx.work
-    row = await db_documents.lock_for_update(unit.db, doc.id)
-    if row is None:
-        raise DocumentNotFound(doc.uid)
-    doc = Document.from_record(row)
-    permissions.check(ctx, doc, permissions.WRITE)
+    doc = await for_write(ctx, doc, permissions.WRITE, mind_lock=not ctx.principal.is_administrator)
     if doc.lock_owner is None:
         return doc
-    if not ctx.principal.is_administrator:
-        check_not_locked(ctx, doc)
     now = datetime.now(UTC)
     row = await db_documents.set_lock(unit.db, doc.id, None, now)
     assert row is not None  # locked FOR UPDATE above
@@ -296,12 +296,8 @@ async def delete(ctx: RequestContext, doc: Document) -> None:
     """Remove the document and its whole subtree, permanently."""
     if doc.parent_id is None:
         raise BadRequest("The root document cannot be removed")
-    permissions.check(ctx, doc, permissions.REMOVE)
     unit = ctx.work
-    row = await db_documents.lock_for_update(unit.db, doc.id)
-    if row is None:
-        raise DocumentNotFound(doc.uid)
-    check_not_locked(ctx, Document.from_record(row))
+    await for_write(ctx, doc, permissions.REMOVE)
     await db_documents.delete_subtree(unit.db, doc.id)
     unit.emit(ctx, change(ctx, events.DELETED, doc, datetime.now(UTC)))
 

@@ -7,10 +7,10 @@ import time
 from datetime import UTC, datetime
 
 from docgraph.db import documents as db_documents
-from docgraph.errors import BadRequest, DocumentNotFound
+from docgraph.errors import BadRequest
 from docgraph.resolvers import documents, events, permissions
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.documents import change, check_not_locked, resolve_type
+from docgraph.resolvers.documents import change, for_write, resolve_type
 from docgraph.resolvers.model import Document
 
 # The ``default`` policy: state -> {transition: next state}.
@@ -24,23 +24,13 @@ POLICIES = {"default": DEFAULT_POLICY}
 _TRASHED_NAME = re.compile(r"^(?P<name>.*)\._\d+_\.trashed$", re.DOTALL)
 
 
-async def _locked_row(ctx: RequestContext, doc: Document, permission: str) -> Document:
-    row = await db_documents.lock_for_update(ctx.work.db, doc.id)
-    if row is None:
-        raise DocumentNotFound(doc.uid)
-    current = Document.from_record(row)
-    permissions.check(ctx, current, permission)
-    check_not_locked(ctx, current)
-    return current
-
-
 def allowed_transitions(ctx: RequestContext, doc: Document) -> list[str]:
     policy = POLICIES.get(resolve_type(ctx, doc.type).lifecycle or "")
     return sorted(policy.get(doc.state or "", {})) if policy else []
 
 
 async def follow_transition(ctx: RequestContext, doc: Document, transition: str) -> Document:
-    doc = await _locked_row(ctx, doc, permissions.WRITE)
+    doc = await for_write(ctx, doc, permissions.WRITE)
     policy = POLICIES.get(resolve_type(ctx, doc.type).lifecycle or "")
     if policy is None:
         raise BadRequest(f"Type {doc.type} has no lifecycle")
@@ -59,7 +49,7 @@ async def follow_transition(ctx: RequestContext, doc: Document, transition: str)
 
 async def trash(ctx: RequestContext, doc: Document) -> Document:
     """Rename it ``<name>._<millis>_.trashed`` and flag it and its subtree."""
-    doc = await _locked_row(ctx, doc, permissions.REMOVE)
+    doc = await for_write(ctx, doc, permissions.REMOVE)
     if doc.is_trashed:
         return doc
     if doc.parent_id is None:
@@ -70,7 +60,7 @@ async def trash(ctx: RequestContext, doc: Document) -> Document:
 
 async def untrash(ctx: RequestContext, doc: Document) -> Document:
     """Back under its name (a ``.<millis>`` suffix if a sibling took it)."""
-    doc = await _locked_row(ctx, doc, permissions.REMOVE)
+    doc = await for_write(ctx, doc, permissions.REMOVE)
     if not doc.is_trashed:
         return doc
     match = _TRASHED_NAME.match(doc.name)
