@@ -18,26 +18,20 @@ Each figure is reported as a ratio of the REST throughput.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import statistics
 import sys
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
 import orjson
 import psutil
 from rest_get import (
-    HOST,
-    BenchError,
     Target,
-    child_process,
-    docgraph_command,
-    free_port,
     load_documents,
     measure,
     progress,
-    wait_ready,
+    start_docgraph,
+    with_throwaway_postgres,
 )
 
 # The fields of the REST document JSON (properties: every schema).
@@ -59,12 +53,7 @@ async def run(args: argparse.Namespace, dsn: str, workdir: Path, stack: ExitStac
     await prepare(dsn, Settings(plugins=()))
     progress(f"loading {args.docs} documents")
     uids = await load_documents(dsn, args.docs)
-    port = free_port()
-    base = f"http://{HOST}:{port}/nuxeo"
-    log = workdir / "docgraph.log"
-    command = [*docgraph_command(), "serve", "--host", HOST, "--port", str(port)]
-    server = stack.enter_context(child_process([*command, "--database-url", dsn], log))
-    await wait_ready("docgraph", f"{base}/runningstatus", server, log)
+    base, server = await start_docgraph(dsn, workdir, stack)
     endpoint = f"{base}/graphql"
     by_variable = f"query($id: ID!) {{ document(id: $id) {{ {FIELDS} }} }}"
     targets: dict[str, list[Target]] = {
@@ -102,20 +91,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
 
-    from docgraph.db.embedded import EmbeddedPostgres
-
-    with tempfile.TemporaryDirectory(prefix="docgraph-bench-") as tmp, ExitStack() as stack:
-        workdir = Path(tmp)
-        progress("starting a throwaway embedded PostgreSQL")
-        embedded = EmbeddedPostgres(workdir, delete_on_stop=True)
-        stack.callback(embedded.stop)
-        dsn = embedded.start()
-        try:
-            asyncio.run(run(args, dsn, workdir, stack))
-        except BenchError as exc:
-            print(f"benchmark failed: {exc}", file=sys.stderr)
-            return 1
-    return 0
+    return with_throwaway_postgres(lambda dsn, workdir, stack: run(args, dsn, workdir, stack))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import secrets
 import sys
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -25,14 +24,10 @@ import orjson
 import psutil
 from rest_get import (
     AUTH_HEADER,
-    HOST,
     WORKSPACES,
     BenchError,
-    child_process,
-    docgraph_command,
-    free_port,
-    progress,
-    wait_ready,
+    start_docgraph,
+    with_throwaway_postgres,
 )
 
 MIB = 2**20
@@ -97,30 +92,11 @@ def main() -> int:
     parser.add_argument("--listings", type=int, default=3, help="listings after the POSTs")
     args = parser.parse_args()
 
-    from docgraph.db.embedded import EmbeddedPostgres
+    async def run(dsn: str, workdir: Path, stack: ExitStack) -> None:
+        url, server = await start_docgraph(dsn, workdir, stack)
+        await burst(args, f"{url}/api/v1", psutil.Process(server.pid))
 
-    with tempfile.TemporaryDirectory(prefix="docgraph-bench-") as tmp, ExitStack() as stack:
-        workdir = Path(tmp)
-        progress("starting a throwaway embedded PostgreSQL")
-        embedded = EmbeddedPostgres(workdir, delete_on_stop=True)
-        stack.callback(embedded.stop)
-        dsn = embedded.start()
-        port = free_port()
-        log = workdir / "docgraph.log"
-        command = [*docgraph_command(), "serve", "--host", HOST, "--port", str(port)]
-        server = stack.enter_context(child_process([*command, "--database-url", dsn], log))
-        url = f"http://{HOST}:{port}/nuxeo"
-
-        async def run() -> None:
-            await wait_ready("docgraph", f"{url}/runningstatus", server, log)
-            await burst(args, f"{url}/api/v1", psutil.Process(server.pid))
-
-        try:
-            asyncio.run(run())
-        except BenchError as exc:
-            print(f"benchmark failed: {exc}", file=sys.stderr)
-            return 1
-    return 0
+    return with_throwaway_postgres(run)
 
 
 if __name__ == "__main__":

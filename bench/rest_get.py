@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,6 +227,19 @@ async def wait_ready(name: str, url: str, proc: subprocess.Popen[bytes], log_pat
                 pass
             await asyncio.sleep(0.1)
     raise BenchError(f"{name}: {url} did not answer 200 within {READY_TIMEOUT_SECONDS:.0f} s")
+
+
+async def start_docgraph(
+    dsn: str, workdir: Path, stack: ExitStack
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """``docgraph serve`` on a free port, stopped with ``stack``; its base URL."""
+    port = free_port()
+    log = workdir / "docgraph.log"
+    command = [*docgraph_command(), "serve", "--host", HOST, "--port", str(port)]
+    server = stack.enter_context(child_process([*command, "--database-url", dsn], log))
+    url = f"http://{HOST}:{port}/nuxeo"
+    await wait_ready("docgraph", f"{url}/runningstatus", server, log)
+    return url, server
 
 
 # --- measurement ----------------------------------------------------------------------
@@ -517,6 +530,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_floor(args.database_url, args.serve_floor)
         return 0
 
+    return with_throwaway_postgres(lambda dsn, workdir, stack: benchmark(args, dsn, workdir, stack))
+
+
+def with_throwaway_postgres(
+    run: Callable[[str, Path, ExitStack], Awaitable[None]],
+) -> int:
+    """Run a benchmark against a throwaway embedded PostgreSQL; the exit code.
+    Servers the benchmark starts go on ``stack``: they stop first, then
+    PostgreSQL, then the directory holding its data."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # The default-password warning of bootstrap is expected on a throwaway cluster.
     logging.getLogger("docgraph").setLevel(logging.ERROR)
@@ -525,7 +547,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from docgraph.db.embedded import EmbeddedPostgres
 
-    # Exit order: servers, then PostgreSQL, then the directory holding its data.
     with tempfile.TemporaryDirectory(prefix="docgraph-bench-") as tmp, ExitStack() as stack:
         workdir = Path(tmp)
         progress("starting a throwaway embedded PostgreSQL")
@@ -533,7 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stack.callback(embedded.stop)
         dsn = embedded.start()
         try:
-            asyncio.run(benchmark(args, dsn, workdir, stack))
+            asyncio.run(run(dsn, workdir, stack))
         except BenchError as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             return 1
