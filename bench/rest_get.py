@@ -24,11 +24,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Any
 from uuid import UUID
 
 import aiohttp
@@ -534,7 +535,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def with_throwaway_postgres(
-    run: Callable[[str, Path, ExitStack], Awaitable[None]],
+    run: Callable[[str, Path, ExitStack], Coroutine[Any, Any, None]],
 ) -> int:
     """Run a benchmark against a throwaway embedded PostgreSQL; the exit code.
     Servers the benchmark starts go on ``stack``: they stop first, then

@@ -53,7 +53,11 @@ class Gate:
         self.max_waiting = max_waiting
         self.timeout = timeout
         self._free = pool.get_max_size()
-        self._waiters: deque[asyncio.Future[asyncpg.Connection]] = deque()
+        # (deadline, handoff), oldest first: deadlines are in arrival order, so
+        # one timer, armed for the oldest waiter, expires them all (a timer per
+        # waiter would cost every request under load).
+        self._waiters: deque[tuple[float, asyncio.Future[asyncpg.Connection]]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
 
     @property
     def waiting(self) -> int:
@@ -68,7 +72,10 @@ class Gate:
         if self._free > 0 and not self._waiters:
             self._free -= 1
             try:
-                return await self.pool.acquire(timeout=self.timeout)
+                # An idle connection is handed over at once; only opening a
+                # new one can hang, and only that needs the (costly) timeout.
+                idle = self.pool.get_idle_size() > 0
+                return await self.pool.acquire(timeout=None if idle else self.timeout)
             except BaseException as exc:
                 await self._slot_freed()
                 if isinstance(exc, TimeoutError):
@@ -76,23 +83,36 @@ class Gate:
                 raise
         if len(self._waiters) >= self.max_waiting:
             raise errors.ServiceUnavailable("The server is busy: too many requests are waiting")
-        handoff: asyncio.Future[asyncpg.Connection] = asyncio.get_running_loop().create_future()
-        self._waiters.append(handoff)
+        loop = asyncio.get_running_loop()
+        handoff: asyncio.Future[asyncpg.Connection] = loop.create_future()
+        entry = (loop.time() + self.timeout, handoff)
+        self._waiters.append(entry)
+        self._arm(loop)
         try:
-            async with asyncio.timeout(self.timeout):
-                return await handoff
-        except BaseException as exc:
+            return await handoff
+        except BaseException:
             if handoff.done() and not handoff.cancelled() and handoff.exception() is None:
                 # Handed a connection just as the wait ended: pass it on.
                 await self.release(handoff.result())
             else:
                 handoff.cancel()
-                # release() may have dropped it from the queue already.
+                # release() or the timer may have dropped it from the queue already.
                 with contextlib.suppress(ValueError):
-                    self._waiters.remove(handoff)
-            if isinstance(exc, TimeoutError):
-                raise self._busy() from exc
+                    self._waiters.remove(entry)
             raise
+
+    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._timer is None and self._waiters:
+            self._timer = loop.call_at(self._waiters[0][0], self._expire, loop)
+
+    def _expire(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._timer = None
+        now = loop.time()
+        while self._waiters and self._waiters[0][0] <= now:
+            _, handoff = self._waiters.popleft()
+            if not handoff.done():
+                handoff.set_exception(self._busy())
+        self._arm(loop)
 
     def _busy(self) -> errors.ServiceUnavailable:
         return errors.ServiceUnavailable(
@@ -101,7 +121,7 @@ class Gate:
 
     def _next_waiter(self) -> asyncio.Future[asyncpg.Connection] | None:
         while self._waiters:
-            handoff = self._waiters.popleft()
+            _, handoff = self._waiters.popleft()
             if not handoff.done():
                 return handoff
         return None

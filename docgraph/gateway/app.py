@@ -9,6 +9,7 @@ from aiohttp import web
 
 from docgraph.db.pool import Database, Gate, create_pool
 from docgraph.gateway import keys
+from docgraph.gateway.deadlines import Deadlines
 from docgraph.gateway.graphql import STATIC, GraphQLView
 from docgraph.gateway.middleware import authenticate, close_contexts, nuxeo_errors, time_limit
 from docgraph.gateway.nuxeo.routes import add_routes
@@ -36,6 +37,11 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await pool.close()
+
+
+async def _deadlines(app: web.Application) -> AsyncIterator[None]:
+    async with app[keys.DEADLINES].sweeping():
+        yield
 
 
 async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
@@ -72,8 +78,11 @@ def create_app(
         failure_window=settings.auth_failure_window,
         failures_per_window=settings.auth_failures_per_address,
     )
+    # Swept often enough that a deadline is kept to within a quarter of itself.
+    app[keys.DEADLINES] = Deadlines(interval=min(0.5, settings.request_timeout / 4))
     app.on_response_prepare.append(_server_header)
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_deadlines)
     add_routes(app)
     # No WebSocket transport yet: strawberry would build one request context
     # (one database session, one loader cache) for a whole socket.

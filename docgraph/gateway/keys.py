@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from docgraph.db.pool import Database
+from docgraph.gateway.deadlines import Deadlines
 from docgraph.plugins import Registry
 from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.users import Authenticator
@@ -15,6 +16,7 @@ DATABASE_URL = web.AppKey("database_url", str)
 DATABASE = web.AppKey("database", Database)
 REGISTRY = web.AppKey("registry", Registry)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
+DEADLINES = web.AppKey("deadlines", Deadlines)
 
 PRINCIPAL = web.RequestKey("principal", Principal)
 # The contexts built for the request, closed when it ends.
@@ -25,6 +27,7 @@ __all__ = [
     "AUTHENTICATOR",
     "DATABASE",
     "DATABASE_URL",
+    "DEADLINES",
     "PRINCIPAL",
     "REGISTRY",
     "REQUEST_ID",

@@ -81,11 +81,16 @@ async def time_limit(request: web.Request, handler: Handler) -> web.StreamRespon
     cancelled (a unit of work rolls back, a running query is cancelled) and
     the client is told to retry later."""
     limit = request.app[keys.SETTINGS].request_timeout
+    deadlines = request.app[keys.DEADLINES]
+    task = deadlines.enter(limit)
     try:
-        async with asyncio.timeout(limit):
-            return await handler(request)
-    except TimeoutError:
+        return await handler(request)
+    except asyncio.CancelledError:
+        if not deadlines.leave(task):
+            raise  # cancelled for another reason: the client went away, shutdown
         raise ServiceUnavailable(f"The request took longer than {limit:g} s") from None
+    finally:
+        deadlines.leave(task)
 
 
 @web.middleware

@@ -46,27 +46,30 @@ def child_path(parent: Document, name: str) -> str:
     return f"{parent.path.rstrip('/')}/{name}"
 
 
-async def load(ctx: RequestContext, ref: DocRef) -> Document | None:
-    """The document behind ``ref`` in the request's repository, unchecked."""
+async def load(ctx: RequestContext, ref: DocRef, *, alone: bool = False) -> Document | None:
+    """The document behind ``ref`` in the request's repository, unchecked;
+    ``alone``: nothing else loads concurrently, so batching cannot help."""
     doc: Document | None
+    loaders = ctx.loaders
     if isinstance(ref, IdRef):
         try:
             doc_id = UUID(ref.id)
         except ValueError:
             return None
-        doc = await ctx.loaders.by_id.load(doc_id)
+        doc = await (loaders.one_by_id(doc_id) if alone else loaders.by_id.load(doc_id))
     elif "\x00" in ref.path:
         return None
     else:
-        doc = await ctx.loaders.by_path.load(normalize_path(ref.path))
+        path = normalize_path(ref.path)
+        doc = await (loaders.one_by_path(path) if alone else loaders.by_path.load(path))
     if doc is None or doc.repository != ctx.repository:
         return None
     return doc
 
 
-async def get(ctx: RequestContext, ref: DocRef) -> Document:
+async def get(ctx: RequestContext, ref: DocRef, *, alone: bool = False) -> Document:
     """Raises DocumentNotFound (message: the id or path) or Forbidden."""
-    doc = await load(ctx, ref)
+    doc = await load(ctx, ref, alone=alone)
     if doc is None:
         raise DocumentNotFound(ref.id if isinstance(ref, IdRef) else ref.path)
     permissions.check(ctx, doc, permissions.READ)

@@ -60,6 +60,26 @@ class Loaders:
         for name in ("by_id", "by_path", "children"):
             self.__dict__.pop(name, None)
 
+    async def one_by_id(self, doc_id: UUID) -> Document | None:
+        """Like ``by_id.load``, for a caller that knows nothing else loads
+        alongside (the root of a REST request): read at once, without the
+        batch's task and loop turn (about 18 µs of a 350 µs read)."""
+        if "by_id" in self.__dict__:
+            return await self.by_id.load(doc_id)  # cached or being batched
+        [doc] = await self._load_by_ids([doc_id])
+        if doc is not None:
+            self.by_id.prime(doc_id, doc)
+        return doc
+
+    async def one_by_path(self, path: str) -> Document | None:
+        """``by_path.load`` without the batch, as :meth:`one_by_id`."""
+        if "by_path" in self.__dict__:
+            return await self.by_path.load(path)
+        [doc] = await self._load_by_paths([path])
+        if doc is not None:
+            self.by_path.prime(path, doc)
+        return doc
+
     def prime(self, doc: Document) -> None:
         """Remember a document just read or written (replacing a stale copy)."""
         self.by_id.clear(doc.id).prime(doc.id, doc)

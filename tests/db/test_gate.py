@@ -30,6 +30,9 @@ class FakePool:
     def get_max_size(self) -> int:
         return self.size
 
+    def get_idle_size(self) -> int:
+        return 0
+
     async def acquire(self, timeout: float | None = None) -> Conn:  # noqa: ASYNC109 (asyncpg's signature)
         if self.fail:
             raise OSError("database unreachable")

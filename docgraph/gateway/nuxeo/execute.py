@@ -25,9 +25,10 @@ _DOCUMENT_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE"})
 
 
 async def resolve_root(ctx: RequestContext, root: IdRoot | PathRoot) -> Document:
+    # A request's root is the first thing it reads: nothing to batch it with.
     if isinstance(root, PathRoot):
-        return await documents.get(ctx, PathRef(root.path))
-    doc = await documents.get(ctx, IdRef(root.uid))
+        return await documents.get(ctx, PathRef(root.path), alone=True)
+    doc = await documents.get(ctx, IdRef(root.uid), alone=True)
     for name in root.children:
         doc = await documents.get_child(ctx, doc, name)
     return doc
