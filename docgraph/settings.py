@@ -30,6 +30,8 @@ class Settings:
     # a whole request may take (then 503, its work cancelled).
     body_timeout: float = 30.0
     request_timeout: float = 60.0
+    # How often ACEs whose begin or end has passed are applied to read_acl.
+    acl_refresh_interval: float = 60.0
     log_level: str = "INFO"
     debug: bool = False
     # Seconds a verified Basic credential stays cached (0 disables the cache).

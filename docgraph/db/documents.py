@@ -64,6 +64,7 @@ async def children_pages(
         limit,
         offset,
         *[value for slot in slots for value in slot],
+        None if principals is None else [f"-{p}" for p in principals],
     )
     pages: dict[UUID, ChildrenPage] = {}
     for record in records:

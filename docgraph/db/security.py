@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
-from uuid import UUID
+from collections.abc import Sequence
 
 from docgraph.db.pool import Database, Record
 from docgraph.db.queries import Q
@@ -50,21 +48,6 @@ async def insert_group(
 
 async def add_membership(db: Database, username: str, groupname: str) -> None:
     await db.execute(Q.security.insert_membership, username, groupname)
-
-
-async def insert_aces(
-    db: Database,
-    document_id: UUID,
-    acl_name: str,
-    aces: Iterable[tuple[str, str, bool, str | None, datetime | None, datetime | None]],
-    *,
-    acl_order: int = 0,
-) -> None:
-    """``aces`` = (principal, permission, granted, creator, begin, end), in order."""
-    await db.executemany(
-        Q.security.insert_ace,
-        [(document_id, acl_name, acl_order, position, *ace) for position, ace in enumerate(aces)],
-    )
 
 
 async def groups_reach(db: Database, groups: Sequence[str], target: str) -> bool:
@@ -161,3 +144,8 @@ async def set_group_relations(
         await db.execute(Q.security.set_group_subgroups, groupname, list(member_groups))
     if parent_groups is not None:
         await db.execute(Q.security.set_group_parents, groupname, list(parent_groups))
+
+
+async def username_by_email(db: Database, email: str) -> str | None:
+    found: str | None = await db.fetchval(Q.security.username_by_email, email)
+    return found

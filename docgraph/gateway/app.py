@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -14,6 +17,7 @@ from docgraph.gateway.graphql import STATIC, GraphQLView
 from docgraph.gateway.middleware import authenticate, close_contexts, nuxeo_errors, time_limit
 from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.plugins import Registry, build_registry
+from docgraph.resolvers import acls
 from docgraph.resolvers.users import Authenticator
 from docgraph.schema import build_schema
 from docgraph.schema.limits import Limits
@@ -42,6 +46,33 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 async def _deadlines(app: web.Application) -> AsyncIterator[None]:
     async with app[keys.DEADLINES].sweeping():
         yield
+
+
+async def _timed_acl_refresh(app: web.Application) -> AsyncIterator[None]:
+    """ACEs with a begin or end take effect in listings within one interval."""
+
+    async def refresh_forever() -> None:
+        interval = app[keys.SETTINGS].acl_refresh_interval
+        since = datetime.now(UTC)
+        while True:
+            await asyncio.sleep(interval)
+            until = datetime.now(UTC)
+            try:
+                await acls.refresh_timed(
+                    app[keys.DATABASE], app[keys.REGISTRY], app[keys.SETTINGS], since, until
+                )
+            except Exception:  # the database may be away for a while: try again later
+                log.exception("refreshing timed ACEs failed; retrying next interval")
+                continue
+            since = until
+
+    task = asyncio.create_task(refresh_forever(), name="timed ACE refresh")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
@@ -83,6 +114,7 @@ def create_app(
     app.on_response_prepare.append(_server_header)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_deadlines)
+    app.cleanup_ctx.append(_timed_acl_refresh)
     add_routes(app)
     # No WebSocket transport yet: strawberry would build one request context
     # (one database session, one loader cache) for a whole socket.

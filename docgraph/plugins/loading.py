@@ -20,14 +20,17 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.operations.notification",
     "docgraph.resolvers.operations.fetch",
     "docgraph.resolvers.operations.document",
+    "docgraph.resolvers.operations.security",
     "docgraph.resolvers.enrichers",
     "docgraph.gateway.nuxeo.writers",
     "docgraph.gateway.adapters.children",
+    "docgraph.gateway.adapters.acl",
     "docgraph.gateway.adapters.op",
     "docgraph.gateway.nuxeo.endpoints",
     "docgraph.gateway.nuxeo.accounts",
     "docgraph.schema.root",
     "docgraph.schema.accounts",
+    "docgraph.schema.security",
 )
 
 

@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
 from docgraph.db import security as db_security
 from docgraph.db.pool import Database
@@ -78,6 +79,7 @@ async def ensure_default_content(ctx: RequestContext, repository: str) -> None:
     root_type = ctx.registry.types.get("Root")
     assert root_type is not None
     now = datetime.now(UTC)
+    root_aces = [permissions.ACE(p, perm, g) for p, perm, g in ROOT_ACL]
     await db_documents.insert(
         db,
         id=ROOT_ID,
@@ -89,10 +91,10 @@ async def ensure_default_content(ctx: RequestContext, repository: str) -> None:
         lifecycle_state="project",
         properties=system_properties_for_create(root_type, SYSTEM.username, now),
         ancestors=(),
-        read_acl=sorted({p for p, _, granted in ROOT_ACL if granted}),
+        read_acl=permissions.read_acl_of(root_aces, now),
         now=now,
     )
-    await db_security.insert_aces(
+    await db_acls.replace_acl(
         db, ROOT_ID, "local", [(p, perm, g, None, None, None) for p, perm, g in ROOT_ACL]
     )
     for parent_path, name, type_name, title in CONTENT:

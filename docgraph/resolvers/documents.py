@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
 from docgraph.db.documents import MAX_SORT_KEYS
 from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotFound, UnknownType
@@ -18,6 +19,7 @@ from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.events import ChangeEvent
 from docgraph.resolvers.loaders import ChildrenKey
 from docgraph.resolvers.model import DocRef, Document, IdRef, Page, PageRequest, SortKey
+from docgraph.resolvers.permissions import ACE
 from docgraph.resolvers.properties import (
     apply_input,
     system_properties_for_create,
@@ -32,6 +34,8 @@ MAX_PATH_BYTES = 2048
 _ONLY_PUNCTUATION = re.compile(r"^[\W_]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 _NAME_ATTEMPTS = 100
+# Types whose creator receives Everything on the new document.
+CREATOR_GRANTED = frozenset({"Workspace"})
 # Counters are bigints: more digits cannot match, and would cost a huge int().
 _TOKEN = re.compile(r"^(\d{1,19})-(\d{1,19})$")
 
@@ -72,7 +76,7 @@ async def get(ctx: RequestContext, ref: DocRef, *, alone: bool = False) -> Docum
     doc = await load(ctx, ref, alone=alone)
     if doc is None:
         raise DocumentNotFound(ref.id if isinstance(ref, IdRef) else ref.path)
-    permissions.check(ctx, doc, permissions.READ)
+    permissions.check_read(ctx, doc)
     return doc
 
 
@@ -81,8 +85,18 @@ async def get_child(ctx: RequestContext, parent: Document, name: str) -> Documen
     doc = None if "\x00" in path else await ctx.loaders.by_path.load(path)
     if doc is None or doc.repository != ctx.repository:
         raise DocumentNotFound(path)
-    permissions.check(ctx, doc, permissions.READ)
+    permissions.check_read(ctx, doc)
     return doc
+
+
+async def reload(ctx: RequestContext, ids: Sequence[UUID]) -> list[Document]:
+    """The documents as they are now in the request's transaction (after a
+    set-based write), replacing what the loaders hold."""
+    rows = await db_documents.by_ids(ctx.db, ids)
+    found = {row["id"]: Document.from_record(row) for row in rows}
+    docs = [found[i] for i in ids if i in found]
+    ctx.loaders.prime_all(docs)
+    return docs
 
 
 async def parent(ctx: RequestContext, doc: Document) -> Document | None:
@@ -146,8 +160,17 @@ async def create(
     parent_type = ctx.registry.types.get(parent_doc.type)
     if parent_doc.path is None or parent_type is None or not parent_type.has_facet("Folderish"):
         raise BadRequest(f"Cannot create a child in non-folderish document {parent_doc.uid}")
-    permissions.check(ctx, parent_doc, permissions.ADD_CHILDREN)
+    await permissions.check(ctx, parent_doc, permissions.ADD_CHILDREN)
     user = ctx.principal.username
+    # The creator of a workspace gets Everything on it (a local ACE).
+    creator_ace = (
+        ACE(user, permissions.EVERYTHING, True, user)
+        if doctype.name in CREATOR_GRANTED and user != permissions.SYSTEM
+        else None
+    )
+    read_acl = list(parent_doc.read_acl)
+    if creator_ace is not None:
+        read_acl = permissions.read_acl_with_grant(read_acl, user)
     now = datetime.now(UTC)
     values = apply_input(ctx.registry.types, doctype, {}, properties or {}, lenient=lenient)
     values.update(system_properties_for_create(doctype, user, now))
@@ -169,7 +192,7 @@ async def create(
             lifecycle_state="project" if doctype.lifecycle == "default" else None,
             properties=values,
             ancestors=(*parent_doc.ancestors, parent_doc.id),
-            read_acl=sorted(parent_doc.read_acl | {user}),
+            read_acl=read_acl,
             now=now,
         )
         if row is not None:
@@ -180,6 +203,14 @@ async def create(
     else:
         raise Conflict(f"Could not find a free name for {base!r} in {parent_doc.path}")
     doc = Document.from_record(row)
+    if creator_ace is not None:
+        ace = creator_ace
+        await db_acls.replace_acl(
+            unit.db,
+            doc.id,
+            "local",
+            [(ace.principal, ace.permission, ace.granted, ace.creator, None, None)],
+        )
     unit.emit(ctx, change(ctx, events.CREATED, doc, now))
     return doc
 
@@ -253,7 +284,7 @@ async def for_write(
     if row is None:
         raise DocumentNotFound(doc.uid)
     current = Document.from_record(row)
-    permissions.check(ctx, current, permission)
+    await permissions.check(ctx, current, permission)
     if mind_lock:
         check_not_locked(ctx, current)
     return current
@@ -311,7 +342,7 @@ async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest)
     max_page_size = ctx.settings.max_page_size
     limit, offset = paging.window(page, max_page_size)
     sort = sort_terms(ctx, page.sort)
-    permissions.check(ctx, parent_doc, permissions.READ)
+    permissions.check_read(ctx, parent_doc)
     doctype = ctx.registry.types.get(parent_doc.type)
     ordered = bool(doctype and doctype.has_facet("Orderable"))
     result = await ctx.loaders.children.load(

@@ -7,10 +7,11 @@ so that a page costs one batched load, not one per entry.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from docgraph.plugins import Enricher
-from docgraph.resolvers import permissions
+from docgraph.resolvers import acls, permissions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import ROOT_ID, Document, DocumentList
 
@@ -30,9 +31,7 @@ async def breadcrumbs(ctx: RequestContext, docs: Sequence[Document]) -> list[Doc
         trail = [doc]
         for ancestor_id in reversed(doc.ancestors):
             ancestor = by_id.get(ancestor_id)
-            if ancestor is None or not permissions.has_permission(
-                ctx.principal, ancestor, permissions.READ
-            ):
+            if ancestor is None or not permissions.can_read(ctx.principal, ancestor):
                 break
             trail.append(ancestor)
         trails.append(DocumentList(trail[::-1]))
@@ -52,7 +51,43 @@ async def subtypes(ctx: RequestContext, docs: Sequence[Document]) -> list[list[d
     return [answers[doc.type] for doc in docs]
 
 
+async def acl_lists(ctx: RequestContext, docs: Sequence[Document]) -> list[list[dict[str, Any]]]:
+    """Each document's ACLs (``[{name, aces}]``), for those who may read its
+    security; all the page's ACEs load in one statement."""
+    readable = await permissions.holds(ctx, docs, permissions.READ_SECURITY)
+    found = await acls.acps(ctx, [d for d, ok in zip(docs, readable, strict=True) if ok])
+    by_id = {acp.document.id: acp for acp in found}
+    now = datetime.now(UTC)
+    return [
+        [
+            {"name": acl.name, "aces": [acls.ace_entry(ace, now) for ace in acl.aces]}
+            for acl in by_id[doc.id].acls
+        ]
+        if doc.id in by_id
+        else []
+        for doc in docs
+    ]
+
+
+async def held_permissions(ctx: RequestContext, docs: Sequence[Document]) -> list[list[str]]:
+    """Every registered permission the user holds on each document."""
+    names = list(permissions.INCLUDES)
+    held = [await permissions.holds(ctx, docs, name) for name in names]
+    return [
+        [name for name, row in zip(names, held, strict=True) if row[i]] for i in range(len(docs))
+    ]
+
+
+async def user_visible_permissions(
+    ctx: RequestContext, docs: Sequence[Document]
+) -> list[list[str]]:
+    return [list(permissions.USER_VISIBLE) for _ in docs]
+
+
 def register(registry: Registry) -> None:
+    registry.add_enricher(Enricher("document", "acls", acl_lists))
+    registry.add_enricher(Enricher("document", "permissions", held_permissions))
+    registry.add_enricher(Enricher("document", "userVisiblePermissions", user_visible_permissions))
 
     registry.add_enricher(Enricher("document", "breadcrumb", breadcrumbs))
     registry.add_enricher(Enricher("document", "subtypes", subtypes))

@@ -23,7 +23,7 @@ TRASHED = "trashed"
 UNTRASHED = "untrashed"
 TRANSITION = "transition"
 # Kinds that change documents below the one named too.
-SUBTREE_CHANGES = frozenset({DELETED, MOVED, TRASHED, UNTRASHED})
+SUBTREE_CHANGES = frozenset({DELETED, MOVED, TRASHED, UNTRASHED, SECURITY_CHANGED})
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,11 +74,11 @@ async def untrash(ctx: RequestContext, doc: Document) -> Document:
 async def empty_trash(ctx: RequestContext, parent: Document) -> int:
     """Delete, for good, the trashed children of ``parent`` (with their
     subtrees); the number deleted."""
-    permissions.check(ctx, parent, permissions.READ)
+    permissions.check_read(ctx, parent)
     rows = await db_documents.trashed_children(ctx.work.db, parent.id)
     trashed = [Document.from_record(r) for r in rows]
-    for doc in trashed:
-        permissions.check(ctx, doc, permissions.REMOVE)
+    if not all(await permissions.holds(ctx, trashed, permissions.REMOVE)):
+        raise permissions.refusal(ctx, permissions.REMOVE)
     for doc in trashed:
         await documents.delete(ctx, doc)
     return len(trashed)

@@ -15,10 +15,11 @@ from uuid import UUID
 
 from aiodataloader import DataLoader
 
+from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
-from docgraph.resolvers.events import SUBTREE_CHANGES, ChangeEvent
+from docgraph.resolvers.events import SECURITY_CHANGED, SUBTREE_CHANGES, ChangeEvent
 from docgraph.resolvers.model import Document
-from docgraph.resolvers.permissions import browse_filter
+from docgraph.resolvers.permissions import ACE, browse_filter
 
 if TYPE_CHECKING:
     from docgraph.resolvers.context import RequestContext
@@ -56,8 +57,13 @@ class Loaders:
     def children(self) -> DataLoader:
         return DataLoader(self._load_children)
 
+    @cached_property
+    def acp(self) -> DataLoader:
+        """A document id -> its own ACLs, ``[(name, [ACE, ...]), ...]`` in order."""
+        return DataLoader(self._load_acps)
+
     def clear(self) -> None:
-        for name in ("by_id", "by_path", "children"):
+        for name in ("by_id", "by_path", "children", "acp"):
             self.__dict__.pop(name, None)
 
     async def one_by_id(self, doc_id: UUID) -> Document | None:
@@ -98,6 +104,8 @@ class Loaders:
             return
         # Listings may have gained, lost or reordered an entry.
         self.__dict__.pop("children", None)
+        if event.kind == SECURITY_CHANGED:
+            self.__dict__.pop("acp", None)
         self.prime(event.document)
 
     async def _load_by_ids(self, keys: Sequence[UUID]) -> list[Document | None]:
@@ -114,6 +122,20 @@ class Loaders:
         for doc in found.values():
             self.by_id.prime(doc.id, doc)
         return [found.get(key) for key in keys]
+
+    async def _load_acps(self, keys: Sequence[UUID]) -> list[list[tuple[str, list[ACE]]]]:
+        acps: dict[UUID, dict[str, list[ACE]]] = {key: {} for key in keys}
+        for row in await db_acls.aces_of_documents(self._ctx.db, keys):
+            ace = ACE(
+                row["principal"],
+                row["permission"],
+                row["granted"],
+                row["creator"],
+                row["begin_at"],
+                row["end_at"],
+            )
+            acps[row["document_id"]].setdefault(row["acl_name"], []).append(ace)
+        return [list(acps[key].items()) for key in keys]
 
     async def _load_children(self, keys: Sequence[ChildrenKey]) -> list[ChildrenSlice]:
         ctx = self._ctx

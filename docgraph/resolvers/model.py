@@ -56,7 +56,8 @@ class Document:
     system_change: int
     user_change: int
     ancestors: tuple[UUID, ...]
-    read_acl: frozenset[str]
+    # Who may browse, in evaluation order; '-name' denies (permissions.read_acl_of).
+    read_acl: tuple[str, ...]
 
     @classmethod
     def from_record(cls, r: Mapping[str, Any]) -> Document:
@@ -84,7 +85,7 @@ class Document:
             system_change=r["system_change"],
             user_change=r["user_change"],
             ancestors=tuple(r["ancestors"]),
-            read_acl=frozenset(r["read_acl"]),
+            read_acl=tuple(r["read_acl"]),
         )
 
     @property

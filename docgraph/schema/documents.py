@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from docgraph.resolvers import documents, enrichers, properties
+from docgraph.resolvers import acls, documents, enrichers, permissions, properties
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.resolvers.model import Page, PageRequest
@@ -84,6 +85,19 @@ class Document:
             info.context.registry.types, doctype, self.model.properties, xpath
         )
 
+    @strawberry.field(description="The ACLs (local first, then inherited); needs ReadSecurity.")
+    async def acl(self, info: Context) -> list[ACL]:
+        ctx = info.context
+        await permissions.check(ctx, self.model, permissions.READ_SECURITY)
+        now = datetime.now(UTC)
+        found = await acls.acp(ctx, self.model)
+        return [ACL.of(acl, now) for acl in found.acls]
+
+    @strawberry.field(description="Every permission the current user holds on the document.")
+    async def permissions(self, info: Context) -> list[str]:
+        [held] = await enrichers.held_permissions(info.context, [self.model])
+        return held
+
     @strawberry.field
     async def parent(self, info: Context) -> Document | None:
         parent = await documents.parent(info.context, self.model)
@@ -126,6 +140,32 @@ class Document:
         )
         page = await documents.children(info.context, self.model, request)
         return Documents.of(info.context, page)
+
+
+@strawberry.type(description="An access control entry: a grant or a denial.")
+class ACE:
+    id: str
+    username: str
+    permission: str
+    granted: bool
+    creator: str | None
+    begin: str | None
+    end: str | None
+    status: str = strawberry.field(description="pending, effective or archived")
+
+
+@strawberry.type(description="A named, ordered list of ACEs.")
+class ACL:
+    name: str
+    aces: list[ACE]
+
+    @classmethod
+    def of(cls, acl: acls.ACL, now: datetime) -> ACL:
+        entries = [acls.ace_entry(ace, now) for ace in acl.aces]
+        return cls(
+            name=acl.name,
+            aces=[ACE(**{k: v for k, v in e.items() if k != "externalUser"}) for e in entries],
+        )
 
 
 @strawberry.type(description="A page of documents.")

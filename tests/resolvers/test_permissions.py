@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from uuid import UUID
 
 import pytest
 
@@ -29,21 +28,21 @@ async def users(db):
 
 @pytest.fixture
 async def jdoe_space(client, db, users):
-    """A workspace whose creator is jdoe (as if jdoe had been allowed to create it)."""
+    """A workspace where jdoe was granted ReadWrite by Administrator."""
     resp = await client.get(f"{API}/path{WS}/jdoe-space")
-    if resp.status == 404:
-        resp = await client.post(
-            f"{API}/path{WS}",
-            json={"entity-type": "document", "type": "Workspace", "name": "jdoe-space"},
-        )
-        uid = (await resp.json())["uid"]
-        await db.execute(
-            """UPDATE documents SET properties = properties || '{"dc:creator": "jdoe"}'
-               WHERE id = $1""",
-            UUID(uid),
-        )
-        return uid
-    return (await resp.json())["uid"]
+    if resp.status == 200:
+        return (await resp.json())["uid"]
+    resp = await client.post(
+        f"{API}/path{WS}",
+        json={"entity-type": "document", "type": "Workspace", "name": "jdoe-space"},
+    )
+    uid = (await resp.json())["uid"]
+    resp = await client.post(
+        f"{API}/automation/Document.AddPermission",
+        json={"input": uid, "params": {"username": "jdoe", "permission": "ReadWrite"}},
+    )
+    assert resp.status == 200, await resp.text()
+    return uid
 
 
 async def test_members_read_default_content_and_outsiders_do_not(client, users):
@@ -88,7 +87,7 @@ async def test_writing_needs_a_permission_and_a_refusal_changes_nothing(client, 
     assert resp.status == 403
 
 
-async def test_creators_write_what_they_create_and_others_only_read(client, jdoe_space):
+async def test_a_grant_lets_a_member_write_and_others_only_read(client, jdoe_space):
     resp = await client.post(
         f"{API}/id/{jdoe_space}",
         headers=auth("jdoe"),
@@ -120,7 +119,11 @@ async def test_listings_filter_by_permission_in_sql(client, db, jdoe_space):
         await client.post(
             f"{API}/id/{jdoe_space}", json={"entity-type": "document", "type": "Note", "name": name}
         )
-    await db.execute("UPDATE documents SET read_acl = '{Administrator}' WHERE name = 'secret'")
+    secret = await (await client.get(f"{API}/path{WS}/jdoe-space/secret")).json()
+    resp = await client.post(
+        f"{API}/automation/Document.BlockPermissionInheritance", json={"input": secret["uid"]}
+    )
+    assert resp.status == 200
     admin = await (await client.get(f"{API}/id/{jdoe_space}/@children")).json()
     jane = await (await client.get(f"{API}/id/{jdoe_space}/@children", headers=auth("jane"))).json()
     assert "secret" in [e["path"].rsplit("/", 1)[-1] for e in admin["entries"]]

@@ -25,7 +25,8 @@ SELECT 1
 
 -- name: children_pages
 -- One page of the listable children of each parent plus their total, in one
--- statement. $3 is the principals filter (NULL = no filter, administrators).
+-- statement. $3 is the principals filter (NULL = no filter, administrators),
+-- $13 the same names prefixed with '-' (see may_browse).
 -- $7..$12: up to three sort keys (a system field name or a property key, NULL
 -- for none) each with its direction (true = ascending); values compare as
 -- jsonb, so numbers sort as numbers and dates, stored as ISO text, in time
@@ -38,7 +39,7 @@ SELECT p.parent_key, t.total, c.*
         WHERE d.parent_id = p.parent_key
           AND NOT d.is_trashed
           AND NOT d.type = ANY($4::text[])
-          AND ($3::text[] IS NULL OR d.read_acl && $3::text[])
+          AND ($3::text[] IS NULL OR may_browse(d.read_acl, $3::text[], $13::text[]))
        ) AS t
   LEFT JOIN LATERAL (
        SELECT d.*
@@ -46,7 +47,7 @@ SELECT p.parent_key, t.total, c.*
         WHERE d.parent_id = p.parent_key
           AND NOT d.is_trashed
           AND NOT d.type = ANY($4::text[])
-          AND ($3::text[] IS NULL OR d.read_acl && $3::text[])
+          AND ($3::text[] IS NULL OR may_browse(d.read_acl, $3::text[], $13::text[]))
         ORDER BY CASE WHEN $8 THEN sort_key(d, $7) END ASC,
                  CASE WHEN NOT $8 THEN sort_key(d, $7) END DESC,
                  CASE WHEN $10 THEN sort_key(d, $9) END ASC,

@@ -38,11 +38,6 @@ INSERT INTO user_groups (username, groupname)
 VALUES ($1, $2)
     ON CONFLICT DO NOTHING
 
--- name: insert_ace
-INSERT INTO acls (document_id, acl_name, acl_order, position, principal, permission,
-                  granted, creator, begin_at, end_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-
 -- name: groups_reach
 -- Whether any of the groups $1 is $2 or sits inside it, through nested groups.
 WITH RECURSIVE up (groupname) AS (
@@ -176,3 +171,10 @@ WITH gone AS (
 INSERT INTO group_subgroups (parent_group, child_group)
 SELECT p, $1 FROM unnest($2::text[]) AS p
     ON CONFLICT DO NOTHING
+
+-- name: username_by_email
+SELECT username
+  FROM users
+ WHERE lower(email) = lower($1)
+ ORDER BY username
+ LIMIT 1

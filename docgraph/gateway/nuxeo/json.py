@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from aiohttp import web
 
+from docgraph.resolvers import acls
 from docgraph.resolvers import documents as engine
 from docgraph.resolvers import properties as props
 from docgraph.resolvers.accounts import Group, User
+from docgraph.resolvers.acls import ACP
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, Page
 from docgraph.resolvers.typesystem.coerce import format_date
@@ -159,6 +162,24 @@ def group(ctx: RequestContext, account: Group) -> dict[str, Any]:
         if ctx.rendering.fetches("group", name):
             out[name] = list(members)
     return out
+
+
+def acp(value: ACP) -> dict[str, Any]:
+    """``@acl``: keys ``acl`` and ``ace`` (the enricher says ``aces``), no ``externalUser``."""
+    now = datetime.now(UTC)
+    return {
+        "entity-type": "acls",
+        "acl": [
+            {
+                "name": acl.name,
+                "ace": [
+                    {k: v for k, v in acls.ace_entry(ace, now).items() if k != "externalUser"}
+                    for ace in acl.aces
+                ],
+            }
+            for acl in value.acls
+        ],
+    }
 
 
 def scalar(value: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from aiohttp import web
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.plugins import Output, Writer
 from docgraph.resolvers.accounts import Group, User
+from docgraph.resolvers.acls import ACP
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, DocumentList, Page
 
@@ -135,7 +136,12 @@ async def write_mapping(out: Output, value: dict[str, Any]) -> dict[str, Any]:
     return value if "entity-type" in value else nx_json.scalar(value)
 
 
+async def write_acp(out: Output, acp: ACP) -> dict[str, Any]:
+    return nx_json.acp(acp)
+
+
 def register(registry: Registry) -> None:
+    registry.add_writer(Writer(ACP, write_acp))
     registry.add_writer(Writer(Document, write_document, entity="document"))
     registry.add_writer(Writer(Page, write_page))
     registry.add_writer(Writer(DocumentList, write_documents))
