@@ -291,7 +291,12 @@ def machine_busy_and_total() -> tuple[float, float]:
 
 
 async def measure(
-    urls: Sequence[Target], concurrency: int, duration: float, server: psutil.Process
+    urls: Sequence[Target],
+    concurrency: int,
+    duration: float,
+    server: psutil.Process,
+    *,
+    auth: str = AUTH_HEADER,
 ) -> Run:
     """``concurrency`` workers cycle through ``urls`` back to back; only requests
     completed inside the window (after the warm-up) count."""
@@ -328,7 +333,7 @@ async def measure(
         cpu["machine"] = (busy - busy0) / (total - total0)
 
     connector = aiohttp.TCPConnector(limit=concurrency)
-    headers = {"Authorization": AUTH_HEADER}
+    headers = {"Authorization": auth}
     try:
         async with (
             aiohttp.ClientSession(connector=connector, headers=headers) as session,

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 SYSTEM_PRINCIPAL = Principal(permissions.SYSTEM, is_administrator=True)
 LOCAL = "local"
+# Principals granted in one call: an ACL is read whole on every check.
+MAX_PRINCIPALS = 1000
 INHERITED = "inherited"
 ADMINISTRATORS = "administrators"
 
@@ -173,6 +175,8 @@ async def add_permission(
     ACE, as in Nuxeo; one already there is not added twice."""
     if not principals:
         raise BadRequest("A user, users or email is required")
+    if len(principals) > MAX_PRINCIPALS:
+        raise BadRequest(f"At most {MAX_PRINCIPALS} users or groups per call")
     _check_permission(permission)
     _check_period(begin, end)
     creator = ctx.principal.username

@@ -388,3 +388,28 @@ def test_permission_hierarchy_per_the_contract():
     ) == ["-bob", "members"]
     assert permissions.may_browse(["-bob", "members"], ("bob", "members", "Everyone")) is False
     assert permissions.may_browse(["-bob", "members"], ("alice", "members", "Everyone")) is True
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"user": "alice", "permission": "Omnipotence"},
+        {"permission": "Read"},
+        {"user": "alice", "permission": "Read", "acl": "inherited"},
+        {"user": "alice", "permission": "Read", "begin": "not a date"},
+        {"users": [f"u{i}" for i in range(1001)], "permission": "Read"},
+        {"email": "nobody@example.com", "permission": "Read"},
+    ],
+    ids=["unknown-permission", "no-principal", "inherited-acl", "bad-date", "too-many", "email"],
+)
+async def test_bad_permission_requests_are_400_and_change_nothing(client, users, params):
+    folder = await make(client, WS)
+    status, body = await op(client, "Document.AddPermission", folder["uid"], **params)
+    assert status == 400, body
+    assert body["entity-type"] == "exception"
+    assert [acl["name"] for acl in await acl_of(client, folder["uid"])] == ["inherited"]
+    status, body = await op(
+        client, "Document.ReplacePermission", folder["uid"], user="bob", permission="Read",
+        id="nobody:Read:true:::",
+    )  # fmt: skip
+    assert status == 400, body

@@ -1,17 +1,17 @@
 -- read_acl becomes ordered and may hold denials ('-bob'): the first entry
 -- naming one of a user's principals decides (see permissions.read_acl_of).
--- A listing filters with  read_acl && names AND may_browse(read_acl, names, denied)
--- where denied is names prefixed with '-': the overlap uses the GIN index, and
--- the ordered walk only runs for rows that hold a denial of one of the names.
+-- A listing filters with
+--     read_acl && names AND (NOT read_acl && denied OR may_browse(read_acl, names, denied))
+-- where denied is names prefixed with '-': the overlaps are plain array
+-- operators (the first one can use the GIN index), and this function, which
+-- the planner cannot inline, only runs for rows denying one of the names.
 CREATE FUNCTION may_browse(acl text[], names text[], denied text[]) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT acl && names
-       AND (NOT acl && denied
-            OR (SELECT NOT starts_with(e, '-')
-                  FROM unnest(acl) WITH ORDINALITY AS u (e, n)
-                 WHERE e = ANY(names) OR e = ANY(denied)
-                 ORDER BY n
-                 LIMIT 1))
+    SELECT coalesce((SELECT NOT starts_with(e, '-')
+                       FROM unnest(acl) WITH ORDINALITY AS u (e, n)
+                      WHERE e = ANY(names) OR e = ANY(denied)
+                      ORDER BY n
+                      LIMIT 1), false)
 $$;
 
 -- Timed ACEs: the periodic recompute finds those whose begin or end passed.

@@ -39,7 +39,10 @@ SELECT p.parent_key, t.total, c.*
         WHERE d.parent_id = p.parent_key
           AND NOT d.is_trashed
           AND NOT d.type = ANY($4::text[])
-          AND ($3::text[] IS NULL OR may_browse(d.read_acl, $3::text[], $13::text[]))
+          AND ($3::text[] IS NULL
+               OR d.read_acl && $3::text[]
+                  AND (NOT d.read_acl && $13::text[]
+                       OR may_browse(d.read_acl, $3::text[], $13::text[])))
        ) AS t
   LEFT JOIN LATERAL (
        SELECT d.*
@@ -47,7 +50,10 @@ SELECT p.parent_key, t.total, c.*
         WHERE d.parent_id = p.parent_key
           AND NOT d.is_trashed
           AND NOT d.type = ANY($4::text[])
-          AND ($3::text[] IS NULL OR may_browse(d.read_acl, $3::text[], $13::text[]))
+          AND ($3::text[] IS NULL
+               OR d.read_acl && $3::text[]
+                  AND (NOT d.read_acl && $13::text[]
+                       OR may_browse(d.read_acl, $3::text[], $13::text[])))
         ORDER BY CASE WHEN $8 THEN sort_key(d, $7) END ASC,
                  CASE WHEN NOT $8 THEN sort_key(d, $7) END DESC,
                  CASE WHEN $10 THEN sort_key(d, $9) END ASC,
