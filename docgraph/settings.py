@@ -58,6 +58,8 @@ class Settings:
     password_min_length: int = 4
     # Administrator's password when the account is created (first start only).
     admin_password: str | None = None
+    # Tokens are derived with this secret; None: a random one kept in the database.
+    token_secret: str | None = None
     plugins: tuple[str, ...] | None = None
     disabled_plugins: tuple[str, ...] = field(default_factory=tuple)
 

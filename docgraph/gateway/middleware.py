@@ -145,6 +145,12 @@ def _basic_credentials(header: str) -> tuple[str, str]:
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path in ANONYMOUS_PATHS or request.path.startswith(ANONYMOUS_PREFIX):
         return await handler(request)
+    token = request.headers.get("X-Authentication-Token") or request.query.get("token")
+    if token:
+        request[keys.PRINCIPAL] = await request.app[keys.AUTHENTICATOR].authenticate_token(
+            request.app[keys.DATABASE], token, request.remote or ""
+        )
+        return await handler(request)
     header = request.headers.get("Authorization")
     if not header:
         raise Unauthorized("Authentication required")

@@ -28,6 +28,7 @@ DEFAULT_PLUGINS = (
     "docgraph.gateway.adapters.op",
     "docgraph.gateway.nuxeo.endpoints",
     "docgraph.gateway.nuxeo.accounts",
+    "docgraph.gateway.nuxeo.tokens",
     "docgraph.schema.root",
     "docgraph.schema.accounts",
     "docgraph.schema.security",

@@ -176,6 +176,28 @@ class Authenticator:
         finally:
             del self._pending[key]
 
+    async def authenticate_token(self, db: Database, token: str, address: str = "") -> Principal:
+        """The user an authentication token names (cached like passwords)."""
+        key = hashlib.sha256(f"token\0{token}".encode()).digest()
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        wait = self.failures.retry_after(address)
+        if wait is not None:
+            raise TooManyRequests("Too many failed logins from this address", wait)
+        from docgraph.resolvers.tokens import owner
+
+        username = await owner(db, token)
+        principal = None if username is None else await load_principal(db, username)
+        if principal is None:
+            self.failures.record(address)
+            raise Unauthorized("Authentication failed")
+        if self._ttl > 0:
+            self._cache[key] = (time.monotonic() + self._ttl, principal)
+            while len(self._cache) > self._max:
+                self._cache.popitem(last=False)
+        return principal
+
     async def _verify(self, db: Database, username: str, password: str, address: str) -> Principal:
         user = await db_security.user_by_name(db, username)
         # An unknown user costs a hash too, so that timing does not tell

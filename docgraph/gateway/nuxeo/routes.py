@@ -21,6 +21,7 @@ from docgraph.gateway.nuxeo import execute
 from docgraph.gateway.nuxeo.json import json_response
 from docgraph.gateway.nuxeo.parse import EndpointRoot, parse, split_segments
 from docgraph.gateway.nuxeo.request import Call, require_method
+from docgraph.gateway.nuxeo.tokens import TOKEN_PATH, token_handler
 from docgraph.gateway.nuxeo.writers import respond
 from docgraph.plugins import Endpoint
 from docgraph.resolvers.context import RequestContext
@@ -129,5 +130,7 @@ def add_routes(app: web.Application) -> None:
         app.router.add_route("*", root + tail, api_handler)
     app.router.add_route("*", AUTOMATION_ROOT + tail, site_automation_handler)
     slash = "{slash:/?}"
+    app.router.add_route("GET", TOKEN_PATH + slash, token_handler)
+    app.router.add_route("POST", TOKEN_PATH + slash, token_handler)
     app.router.add_get("/nuxeo/json/cmis" + slash, cmis_handler)
     app.router.add_get("/nuxeo/runningstatus" + slash, running_status_handler)
