@@ -60,6 +60,14 @@ class Settings:
     admin_password: str | None = None
     # Tokens are derived with this secret; None: a random one kept in the database.
     token_secret: str | None = None
+    # Browser origins allowed to call the APIs (CORS); "*" allows any. Empty: none.
+    cors_origins: tuple[str, ...] = ()
+    # JWT bearer tokens (Authorization: Bearer): an HS256 secret, or an RS256/ES256
+    # public key (PEM text); the user is the "sub" claim. Unset: no bearer tokens.
+    jwt_secret: str | None = None
+    jwt_public_key: str | None = None
+    jwt_audience: str | None = None
+    jwt_issuer: str | None = None
     plugins: tuple[str, ...] | None = None
     disabled_plugins: tuple[str, ...] = field(default_factory=tuple)
 
@@ -84,7 +92,7 @@ _BOOL_TRUE = {"1", "true", "yes", "on"}
 
 def _parse(name: str, raw: str) -> Any:
     default = getattr(Settings(), name)
-    if name in ("plugins", "disabled_plugins"):
+    if name in ("plugins", "disabled_plugins", "cors_origins"):
         return tuple(p.strip() for p in raw.split(",") if p.strip())
     if isinstance(default, bool):
         return raw.strip().lower() in _BOOL_TRUE

@@ -10,15 +10,23 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from docgraph.db.notify import ACCOUNTS, listening
 from docgraph.db.pool import Database, Gate, create_pool
 from docgraph.gateway import keys
 from docgraph.gateway.deadlines import Deadlines
 from docgraph.gateway.graphql import STATIC, GraphQLView
-from docgraph.gateway.middleware import authenticate, close_contexts, nuxeo_errors, time_limit
+from docgraph.gateway.middleware import (
+    authenticate,
+    close_contexts,
+    cors,
+    nuxeo_errors,
+    time_limit,
+)
 from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.plugins import Registry, build_registry
 from docgraph.resolvers import acls
-from docgraph.resolvers.users import Authenticator
+from docgraph.resolvers.bearer import BearerVerifier
+from docgraph.resolvers.users import Authenticator, on_accounts_message
 from docgraph.schema import build_schema
 from docgraph.schema.limits import Limits
 from docgraph.settings import Settings
@@ -75,6 +83,18 @@ async def _timed_acl_refresh(app: web.Application) -> AsyncIterator[None]:
             await task
 
 
+async def _account_changes(app: web.Application) -> AsyncIterator[None]:
+    """Credentials changed by another process are forgotten here too."""
+    authenticator = app[keys.AUTHENTICATOR]
+    async with listening(
+        app[keys.DATABASE_URL],
+        ACCOUNTS,
+        on_accounts_message(authenticator),
+        on_reconnect=authenticator.forget_all,
+    ):
+        yield
+
+
 async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
     # aiohttp's default names the Python and aiohttp versions.
     response.headers["Server"] = "docgraph"
@@ -96,7 +116,8 @@ def create_app(
     settings: Settings, database_url: str, *, registry: Registry | None = None
 ) -> web.Application:
     app = web.Application(
-        middlewares=[nuxeo_errors, time_limit, close_contexts, authenticate],
+        # cors first: error answers get its headers too, so browsers show them.
+        middlewares=[cors, nuxeo_errors, time_limit, close_contexts, authenticate],
         client_max_size=settings.max_json_body,
     )
     app[keys.SETTINGS] = settings
@@ -111,10 +132,12 @@ def create_app(
     )
     # Swept often enough that a deadline is kept to within a quarter of itself.
     app[keys.DEADLINES] = Deadlines(interval=min(0.5, settings.request_timeout / 4))
+    app[keys.BEARER] = BearerVerifier(settings)
     app.on_response_prepare.append(_server_header)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_deadlines)
     app.cleanup_ctx.append(_timed_acl_refresh)
+    app.cleanup_ctx.append(_account_changes)
     add_routes(app)
     # No WebSocket transport yet: strawberry would build one request context
     # (one database session, one loader cache) for a whole socket.

@@ -7,6 +7,7 @@ from aiohttp import web
 from docgraph.db.pool import Database
 from docgraph.gateway.deadlines import Deadlines
 from docgraph.plugins import Registry
+from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.users import Authenticator
 from docgraph.settings import Settings
@@ -17,6 +18,8 @@ DATABASE = web.AppKey("database", Database)
 REGISTRY = web.AppKey("registry", Registry)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 DEADLINES = web.AppKey("deadlines", Deadlines)
+# Disabled unless JWT bearer tokens are configured.
+BEARER = web.AppKey("bearer", BearerVerifier)
 
 PRINCIPAL = web.RequestKey("principal", Principal)
 # The contexts built for the request, closed when it ends.
@@ -25,6 +28,7 @@ REQUEST_ID = web.RequestKey("request_id", str)
 
 __all__ = [
     "AUTHENTICATOR",
+    "BEARER",
     "DATABASE",
     "DATABASE_URL",
     "DEADLINES",

@@ -141,6 +141,68 @@ def _basic_credentials(header: str) -> tuple[str, str]:
     return username, password
 
 
+# What a browser may send and read across origins (the clients' headers).
+_CORS_HEADERS = ", ".join(
+    [
+        "Authorization",
+        "Content-Type",
+        "Accept",
+        "X-Authentication-Token",
+        "X-NXproperties",
+        "X-NXDocumentProperties",
+        "X-NXRepository",
+        "X-NXVoidOperation",
+        "X-No-Basic-Header",
+        "X-Batch-No-Drop",
+        "X-Versioning-Option",
+        "Nuxeo-Transaction-Timeout",
+        "depth",
+        "properties",
+        "repository",
+        "enrichers-document",
+        "fetch-document",
+        "translate-document",
+    ]
+)
+_CORS_METHODS = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
+
+
+def _allowed_origin(request: web.Request) -> str | None:
+    origin = request.headers.get("Origin")
+    allowed = request.app[keys.SETTINGS].cors_origins
+    if origin is None or not allowed:
+        return None
+    return origin if "*" in allowed or origin in allowed else None
+
+
+@web.middleware
+async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Cross-origin calls from the configured browser origins: preflights are
+    answered here (before authentication: browsers send no credentials with
+    them), answers name the origin. Others get no CORS header, so browsers
+    refuse them."""
+    origin = _allowed_origin(request)
+    if origin is None:
+        return await handler(request)
+    vary = {"Vary": "Origin", "Access-Control-Allow-Origin": origin}
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        return web.Response(
+            status=204,
+            headers={
+                **vary,
+                "Access-Control-Allow-Methods": _CORS_METHODS,
+                "Access-Control-Allow-Headers": _CORS_HEADERS,
+                "Access-Control-Allow-Credentials": "true",
+                "Access-Control-Max-Age": "600",
+            },
+        )
+    response = await handler(request)
+    response.headers.update(vary)
+    response.headers["Access-Control-Allow-Credentials"] = "true"
+    response.headers["Access-Control-Expose-Headers"] = "Content-Disposition, Retry-After"
+    return response
+
+
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path in ANONYMOUS_PATHS or request.path.startswith(ANONYMOUS_PREFIX):
@@ -154,6 +216,13 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     header = request.headers.get("Authorization")
     if not header:
         raise Unauthorized("Authentication required")
+    scheme, _, value = header.partition(" ")
+    verifier = request.app[keys.BEARER]
+    if scheme.lower() == "bearer" and verifier.enabled:
+        request[keys.PRINCIPAL] = await request.app[keys.AUTHENTICATOR].authenticate_bearer(
+            request.app[keys.DATABASE], verifier, value.strip(), request.remote or ""
+        )
+        return await handler(request)
     username, password = _basic_credentials(header)
     request[keys.PRINCIPAL] = await request.app[keys.AUTHENTICATOR].authenticate(
         request.app[keys.DATABASE], username, password, request.remote or ""

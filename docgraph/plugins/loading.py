@@ -21,6 +21,7 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.operations.fetch",
     "docgraph.resolvers.operations.document",
     "docgraph.resolvers.operations.security",
+    "docgraph.resolvers.operations.accounts",
     "docgraph.resolvers.enrichers",
     "docgraph.gateway.nuxeo.writers",
     "docgraph.gateway.adapters.children",

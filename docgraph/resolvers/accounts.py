@@ -22,6 +22,7 @@ from docgraph.resolvers.users import (
     ADMINISTRATOR,
     ADMINISTRATORS,
     check_password,
+    credentials_changed,
     hash_off_loop,
     verify_password,
 )
@@ -167,18 +168,6 @@ async def member_page(
 # -- managing ------------------------------------------------------------------
 
 
-def _forget(ctx: RequestContext, username: str | None = None) -> None:
-    """Once the change is committed, cached credentials of ``username`` (of
-    everybody, for a change of group relations) are verified again."""
-    authenticator = ctx.authenticator
-    if authenticator is None:
-        return
-    if username is None:
-        ctx.work.on_commit.append(authenticator.forget_all)
-    else:
-        ctx.work.on_commit.append(lambda: authenticator.forget(username))
-
-
 async def _may_manage(
     ctx: RequestContext, *, user: User | None = None, groups: Sequence[str] = ()
 ) -> None:
@@ -272,7 +261,7 @@ async def update_user(ctx: RequestContext, username: str, properties: Mapping[st
     if groups is not None:
         await _require_groups(ctx, groups)
         await db_security.set_user_groups(db, username, groups)
-    _forget(ctx, username)
+    await credentials_changed(ctx, username)
     return await get_user(ctx, username)
 
 
@@ -282,14 +271,14 @@ async def delete_user(ctx: RequestContext, username: str) -> None:
     if username == ctx.principal.username:
         raise BadRequest("A user cannot delete itself")
     await db_security.delete_user(ctx.work.db, username)
-    _forget(ctx, username)
+    await credentials_changed(ctx, username)
 
 
 async def add_to_group(ctx: RequestContext, username: str, groupname: str) -> User:
     user, group = await get_user(ctx, username), await get_group(ctx, groupname)
     await _may_manage(ctx, user=user, groups=[group.groupname])
     await db_security.add_membership(ctx.work.db, username, groupname)
-    _forget(ctx, username)
+    await credentials_changed(ctx, username)
     return await get_user(ctx, username)
 
 
@@ -298,7 +287,7 @@ async def remove_from_group(ctx: RequestContext, username: str, groupname: str) 
     await _may_manage(ctx, user=user, groups=[group.groupname])
     if not await db_security.remove_membership(ctx.work.db, username, groupname):
         raise NotFound(f"{username} is not a member of {groupname}")
-    _forget(ctx, username)
+    await credentials_changed(ctx, username)
     return await get_user(ctx, username)
 
 
@@ -309,7 +298,7 @@ async def change_own_password(ctx: RequestContext, old: Any, new: Any) -> User:
     if not isinstance(old, str) or not await asyncio.to_thread(verify_password, stored, old):
         raise Unauthorized("The old password is wrong")
     await db_security.set_password(ctx.work.db, username, await _new_password(ctx, new))
-    _forget(ctx, username)
+    await credentials_changed(ctx, username)
     return await get_user(ctx, username)
 
 
@@ -369,7 +358,7 @@ async def _set_relations(ctx: RequestContext, groupname: str, body: Mapping[str,
         parent_groups=parents,
     )
     # Who belongs to what changed, possibly for many users at once.
-    _forget(ctx)
+    await credentials_changed(ctx)
 
 
 async def delete_group(ctx: RequestContext, groupname: str) -> None:
@@ -378,4 +367,4 @@ async def delete_group(ctx: RequestContext, groupname: str) -> None:
     if groupname == ADMINISTRATORS:
         raise BadRequest("The administrators group cannot be deleted")
     await db_security.delete_group(ctx.work.db, groupname)
-    _forget(ctx)
+    await credentials_changed(ctx)

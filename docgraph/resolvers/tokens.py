@@ -21,6 +21,7 @@ from docgraph.db import tokens as db_tokens
 from docgraph.db.pool import Database, Record
 from docgraph.errors import BadRequest, NotFound
 from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.users import credentials_changed
 
 _SECRET_NAME = "token"
 # Tokens handed out per user: each one is a credential to keep track of.
@@ -125,22 +126,14 @@ async def revoke_device(
     if row is None:
         raise BadRequest("No token for this application and device")
     await db_tokens.delete_token(ctx.work.db, row["token_hash"], user)
-    _forget_cached(ctx)
+    await credentials_changed(ctx, ctx.principal.username)
 
 
 async def revoke(ctx: RequestContext, token: str) -> None:
     """Revoke one of the user's tokens; 404 for any other."""
     if not await db_tokens.delete_token(ctx.work.db, hash_token(token), ctx.principal.username):
         raise NotFound("Token not found")
-    _forget_cached(ctx)
-
-
-def _forget_cached(ctx: RequestContext) -> None:
-    """A revoked token stops working at once, not when its cache entry expires."""
-    authenticator = ctx.authenticator
-    if authenticator is not None:
-        username = ctx.principal.username
-        ctx.work.on_commit.append(lambda: authenticator.forget(username))
+    await credentials_changed(ctx, ctx.principal.username)
 
 
 async def of_user(ctx: RequestContext, application: str | None = None) -> list[Token]:

@@ -6,17 +6,23 @@ import asyncio
 import hashlib
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from docgraph.db import security as db_security
+from docgraph.db.notify import ACCOUNTS, notify
 from docgraph.db.pool import Database
 from docgraph.errors import BadRequest, NotFound, TooManyRequests, Unauthorized
+from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.context import Principal
 from docgraph.resolvers.throttle import FailureLog
+
+if TYPE_CHECKING:
+    from docgraph.resolvers.context import RequestContext
 
 ADMINISTRATORS = "administrators"
 ADMINISTRATOR = "Administrator"
@@ -198,6 +204,33 @@ class Authenticator:
                 self._cache.popitem(last=False)
         return principal
 
+    async def authenticate_bearer(
+        self, db: Database, verifier: BearerVerifier, token: str, address: str = ""
+    ) -> Principal:
+        """The user a valid JWT names; cached until the token expires at most."""
+        key = hashlib.sha256(f"bearer\0{token}".encode()).digest()
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        wait = self.failures.retry_after(address)
+        if wait is not None:
+            raise TooManyRequests("Too many failed logins from this address", wait)
+        try:
+            claims = verifier.verify(token)
+        except Unauthorized:
+            self.failures.record(address)
+            raise
+        principal = await load_principal(db, claims.username)
+        if principal is None:
+            self.failures.record(address)
+            raise Unauthorized("Authentication failed")
+        lifetime = min(self._ttl, claims.expires - time.time())
+        if lifetime > 0:
+            self._cache[key] = (time.monotonic() + lifetime, principal)
+            while len(self._cache) > self._max:
+                self._cache.popitem(last=False)
+        return principal
+
     async def _verify(self, db: Database, username: str, password: str, address: str) -> Principal:
         user = await db_security.user_by_name(db, username)
         # An unknown user costs a hash too, so that timing does not tell
@@ -221,3 +254,25 @@ class Authenticator:
         if principal is None:
             raise Unauthorized("Authentication failed")
         return principal
+
+
+async def credentials_changed(ctx: RequestContext, username: str | None = None) -> None:
+    """Once the unit of work commits, every process verifies the credentials
+    of ``username`` (of everybody: a change of group relations) again: this
+    one at once, the others when the notification reaches them."""
+    await notify(ctx.work.db, ACCOUNTS, username or "*")
+    authenticator = ctx.authenticator
+    if authenticator is not None:
+        ctx.work.on_commit.append(lambda: on_accounts_message(authenticator)(username or "*"))
+
+
+def on_accounts_message(authenticator: Authenticator) -> Callable[[str], None]:
+    """What a process does with an accounts notification."""
+
+    def forget(payload: str) -> None:
+        if payload == "*":
+            authenticator.forget_all()
+        else:
+            authenticator.forget(payload)
+
+    return forget
