@@ -345,11 +345,13 @@ async def _set_relations(ctx: RequestContext, groupname: str, body: Mapping[str,
     parents = _names(body["parentGroups"], "parentGroups") if "parentGroups" in body else None
     if users:
         await _require_users(ctx, users)
+    # Member groups are names, which need not exist (Nuxeo's references);
+    # parents are groups this one joins, and must.
+    if parents:
+        await _require_groups(ctx, parents)
     for names in (members, parents):
-        if names:
-            await _require_groups(ctx, names)
-            if groupname in names:
-                raise BadRequest("A group cannot contain itself")
+        if names and groupname in names:
+            raise BadRequest("A group cannot contain itself")
     await db_security.set_group_relations(
         ctx.work.db,
         groupname,

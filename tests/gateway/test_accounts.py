@@ -235,3 +235,25 @@ async def test_powerusers_manage_accounts_that_do_not_reach_administrators(clien
         assert (await request).status == 403
     user = await (await client.get(f"{API}/user/power")).json()
     assert user["isAdministrator"] is False
+
+
+async def test_member_groups_are_names_that_need_not_exist(client):
+    """Nuxeo's directories keep member groups by name: the official client's
+    tests create a group listing "Administrators", which does not exist."""
+    resp = await client.post(
+        f"{API}/group",
+        json={"entity-type": "group", "groupname": "plops", "grouplabel": "Group Test",
+              "memberUsers": ["Administrator"], "memberGroups": ["Administrators"]},
+    )  # fmt: skip
+    assert resp.status == 201, await resp.text()
+    group = await (
+        await client.get(f"{API}/group/plops", params={"fetch.group": "memberGroups"})
+    ).json()
+    assert group["memberGroups"] == ["Administrators"]
+    # Parents must exist: joining a group that is not there is an error.
+    resp = await client.put(
+        f"{API}/group/plops",
+        json={"entity-type": "group", "groupname": "plops", "parentGroups": ["nowhere"]},
+    )
+    assert resp.status == 400
+    assert (await client.delete(f"{API}/group/plops")).status == 204

@@ -143,6 +143,10 @@ UPDATE groups
 RETURNING groupname
 
 -- name: delete_group
+-- Its rows as a member group go too (they have no foreign key to cascade).
+WITH memberships AS (
+    DELETE FROM group_subgroups WHERE child_group = $1
+)
 DELETE FROM groups WHERE groupname = $1 RETURNING groupname
 
 -- name: set_group_members
