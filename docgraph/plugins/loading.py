@@ -22,7 +22,9 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.operations.document",
     "docgraph.resolvers.operations.security",
     "docgraph.resolvers.operations.accounts",
+    "docgraph.resolvers.operations.search",
     "docgraph.resolvers.enrichers",
+    "docgraph.resolvers.search",
     "docgraph.gateway.nuxeo.writers",
     "docgraph.gateway.adapters.children",
     "docgraph.gateway.adapters.acl",
@@ -30,9 +32,11 @@ DEFAULT_PLUGINS = (
     "docgraph.gateway.nuxeo.endpoints",
     "docgraph.gateway.nuxeo.accounts",
     "docgraph.gateway.nuxeo.tokens",
+    "docgraph.gateway.nuxeo.search",
     "docgraph.schema.root",
     "docgraph.schema.accounts",
     "docgraph.schema.security",
+    "docgraph.schema.search",
 )
 
 

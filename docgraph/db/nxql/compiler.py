@@ -1,0 +1,550 @@
+"""An NXQL syntax tree to parameterised SQL over the ``documents`` table (alias ``d``).
+
+Nothing the user wrote reaches the SQL as text: literals, property keys and
+type names are bound parameters; references are looked up in the type
+registry and become known columns or jsonb paths. What cannot be compiled
+raises :class:`QueryError` (a 400 for the client).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from docgraph.db.nxql import ast
+from docgraph.db.nxql.fulltext import to_tsquery
+from docgraph.db.nxql.parser import QueryParseError
+
+
+# What the compiler reads of the engine's type registry (the db layer does not
+# import the engine): types with their parent, schemas by key prefix, facets.
+class FieldType(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def is_list(self) -> bool: ...
+    @property
+    def fields(self) -> Mapping[str, FieldType] | None: ...
+    @property
+    def item(self) -> FieldType: ...
+
+
+class SchemaInfo(Protocol):
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def fields(self) -> Mapping[str, FieldType]: ...
+
+
+class TypeInfo(Protocol):
+    @property
+    def extends(self) -> str | None: ...
+
+
+class TypeRegistry(Protocol):
+    @property
+    def types(self) -> Mapping[str, TypeInfo]: ...
+    def schema_by_key(self, key_prefix: str) -> SchemaInfo | None: ...
+    def types_with_facet(self, facet: str) -> list[str]: ...
+
+
+class QueryError(QueryParseError):
+    """A well-formed query that cannot be answered (unknown type or property,
+    an operator a property does not take, ...)."""
+
+
+# ecm: references that are plain columns: (SQL, kind).
+_COLUMNS: dict[str, tuple[str, str]] = {
+    "ecm:uuid": ("d.id", "uuid"),
+    "ecm:id": ("d.id", "uuid"),
+    "ecm:parentId": ("d.parent_id", "uuid"),
+    "ecm:name": ("d.name", "text"),
+    "ecm:path": ("d.path", "path"),
+    "ecm:primaryType": ("d.type", "text"),
+    "ecm:currentLifeCycleState": ("d.lifecycle_state", "text"),
+    "ecm:lockOwner": ("d.lock_owner", "text"),
+    "ecm:lockCreated": ("d.lock_created", "timestamp"),
+    "ecm:pos": ("d.position", "number"),
+    "ecm:versionLabel": ("d.version_label", "text"),
+    "ecm:versionVersionableId": ("d.version_series_id", "uuid"),
+    "ecm:proxyTargetId": ("d.proxy_target_id", "uuid"),
+    "ecm:isProxy": ("(d.proxy_target_id IS NOT NULL)", "flag"),
+    "ecm:isVersion": ("d.is_version", "flag"),
+    "ecm:isCheckedInVersion": ("d.is_version", "flag"),
+    "ecm:isCheckedIn": ("(NOT d.is_checked_out)", "flag"),
+    "ecm:isTrashed": ("d.is_trashed", "flag"),
+    # No versions, records or holds exist yet: these are false for every document.
+    "ecm:isLatestVersion": ("false", "flag"),
+    "ecm:isLatestMajorVersion": ("false", "flag"),
+    "ecm:isRecord": ("false", "flag"),
+    "ecm:hasLegalHold": ("false", "flag"),
+}
+_SPECIAL = {"ecm:mixinType", "ecm:ancestorId", "ecm:fulltext"}
+# Sub-fields of a blob value (file:content/name, ...).
+_BLOB_FIELDS = {
+    "name": "text",
+    "mime-type": "text",
+    "encoding": "text",
+    "digest": "text",
+    "length": "number",
+}
+_KINDS = {
+    "string": "text",
+    "date": "timestamp",
+    "long": "number",
+    "integer": "number",
+    "double": "number",
+    "boolean": "boolean",
+    "binary": "text",
+}
+_PERIOD = re.compile(
+    r"^-?P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
+)
+_NEGATED_OPS = {"<>"}
+
+
+@dataclass(slots=True)
+class _Value:
+    """A compiled reference: its SQL expression and kind; ``expansions`` are
+    the list elements (alias, jsonb array) it ranges over, if any."""
+
+    sql: str
+    kind: str
+    expansions: list[tuple[str, str]] = field(default_factory=list)
+    # For a whole list without a path: the array, to test emptiness.
+    array: str | None = None
+
+
+@dataclass(slots=True)
+class Compiled:
+    where: str
+    order: list[str]
+    params: list[Any]
+
+
+class Compiler:
+    def __init__(self, types: TypeRegistry, params: list[Any] | None = None) -> None:
+        self.types = types
+        self.params: list[Any] = params if params is not None else []
+        self._aliases = 0
+
+    # -- parameters ------------------------------------------------------------
+    def bind(self, value: Any, cast: str = "") -> str:
+        self.params.append(value)
+        return f"${len(self.params)}{cast}"
+
+    # -- the statement -----------------------------------------------------------
+    def compile(self, query: ast.Query) -> Compiled:
+        if query.columns is not None and not all(
+            isinstance(c, ast.Ref) and c.name in ("ecm:uuid", "ecm:id") for c in query.columns
+        ):
+            raise QueryError("Only SELECT * (or SELECT ecm:uuid) returns documents")
+        parts = [self._from(query.types)]
+        if query.where is not None:
+            parts.append(self.condition(query.where))
+        order = [self._order_item(item) for item in query.order]
+        return Compiled(" AND ".join(f"({p})" for p in parts if p), order, self.params)
+
+    def _from(self, names: Sequence[str]) -> str:
+        """A type means it and its subtypes; Document means all. Root never."""
+        if any(n.lower() == "document" for n in names):
+            return f"d.type <> {self.bind('Root')}"
+        wanted: set[str] = set()
+        for name in names:
+            if name not in self.types.types:
+                raise QueryError(f"Unknown type: {name}")
+            wanted.update(self._with_subtypes(name))
+        wanted.discard("Root")
+        return f"d.type = ANY({self.bind(sorted(wanted), '::text[]')})"
+
+    def _with_subtypes(self, name: str) -> set[str]:
+        found = set()
+        for candidate in self.types.types:
+            current: str | None = candidate
+            while current is not None:
+                if current == name:
+                    found.add(candidate)
+                    break
+                current = self.types.types[current].extends if current in self.types.types else None
+        return found
+
+    def _order_item(self, item: ast.OrderItem) -> str:
+        direction = "ASC" if item.ascending else "DESC"
+        if item.ref.name in _COLUMNS and not item.ref.path:
+            return f"{_COLUMNS[item.ref.name][0]} {direction}"
+        if item.ref.name.startswith("ecm:"):
+            raise QueryError(f"Cannot order by {item.ref}")
+        value = self.reference(item.ref)
+        if value.expansions:
+            raise QueryError(f"Cannot order by a list element: {item.ref}")
+        return (
+            f"{value.sql} {direction} NULLS FIRST"
+            if item.ascending
+            else f"{value.sql} DESC NULLS LAST"
+        )
+
+    # -- conditions --------------------------------------------------------------
+    def condition(self, node: ast.Condition) -> str:
+        if isinstance(node, ast.And):
+            return " AND ".join(f"({self.condition(i)})" for i in node.items)
+        if isinstance(node, ast.Or):
+            return " OR ".join(f"({self.condition(i)})" for i in node.items)
+        if isinstance(node, ast.Not):
+            return f"NOT ({self.condition(node.item)})"
+        left = node.left
+        if isinstance(left, ast.Ref) and left.name.split(".")[0] in _SPECIAL:
+            return self._special(left, node)
+        if isinstance(left, ast.DateOf):
+            return self._date_of(left, node)
+        if not isinstance(left, ast.Ref):
+            raise QueryError("The left side of a condition must be a property")
+        value = self.reference(left)
+        if isinstance(node, ast.IsNull):
+            return self._is_null(value, node.negated)
+        negated = (isinstance(node, ast.Compare) and node.op in _NEGATED_OPS) or (
+            isinstance(node, ast.Like | ast.In | ast.Between) and node.negated
+        )
+        if value.expansions:
+            # On a list: "=" holds if any element matches, "<>" if none does.
+            positive = self._scalar(value, _positive(node))
+            sources = ", ".join(
+                f"jsonb_array_elements(CASE WHEN jsonb_typeof({src}) = 'array' THEN {src} END)"
+                f" AS {alias} (v)"
+                for alias, src in value.expansions
+            )
+            exists = f"EXISTS (SELECT 1 FROM {sources} WHERE {positive})"
+            return f"NOT {exists}" if negated else exists
+        return self._scalar(value, node)
+
+    def _scalar(self, value: _Value, node: ast.Condition) -> str:
+        lhs, kind = value.sql, value.kind
+        if isinstance(node, ast.Compare):
+            if kind == "flag":
+                flag = self._flag(node.right)
+                sql = lhs if flag else f"NOT {lhs}"
+                return (
+                    sql if node.op == "=" else f"NOT ({sql})" if node.op == "<>" else _bad_op(node)
+                )
+            if kind == "uuid":
+                return self._uuid_compare(lhs, node.op, node.right)
+            return f"{lhs} {node.op} {self._literal(node.right, kind)}"
+        if isinstance(node, ast.Like):
+            if kind not in ("text", "path"):
+                raise QueryError("LIKE applies to text properties")
+            op = "ILIKE" if node.insensitive else "LIKE"
+            expr = f"{lhs} {op} {self._literal(node.pattern, 'text')}"
+            return f"NOT ({expr})" if node.negated else expr
+        if isinstance(node, ast.In):
+            if kind == "flag":
+                raise QueryError("IN does not apply to 0/1 properties")
+            if kind == "uuid":
+                ids = [u for v in node.values if (u := _as_uuid(v)) is not None]
+                expr = f"{lhs} = ANY({self.bind(ids, '::uuid[]')})"
+            else:
+                cast = {"text": "::text[]", "path": "::text[]", "number": "::numeric[]",
+                        "timestamp": "::timestamptz[]", "boolean": "::boolean[]"}[kind]  # fmt: skip
+                items = [self._literal_value(v, kind) for v in node.values]
+                expr = f"{lhs} = ANY({self.bind(items, cast)})"
+            return f"NOT ({expr})" if node.negated else expr
+        if isinstance(node, ast.Between):
+            if kind in ("flag", "uuid"):
+                raise QueryError("BETWEEN does not apply to this property")
+            low, high = self._literal(node.low, kind), self._literal(node.high, kind)
+            expr = f"{lhs} BETWEEN {low} AND {high}"
+            return f"NOT ({expr})" if node.negated else expr
+        if isinstance(node, ast.StartsWith):
+            if kind == "path":
+                return self._path_startswith(node.value)
+            if kind != "text":
+                raise QueryError("STARTSWITH applies to text properties")
+            text = self._literal_value(node.value, "text")
+            return (
+                f"({lhs} = {self.bind(text, '::text')}"
+                f" OR starts_with({lhs}, {self.bind(text.rstrip('/') + '/', '::text')}))"
+            )
+        raise QueryError("Unsupported condition")
+
+    def _is_null(self, value: _Value, negated: bool) -> str:
+        if value.array is not None:
+            # An empty list is stored as null: both match IS NULL.
+            empty = (
+                f"coalesce(jsonb_array_length(CASE WHEN jsonb_typeof({value.array}) = 'array'"
+                f" THEN {value.array} END), 0) = 0"
+            )
+            return f"NOT ({empty})" if negated else empty
+        if value.expansions:
+            raise QueryError("IS NULL does not apply to list elements")
+        return f"{value.sql} IS {'NOT ' if negated else ''}NULL"
+
+    def _path_startswith(self, operand: ast.Operand) -> str:
+        """Strict descendants of the document at that path (none if there is none)."""
+        path = self._literal_value(operand, "text")
+        normalized = "/" + "/".join(s for s in path.split("/") if s)
+        anchor = (
+            "(SELECT a.id FROM documents a WHERE a.repository = d.repository"
+            f" AND a.path = {self.bind(normalized, '::text')})"
+        )
+        return f"d.ancestors @> ARRAY[{anchor}]::uuid[]"
+
+    def _uuid_compare(self, lhs: str, op: str, right: ast.Operand) -> str:
+        if op not in ("=", "<>"):
+            raise QueryError(f"Operator {op} does not apply to ids")
+        found = _as_uuid(right)
+        if found is None:  # not an id: equal to nothing
+            return "false" if op == "=" else f"{lhs} IS NOT NULL"
+        return f"{lhs} {op} {self.bind(found, '::uuid')}"
+
+    def _special(self, ref: ast.Ref, node: ast.Condition) -> str:
+        base = ref.name.split(".")[0]
+        if base == "ecm:fulltext":
+            return self._fulltext(ref, node)
+        if base == "ecm:ancestorId":
+            if not isinstance(node, ast.Compare) or node.op not in ("=", "<>"):
+                raise QueryError("ecm:ancestorId takes = or <> only")
+            found = _as_uuid(node.right)
+            test = (
+                "false" if found is None else f"d.ancestors @> ARRAY[{self.bind(found, '::uuid')}]"
+            )
+            return test if node.op == "=" else f"NOT ({test})"
+        # ecm:mixinType: the type's facets and the document's own.
+        if isinstance(node, ast.Compare) and node.op in ("=", "<>"):
+            test = self._has_facet(self._literal_value(node.right, "text"))
+            return test if node.op == "=" else f"NOT ({test})"
+        if isinstance(node, ast.In):
+            tests = [self._has_facet(self._literal_value(v, "text")) for v in node.values]
+            anyof = " OR ".join(f"({t})" for t in tests) or "false"
+            return f"NOT ({anyof})" if node.negated else anyof
+        raise QueryError("ecm:mixinType takes =, <>, IN or NOT IN")
+
+    def _has_facet(self, facet: str) -> str:
+        types = self.types.types_with_facet(facet)
+        return (
+            f"(d.type = ANY({self.bind(types, '::text[]')})"
+            f" OR {self.bind(facet, '::text')} = ANY(d.mixins))"
+        )
+
+    def _fulltext(self, ref: ast.Ref, node: ast.Condition) -> str:
+        if not (
+            (isinstance(node, ast.Compare) and node.op == "=")
+            or (isinstance(node, ast.Like) and not node.negated)
+        ):
+            raise QueryError("ecm:fulltext takes = (or LIKE) and a string")
+        right = node.right if isinstance(node, ast.Compare) else node.pattern
+        if not isinstance(right, ast.Literal) or right.kind != "string":
+            raise QueryError("ecm:fulltext takes a string")
+        query = to_tsquery(str(right.value))
+        if query is None:
+            return "false"
+        tsquery = f"to_tsquery('simple', {self.bind(query, '::text')})"
+        _, _, field_name = ref.name.partition(".")
+        if not field_name:
+            return (
+                "EXISTS (SELECT 1 FROM document_fulltext f"
+                f" WHERE f.id = d.id AND f.tsv @@ {tsquery})"
+            )
+        key = self.bind(self._property_key(field_name), "::text")
+        return f"to_tsvector('simple', coalesce(d.properties ->> {key}, '')) @@ {tsquery}"
+
+    def _date_of(self, left: ast.DateOf, node: ast.Condition) -> str:
+        value = self.reference(left.ref)
+        if value.kind != "timestamp" or value.expansions:
+            raise QueryError("DATE() applies to a date property")
+        lhs = f"(({value.sql}) AT TIME ZONE 'UTC')::date"
+        if isinstance(node, ast.Compare):
+            return f"{lhs} {node.op} {self._date_literal(node.right)}"
+        if isinstance(node, ast.Between):
+            expr = (
+                f"{lhs} BETWEEN {self._date_literal(node.low)} AND {self._date_literal(node.high)}"
+            )
+            return f"NOT ({expr})" if node.negated else expr
+        raise QueryError("DATE() takes comparisons and BETWEEN")
+
+    def _date_literal(self, operand: ast.Operand) -> str:
+        if not isinstance(operand, ast.Literal) or operand.kind != "date":
+            raise QueryError("DATE() must be compared with a DATE literal")
+        assert isinstance(operand.value, datetime)
+        return self.bind(operand.value.date(), "::date")
+
+    # -- references ----------------------------------------------------------------
+    def reference(self, ref: ast.Ref) -> _Value:
+        if ref.name in _COLUMNS:
+            if ref.path:
+                raise QueryError(f"No such property: {ref}")
+            sql, kind = _COLUMNS[ref.name]
+            return _Value(sql, kind)
+        if ref.name.startswith("ecm:"):
+            raise QueryError(f"No such property: {ref}")
+        key = self._property_key(ref.name)
+        prefix, _, name = key.partition(":")
+        schema = self.types.schema_by_key(prefix)
+        assert schema is not None
+        ftype = schema.fields[name]
+        expr = f"(d.properties -> {self.bind(key, '::text')})"
+        return self._walk(expr, ftype, list(ref.path), str(ref))
+
+    def _property_key(self, name: str) -> str:
+        prefix, sep, field_name = name.partition(":")
+        schema = self.types.schema_by_key(prefix) if sep else None
+        if schema is None or field_name not in schema.fields:
+            raise QueryError(f"No such property: {name}")
+        return f"{schema.prefix}:{field_name}"
+
+    def _walk(self, expr: str, ftype: FieldType, path: list[str], whole: str) -> _Value:
+        expansions: list[tuple[str, str]] = []
+        array = None
+        while True:
+            if ftype.is_list:
+                if not path:
+                    if not expansions:
+                        array = expr
+                    if ftype.kind == "complex":
+                        raise QueryError(f"{whole} is a list of complex values: name a sub-field")
+                    path = ["*"]
+                segment = path.pop(0)
+                if segment.isdigit():
+                    expr = f"({expr} -> {int(segment)})"
+                elif segment == "*":
+                    alias = self._alias()
+                    expansions.append((alias, expr))
+                    expr = f"{alias}.v"
+                elif re.fullmatch(r"\*\d+", segment):
+                    raise QueryError(f"Correlated wildcards ({segment}) are not supported yet")
+                else:
+                    raise QueryError(f"No such property: {whole}")
+                ftype = ftype.item
+                continue
+            if ftype.kind == "complex":
+                if not path:
+                    raise QueryError(f"{whole} is a complex value: name a sub-field")
+                segment = path.pop(0)
+                name, _, index = segment.partition("[")
+                assert ftype.fields is not None
+                sub = ftype.fields.get(name)
+                if sub is None:
+                    raise QueryError(f"No such property: {whole}")
+                expr = f"({expr} -> {self.bind(name, '::text')})"
+                ftype = sub
+                if index:
+                    path.insert(0, index.rstrip("]"))
+                continue
+            if ftype.kind == "blob":
+                if not path:
+                    raise QueryError(f"{whole} is a blob: name a sub-field (name, length, ...)")
+                segment = path.pop(0)
+                kind = _BLOB_FIELDS.get(segment)
+                if kind is None or path:
+                    raise QueryError(f"No such property: {whole}")
+                text = f"({expr} ->> {self.bind(segment, '::text')})"
+                return _Value(_typed(text, kind), kind, expansions, array)
+            if path:
+                raise QueryError(f"No such property: {whole}")
+            kind = _KINDS[ftype.kind]
+            return _Value(_typed(f"({expr} #>> '{{}}')", kind), kind, expansions, array)
+
+    def _alias(self) -> str:
+        self._aliases += 1
+        return f"e{self._aliases}"
+
+    # -- literals --------------------------------------------------------------------
+    def _literal(self, operand: ast.Operand, kind: str) -> str:
+        if isinstance(operand, ast.Function):
+            return self._function(operand, kind)
+        cast = {"text": "::text", "path": "::text", "number": "::numeric",
+                "timestamp": "::timestamptz", "boolean": "::boolean"}[kind]  # fmt: skip
+        return self.bind(self._literal_value(operand, kind), cast)
+
+    def _literal_value(self, operand: ast.Operand, kind: str) -> Any:
+        if not isinstance(operand, ast.Literal):
+            raise QueryError("Expected a literal value")
+        value = operand.value
+        if kind in ("text", "path"):
+            if isinstance(value, datetime):
+                raise QueryError("A date is compared with a date property")
+            return value if isinstance(value, str) else str(value)
+        if kind == "number":
+            if not isinstance(value, int | float):
+                raise QueryError(f"Expected a number, not {value!r}")
+            return value
+        if kind == "timestamp":
+            if isinstance(value, datetime):
+                return value
+            if isinstance(value, str):
+                try:
+                    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                except ValueError:
+                    raise QueryError(f"Expected a date, not {value!r}") from None
+                return parsed
+            raise QueryError(f"Expected a date, not {value!r}")
+        if kind == "boolean":
+            return self._flag(operand)
+        raise QueryError("Unsupported value")
+
+    def _flag(self, operand: ast.Operand) -> bool:
+        if (
+            isinstance(operand, ast.Literal)
+            and operand.value in (0, 1)
+            and operand.kind == "number"
+        ):
+            return bool(operand.value)
+        raise QueryError("requires literal 0 or 1 as right argument")
+
+    def _function(self, func: ast.Function, kind: str) -> str:
+        if func.name != "NOW":
+            raise QueryError(f"Function not supported in WHERE clause: {func.name}")
+        if kind != "timestamp":
+            raise QueryError("NOW() is compared with a date property")
+        if not func.args:
+            return "now()"
+        (period,) = func.args
+        if not (
+            isinstance(period, ast.Literal)
+            and isinstance(period.value, str)
+            and _PERIOD.match(period.value)
+        ):
+            raise QueryError("NOW() takes an ISO 8601 period such as '-P7D'")
+        text = period.value
+        sign = "-" if text.startswith("-") else "+"
+        return f"(now() {sign} {self.bind(text.lstrip('-'), '::text')}::interval)"
+
+
+def _typed(text_expr: str, kind: str) -> str:
+    if kind == "number":
+        return f"{text_expr}::numeric"
+    if kind == "timestamp":
+        return f"{text_expr}::timestamptz"
+    if kind == "boolean":
+        return f"{text_expr}::boolean"
+    return text_expr
+
+
+def _positive(node: ast.Condition) -> ast.Condition:
+    """The same condition without its negation (applied outside EXISTS)."""
+    if isinstance(node, ast.Compare) and node.op == "<>":
+        return ast.Compare(node.left, "=", node.right)
+    if isinstance(node, ast.Like | ast.In | ast.Between) and node.negated:
+        return dataclasses.replace(node, negated=False)
+    return node
+
+
+def _as_uuid(operand: ast.Operand) -> uuid.UUID | None:
+    if not isinstance(operand, ast.Literal) or not isinstance(operand.value, str):
+        return None
+    try:
+        return uuid.UUID(operand.value)
+    except ValueError:
+        return None
+
+
+def _bad_op(node: ast.Compare) -> str:
+    raise QueryError(f"Operator {node.op} does not apply to 0/1 properties")
+
+
+def compile_query(
+    query: ast.Query, types: TypeRegistry, params: list[Any] | None = None
+) -> Compiled:
+    return Compiler(types, params).compile(query)

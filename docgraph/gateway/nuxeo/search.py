@@ -1,0 +1,94 @@
+"""The search doors of the REST API: ``/query``, ``/search``, ``@search``, ``@pp``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docgraph.errors import BadRequest, NotFound
+from docgraph.gateway.nuxeo.request import page_request, require_method
+from docgraph.plugins import Adapter, Call, Endpoint
+from docgraph.resolvers import search
+from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.model import Document, Page
+
+if TYPE_CHECKING:
+    from docgraph.plugins import Registry
+
+_READ = frozenset({"GET", "HEAD"})
+_ALL_DOCUMENTS = "SELECT * FROM Document"
+
+
+def _params(call: Call) -> list[str]:
+    query = call.query
+    getall = getattr(query, "getall", None)
+    values = getall("queryParams", []) if getall else [query.get("queryParams")]
+    # Nuxeo reads one queryParams value as a comma list as well.
+    if len(values) == 1 and values[0] is not None and "," in values[0]:
+        return [v.strip() for v in values[0].split(",")]
+    return [v for v in values if v is not None]
+
+
+async def _nxql(ctx: RequestContext, call: Call) -> Page[Document]:
+    text = call.query.get("query") or _ALL_DOCUMENTS
+    return await search.query(ctx, text, page_request(call.query, ctx.settings), _params(call))
+
+
+async def _provider(ctx: RequestContext, name: str, call: Call) -> Page[Document]:
+    page = page_request(call.query, ctx.settings)
+    return await search.run_provider(ctx, name, _params(call), page, sized="pageSize" in call.query)
+
+
+async def query_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call) -> Any:
+    """``/query?query=``, ``/query/NXQL?query=``, ``/query/{provider}``."""
+    require_method(call, _READ, "query")
+    if not args or args == ("NXQL",):
+        return await _nxql(ctx, call)
+    if len(args) == 1:
+        return await _provider(ctx, args[0], call)
+    raise NotFound(f"No such resource: query/{'/'.join(args)}")
+
+
+async def search_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call) -> Any:
+    """``/search/execute``, ``/search/lang/NXQL/execute``,
+    ``/search/pp/{provider}/execute`` and ``/search/pp/{provider}`` (its definition)."""
+    require_method(call, _READ, "search")
+    if args in (("execute",), ("lang", "NXQL", "execute")):
+        return await _nxql(ctx, call)
+    if len(args) == 3 and args[0] == "pp" and args[2] == "execute":
+        return await _provider(ctx, args[1], call)
+    if len(args) == 2 and args[0] == "pp":
+        return search.provider(ctx, args[1]).definition()
+    raise NotFound(f"No such resource: search/{'/'.join(args)}")
+
+
+async def search_adapter(
+    ctx: RequestContext, subject: Document, args: tuple[str, ...], call: Call
+) -> Page[Document]:
+    """``@search``: ``?query=`` runs NXQL; otherwise the document's subtree,
+    narrowed by ``?fullText=`` (Nuxeo's search adapter)."""
+    if call.query.get("query"):
+        return await _nxql(ctx, call)
+    text = "SELECT * FROM Document WHERE ecm:path STARTSWITH ? AND ecm:isVersion = 0"
+    params: list[Any] = [subject.path or "/"]
+    if full_text := call.query.get("fullText"):
+        text += " AND ecm:fulltext = ?"
+        params.append(full_text)
+    return await search.query(ctx, text, page_request(call.query, ctx.settings), params)
+
+
+async def pp_adapter(
+    ctx: RequestContext, subject: Document, args: tuple[str, ...], call: Call
+) -> Page[Document]:
+    """``@pp/{provider}``: the provider with the document's id as first parameter."""
+    if len(args) != 1:
+        raise BadRequest("@pp takes a page provider name: @pp/{name}")
+    page = page_request(call.query, ctx.settings)
+    params = [subject.uid, *_params(call)]
+    return await search.run_provider(ctx, args[0], params, page, sized="pageSize" in call.query)
+
+
+def register(registry: Registry) -> None:
+    registry.add_endpoint(Endpoint("query", query_endpoint))
+    registry.add_endpoint(Endpoint("search", search_endpoint))
+    registry.add_adapter(Adapter("search", search_adapter, accepts=(Document,)))
+    registry.add_adapter(Adapter("pp", pp_adapter, accepts=(Document,)))
