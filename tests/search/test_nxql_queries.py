@@ -63,6 +63,8 @@ async def names(client, nxql: str, headers=None, **params) -> list[str]:
 ALL = ["alpha", "beta", "delta", "gamma"]
 IN_TREE = "SELECT * FROM Document WHERE ecm:path STARTSWITH '{root}' AND "
 CASES = [
+    # A bare name: the field of a schema without a prefix (uid:uid).
+    (IN_TREE + 'uid = "non-existent"', []),
     ("SELECT * FROM Document WHERE ecm:path STARTSWITH '{root}'", ALL),
     ("SELECT * FROM File WHERE ecm:path STARTSWITH '{root}'", ["alpha", "delta"]),
     ("SELECT * FROM Folder WHERE ecm:path STARTSWITH '{root}'", ["gamma"]),

@@ -36,6 +36,8 @@ class FieldType(Protocol):
 
 class SchemaInfo(Protocol):
     @property
+    def name(self) -> str: ...
+    @property
     def prefix(self) -> str: ...
     @property
     def fields(self) -> Mapping[str, FieldType]: ...
@@ -49,6 +51,8 @@ class TypeInfo(Protocol):
 class TypeRegistry(Protocol):
     @property
     def types(self) -> Mapping[str, TypeInfo]: ...
+    @property
+    def schemas(self) -> Mapping[str, SchemaInfo]: ...
     def schema_by_key(self, key_prefix: str) -> SchemaInfo | None: ...
     def types_with_facet(self, facet: str) -> list[str]: ...
 
@@ -389,7 +393,16 @@ class Compiler:
 
     def _property_key(self, name: str) -> str:
         prefix, sep, field_name = name.partition(":")
-        schema = self.types.schema_by_key(prefix) if sep else None
+        if sep:
+            schema = self.types.schema_by_key(prefix)
+        else:
+            # A bare name is a field of a schema without a prefix of its own
+            # (uid, file, note, ...), as Nuxeo resolves it.
+            field_name = name
+            schema = next(
+                (s for s in self.types.schemas.values() if s.prefix == s.name and name in s.fields),
+                None,
+            )
         if schema is None or field_name not in schema.fields:
             raise QueryError(f"No such property: {name}")
         return f"{schema.prefix}:{field_name}"
