@@ -147,3 +147,24 @@ async def trashed_children(db: Database, parent_id: UUID) -> list[Record]:
 async def delete_subtree(db: Database, doc_id: UUID) -> int:
     status = await db.execute(Q.documents.delete_subtree, doc_id)
     return int(status.split()[-1])
+
+
+async def parents_with_children(
+    db: Database,
+    ids: Sequence[UUID],
+    *,
+    hidden_types: Sequence[str],
+    principals: Sequence[str] | None,
+    types: Sequence[str] | None = None,
+) -> set[UUID]:
+    """Those of ``ids`` with a listable child ``principals`` may browse (of
+    ``types`` if given), in one statement."""
+    rows = await db.fetch(
+        Q.documents.parents_with_children,
+        list(ids),
+        list(hidden_types),
+        None if principals is None else list(principals),
+        None if principals is None else [f"-{p}" for p in principals],
+        None if types is None else list(types),
+    )
+    return {row["id"] for row in rows}

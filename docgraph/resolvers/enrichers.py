@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from docgraph.db import documents as db_documents
 from docgraph.plugins import Enricher
 from docgraph.resolvers import acls, permissions
 from docgraph.resolvers.context import RequestContext
@@ -84,7 +85,39 @@ async def user_visible_permissions(
     return [list(permissions.USER_VISIBLE) for _ in docs]
 
 
+async def _with_children(
+    ctx: RequestContext, docs: Sequence[Document], types: Sequence[str] | None
+) -> list[bool]:
+    registry_types = ctx.registry.types
+    folders = [d for d in docs if registry_types.of(d.type).has_facet("Folderish")]
+    found = (
+        await db_documents.parents_with_children(
+            ctx.db,
+            [d.id for d in folders],
+            hidden_types=registry_types.types_with_facet("HiddenInNavigation"),
+            principals=permissions.browse_filter(ctx),
+            types=types,
+        )
+        if folders
+        else set()
+    )
+    return [d.id in found for d in docs]
+
+
+async def has_folderish_child(ctx: RequestContext, docs: Sequence[Document]) -> list[bool]:
+    """Whether each document has a folderish child the user may see (tree UIs)."""
+    folderish = ctx.registry.types.types_with_facet("Folderish")
+    return await _with_children(ctx, docs, folderish)
+
+
+async def has_content(ctx: RequestContext, docs: Sequence[Document]) -> list[bool]:
+    """Whether each folder has a child the user may see."""
+    return await _with_children(ctx, docs, None)
+
+
 def register(registry: Registry) -> None:
+    registry.add_enricher(Enricher("document", "hasFolderishChild", has_folderish_child))
+    registry.add_enricher(Enricher("document", "hasContent", has_content))
     registry.add_enricher(Enricher("document", "acls", acl_lists))
     registry.add_enricher(Enricher("document", "permissions", held_permissions))
     registry.add_enricher(Enricher("document", "userVisiblePermissions", user_visible_permissions))

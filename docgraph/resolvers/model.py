@@ -149,6 +149,8 @@ class Page(Generic[T]):
     start: int | None = None
     # The entity-type of the list when written ("documents", "users", ...).
     kind: str = "documents"
+    # A query that failed inside a paginable adapter (Nuxeo's hasError).
+    error: str | None = None
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.entries)

@@ -99,3 +99,32 @@ async def test_breadcrumb_stops_at_the_first_ancestor_the_user_cannot_read(crumb
             "/default-domain/workspaces",
             "/default-domain",
         )
+
+
+async def test_has_folderish_child_and_has_content(client, app_database):
+    """A page of folders answers both in one statement each."""
+    base = "/default-domain/workspaces"
+    for parent, type_, name in (
+        (base, "Folder", "tree-a"),
+        (f"{base}/tree-a", "Folder", "sub"),
+        (base, "Folder", "tree-b"),
+        (f"{base}/tree-b", "Note", "leaf"),
+        (base, "Folder", "tree-c"),
+    ):
+        await client.post(
+            f"{API}/path{parent}", json={"entity-type": "document", "type": type_, "name": name}
+        )
+    headers = {"enrichers-document": "hasFolderishChild, hasContent"}
+    before = app_database.stats.statements
+    resp = await client.get(f"{API}/path{base}/@children?pageSize=100", headers=headers)
+    statements = app_database.stats.statements - before
+    found = {
+        e["path"].rsplit("/", 1)[-1]: (
+            e["contextParameters"]["hasFolderishChild"],
+            e["contextParameters"]["hasContent"],
+        )
+        for e in (await resp.json())["entries"]
+        if e["path"].rsplit("/", 1)[-1].startswith("tree-")
+    }
+    assert found == {"tree-a": (True, True), "tree-b": (False, True), "tree-c": (False, False)}
+    assert statements <= 4  # the page, then one per enricher

@@ -240,3 +240,19 @@ async def test_a_huge_query_is_refused_before_parsing(client):
 async def test_unknown_provider_is_an_error(client):
     resp = await client.get(f"{API}/query/no_such_provider")
     assert resp.status == 404
+
+
+async def test_paginable_adapters_report_a_bad_query_in_the_list(client, tree):
+    resp = await client.get(f"{API}/path{tree}/@search", params={"query": "SELECT nonsense"})
+    body = await resp.json()
+    assert resp.status == 200
+    assert body["hasError"] is True and "Syntax error" in body["errorMessage"]
+    assert body["entries"] == []
+
+
+async def test_search_adapter_scopes_and_orders(client, tree):
+    # From a non-folder, the search covers its parent's subtree.
+    resp = await client.get(f"{API}/path{tree}/alpha/@search", params={"orderBy": "ecm:name"})
+    body = await resp.json()
+    assert [e["path"].rsplit("/", 1)[-1] for e in body["entries"]] == ALL
+    assert body["hasError"] is False

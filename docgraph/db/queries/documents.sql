@@ -130,3 +130,21 @@ SELECT *
  WHERE parent_id = $1
    AND is_trashed
  ORDER BY id
+
+-- name: parents_with_children
+-- Which of the documents $1 have a listable child (not trashed, not of the
+-- hidden types $2) the principals $3 may browse ($4: $3 prefixed with '-';
+-- NULL: no filter), of one of the types $5 (NULL: any type).
+SELECT p.id
+  FROM unnest($1::uuid[]) AS p (id)
+ WHERE EXISTS (
+       SELECT 1
+         FROM documents d
+        WHERE d.parent_id = p.id
+          AND NOT d.is_trashed
+          AND NOT d.type = ANY($2::text[])
+          AND ($5::text[] IS NULL OR d.type = ANY($5::text[]))
+          AND ($3::text[] IS NULL
+               OR d.read_acl && $3::text[]
+                  AND (NOT d.read_acl && $4::text[]
+                       OR may_browse(d.read_acl, $3::text[], $4::text[]))))

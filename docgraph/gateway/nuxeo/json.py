@@ -109,8 +109,8 @@ def paging(page: Page[Any]) -> dict[str, Any]:
         "isNextPageAvailable": page.is_next_page_available,
         "isLastPageAvailable": page.is_next_page_available,
         "isSortable": True,
-        "hasError": False,
-        "errorMessage": None,
+        "hasError": page.error is not None,
+        "errorMessage": page.error,
         # Only document lists carry totalSize.
         **({"totalSize": page.total_size} if page.kind == "documents" else {}),
         "pageIndex": page.page_index,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from docgraph.errors import BadRequest, NotFound
 from docgraph.gateway.nuxeo.request import page_request, require_method
 from docgraph.plugins import Adapter, Call, Endpoint
-from docgraph.resolvers import search
+from docgraph.resolvers import documents, search
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, Page
 
@@ -61,19 +62,38 @@ async def search_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call
     raise NotFound(f"No such resource: search/{'/'.join(args)}")
 
 
+async def _reported(ctx: RequestContext, call: Call, run: Any) -> Page[Document]:
+    """Paginable adapters report a failed query in the list (Nuxeo's
+    ``hasError``, 200) instead of failing the request."""
+    try:
+        result: Page[Document] = await run
+    except search.InvalidQuery as exc:
+        page = page_request(call.query, ctx.settings)
+        return Page([], 0, page.page_index, page.page_size, max(page.page_size, 1),
+                    ctx.settings.max_page_size, error=exc.message)  # fmt: skip
+    return result
+
+
 async def search_adapter(
     ctx: RequestContext, subject: Document, args: tuple[str, ...], call: Call
 ) -> Page[Document]:
-    """``@search``: ``?query=`` runs NXQL; otherwise the document's subtree,
-    narrowed by ``?fullText=`` (Nuxeo's search adapter)."""
+    """``@search``: ``?query=`` runs NXQL; otherwise the subtree of the
+    document (of its parent for a non-folder), narrowed by ``fullText`` and
+    sorted by ``orderBy`` (Nuxeo's search adapter)."""
     if call.query.get("query"):
-        return await _nxql(ctx, call)
+        return await _reported(ctx, call, _nxql(ctx, call))
+    root = subject
+    if not ctx.registry.types.of(subject.type).has_facet("Folderish"):
+        root = await documents.parent(ctx, subject) or subject
     text = "SELECT * FROM Document WHERE ecm:path STARTSWITH ? AND ecm:isVersion = 0"
-    params: list[Any] = [subject.path or "/"]
+    params: list[Any] = [root.path or "/"]
     if full_text := call.query.get("fullText"):
         text += " AND ecm:fulltext = ?"
         params.append(full_text)
-    return await search.query(ctx, text, page_request(call.query, ctx.settings), params)
+    page = page_request(call.query, ctx.settings)
+    if (order := call.query.get("orderBy")) and not page.sort:
+        page = replace(page, sort=documents.parse_sort(order, "asc"))
+    return await _reported(ctx, call, search.query(ctx, text, page, params))
 
 
 async def pp_adapter(
@@ -84,7 +104,8 @@ async def pp_adapter(
         raise BadRequest("@pp takes a page provider name: @pp/{name}")
     page = page_request(call.query, ctx.settings)
     params = [subject.uid, *_params(call)]
-    return await search.run_provider(ctx, args[0], params, page, sized="pageSize" in call.query)
+    sized = "pageSize" in call.query
+    return await _reported(ctx, call, search.run_provider(ctx, args[0], params, page, sized=sized))
 
 
 def register(registry: Registry) -> None:
