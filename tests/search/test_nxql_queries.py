@@ -216,7 +216,6 @@ BAD = [
     "SELECT * FROM Document WHERE ecm:fulltext = '\"open'",
     "SELECT * FROM Document WHERE COUNT(x) = 1",
     "SELECT dc:title FROM Document",
-    "SELECT * FROM Document WHERE files:files/*1/file/name = 'x'",
     "SELECT * FROM Document GROUP BY dc:title",
     "SELECT * FROM Document WHERE dc:title = " + "1" * 100,
 ]
@@ -256,3 +255,28 @@ async def test_search_adapter_scopes_and_orders(client, tree):
     body = await resp.json()
     assert [e["path"].rsplit("/", 1)[-1] for e in body["entries"]] == ALL
     assert body["hasError"] is False
+
+
+async def test_correlated_wildcards_name_one_element(client, db, tree):
+    """files:files/*1/... conditions hold for the same list element; /* ones
+    for any element each."""
+    resp = await client.post(
+        f"{API}/path{tree}", json={"entity-type": "document", "type": "File", "name": "attach"}
+    )
+    uid = (await resp.json())["uid"]
+    files = [{"file": {"name": "a.pdf", "length": 10}}, {"file": {"name": "b.txt", "length": 5000}}]
+    await db.execute(
+        "UPDATE documents SET properties = properties"
+        " || jsonb_build_object('files:files', $2::jsonb) WHERE id = $1",
+        uuid.UUID(uid),
+        files,
+    )
+    base = f"SELECT * FROM File WHERE ecm:path STARTSWITH '{tree}' AND "
+    same = "files:files/*1/file/name LIKE '%.pdf' AND files:files/*1/file/length > 1000"
+    any_ = "files:files/*/file/name LIKE '%.pdf' AND files:files/*/file/length > 1000"
+    assert await names(client, base + same) == []
+    assert await names(client, base + any_) == ["attach"]
+    both = "files:files/*1/file/name = 'b.txt' AND files:files/*1/file/length > 1000"
+    assert await names(client, base + both) == ["attach"]
+    assert await names(client, base + "files:files/0/file/name = 'a.pdf'") == ["attach"]
+    assert await names(client, base + "files:files/1/file/name = 'a.pdf'") == []

@@ -136,11 +136,21 @@ class Compiler:
         self.types = types
         self.params: list[Any] = params if params is not None else []
         self._aliases = 0
+        # (list reference, "*N") -> the alias of its element.
+        self._correlated: dict[tuple[str, str], str] = {}
+        self._names: dict[str, str] = {}
 
     # -- parameters ------------------------------------------------------------
     def bind(self, value: Any, cast: str = "") -> str:
         self.params.append(value)
         return f"${len(self.params)}{cast}"
+
+    def bind_name(self, name: str) -> str:
+        """A property key or sub-field name, bound once per query: two
+        references to the same list then read the same SQL expression."""
+        if name not in self._names:
+            self._names[name] = self.bind(name, "::text")
+        return self._names[name]
 
     # -- the statement -----------------------------------------------------------
     def compile(self, query: ast.Query) -> Compiled:
@@ -195,7 +205,7 @@ class Compiler:
     # -- conditions --------------------------------------------------------------
     def condition(self, node: ast.Condition) -> str:
         if isinstance(node, ast.And):
-            return " AND ".join(f"({self.condition(i)})" for i in node.items)
+            return self._conjunction(node.items)
         if isinstance(node, ast.Or):
             return " OR ".join(f"({self.condition(i)})" for i in node.items)
         if isinstance(node, ast.Not):
@@ -224,6 +234,42 @@ class Compiler:
             exists = f"EXISTS (SELECT 1 FROM {sources} WHERE {positive})"
             return f"NOT {exists}" if negated else exists
         return self._scalar(value, node)
+
+    def _conjunction(self, items: Sequence[ast.Condition]) -> str:
+        """AND, where the conditions on the same correlated element (``*1``)
+        share one EXISTS: they hold for one and the same list element."""
+        parts: list[str] = []
+        groups: dict[tuple[str, ...], tuple[list[tuple[str, str]], list[str]]] = {}
+        for item in items:
+            correlated = self._correlated_leaf(item)
+            if correlated is None:
+                parts.append(self.condition(item))
+                continue
+            expansions, test = correlated
+            key = tuple(alias for alias, _ in expansions)
+            groups.setdefault(key, (expansions, []))[1].append(test)
+        for expansions, tests in groups.values():
+            parts.append(self._exists(expansions, " AND ".join(f"({t})" for t in tests)))
+        return " AND ".join(f"({p})" for p in parts)
+
+    def _correlated_leaf(self, node: ast.Condition) -> tuple[list[tuple[str, str]], str] | None:
+        """A positive condition on a correlated element: its lists and its test."""
+        left = getattr(node, "left", None)
+        if not (isinstance(left, ast.Ref) and any(re.fullmatch(r"\*\d+", p) for p in left.path)):
+            return None
+        if isinstance(node, ast.IsNull) or _is_negated(node):
+            return None
+        value = self.reference(left)
+        return value.expansions, self._scalar(value, node)
+
+    @staticmethod
+    def _exists(expansions: Sequence[tuple[str, str]], test: str) -> str:
+        sources = ", ".join(
+            f"jsonb_array_elements(CASE WHEN jsonb_typeof({src}) = 'array' THEN {src} END)"
+            f" AS {alias} (v)"
+            for alias, src in expansions
+        )
+        return f"EXISTS (SELECT 1 FROM {sources} WHERE {test})"
 
     def _scalar(self, value: _Value, node: ast.Condition) -> str:
         lhs, kind = value.sql, value.kind
@@ -388,7 +434,7 @@ class Compiler:
         schema = self.types.schema_by_key(prefix)
         assert schema is not None
         ftype = schema.fields[name]
-        expr = f"(d.properties -> {self.bind(key, '::text')})"
+        expr = f"(d.properties -> {self.bind_name(key)})"
         return self._walk(expr, ftype, list(ref.path), str(ref))
 
     def _property_key(self, name: str) -> str:
@@ -426,7 +472,14 @@ class Compiler:
                     expansions.append((alias, expr))
                     expr = f"{alias}.v"
                 elif re.fullmatch(r"\*\d+", segment):
-                    raise QueryError(f"Correlated wildcards ({segment}) are not supported yet")
+                    # *N: every reference with the same list and N ranges over
+                    # the same element (see _conjunction).
+                    key = (whole.split(segment, 1)[0], segment)
+                    if key not in self._correlated:
+                        self._correlated[key] = self._alias()
+                    alias = self._correlated[key]
+                    expansions.append((alias, expr))
+                    expr = f"{alias}.v"
                 else:
                     raise QueryError(f"No such property: {whole}")
                 ftype = ftype.item
@@ -440,7 +493,7 @@ class Compiler:
                 sub = ftype.fields.get(name)
                 if sub is None:
                     raise QueryError(f"No such property: {whole}")
-                expr = f"({expr} -> {self.bind(name, '::text')})"
+                expr = f"({expr} -> {self.bind_name(name)})"
                 ftype = sub
                 if index:
                     path.insert(0, index.rstrip("]"))
@@ -452,7 +505,7 @@ class Compiler:
                 kind = _BLOB_FIELDS.get(segment)
                 if kind is None or path:
                     raise QueryError(f"No such property: {whole}")
-                text = f"({expr} ->> {self.bind(segment, '::text')})"
+                text = f"({expr} ->> {self.bind_name(segment)})"
                 return _Value(_typed(text, kind), kind, expansions, array)
             if path:
                 raise QueryError(f"No such property: {whole}")
@@ -533,6 +586,12 @@ def _typed(text_expr: str, kind: str) -> str:
     if kind == "boolean":
         return f"{text_expr}::boolean"
     return text_expr
+
+
+def _is_negated(node: ast.Condition) -> bool:
+    return (isinstance(node, ast.Compare) and node.op in _NEGATED_OPS) or (
+        isinstance(node, ast.Like | ast.In | ast.Between) and node.negated
+    )
 
 
 def _positive(node: ast.Condition) -> ast.Condition:
