@@ -9,6 +9,10 @@ from pathlib import Path
 from typing import Any
 
 
+class ConfigurationError(Exception):
+    """A setting the server cannot run with; start-up stops with its message."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     # None: every interface, or localhost only while Administrator still has
@@ -60,6 +64,9 @@ class Settings:
     admin_password: str | None = None
     # Tokens are derived with this secret; None: a random one kept in the database.
     token_secret: str | None = None
+    # The text-search dictionary full text uses after folding accents:
+    # "simple" (no stemming) or a PostgreSQL one such as english_stem.
+    fulltext_dictionary: str = "simple"
     # Browser origins allowed to call the APIs (CORS); "*" allows any. Empty: none.
     cors_origins: tuple[str, ...] = ()
     # JWT bearer tokens (Authorization: Bearer): an HS256 secret, or an RS256/ES256

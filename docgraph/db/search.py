@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import asyncpg
+
 from docgraph.db.nxql.compiler import Compiled
 from docgraph.db.pool import Database, Record
+from docgraph.settings import ConfigurationError
 
 # Without an ORDER BY, results come in a stable order all the same.
 _TIEBREAK = "d.id"
@@ -53,3 +56,14 @@ async def page(
         f"SELECT count(*) FROM documents d WHERE {where}", *params[: len(params) - 2]
     )
     return [], int(counted)
+
+
+async def set_fulltext_dictionary(db: Database, dictionary: str) -> bool:
+    """Full text uses ``dictionary`` after folding accents; the index is
+    rebuilt when it changes (True then)."""
+    try:
+        return bool(await db.fetchval("SELECT set_fulltext_dictionary($1)", dictionary))
+    except asyncpg.UndefinedObjectError:
+        raise ConfigurationError(
+            f"DOCGRAPH_FULLTEXT_DICTIONARY: PostgreSQL has no text search dictionary {dictionary!r}"
+        ) from None

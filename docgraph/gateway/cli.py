@@ -25,7 +25,7 @@ from docgraph.errors import DocGraphError
 from docgraph.plugins import PluginError, Registry, build_registry
 from docgraph.resolvers.bootstrap import bootstrap, uses_default_password
 from docgraph.resolvers.users import set_password
-from docgraph.settings import Settings
+from docgraph.settings import ConfigurationError, Settings
 
 log = logging.getLogger("docgraph")
 
@@ -138,7 +138,10 @@ async def prepare(dsn: str, settings: Settings) -> bool:
     pool = await create_pool(dsn, min_size=1, max_size=2)
     try:
         db = Database(pool)
-        await bootstrap(db, registry, settings)
+        try:
+            await bootstrap(db, registry, settings)
+        except ConfigurationError as exc:
+            raise fail(str(exc)) from None
         return await uses_default_password(db)
     finally:
         await pool.close()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
+from docgraph.db import search as db_search
 from docgraph.db import security as db_security
 from docgraph.db.pool import Database
 from docgraph.resolvers import documents, permissions
@@ -113,6 +114,8 @@ async def bootstrap(
         await unit.db.lock(_LOCK_KEY)
         await ensure_accounts(unit.db, settings.admin_password, settings.password_min_length)
         await ensure_default_content(ctx, repository)
+        if await db_search.set_fulltext_dictionary(unit.db, settings.fulltext_dictionary):
+            log.info("full text now uses the %r dictionary", settings.fulltext_dictionary)
 
 
 async def uses_default_password(db: Database) -> bool:

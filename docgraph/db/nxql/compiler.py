@@ -390,7 +390,7 @@ class Compiler:
         query = to_tsquery(str(right.value))
         if query is None:
             return "false"
-        tsquery = f"to_tsquery('simple', {self.bind(query, '::text')})"
+        tsquery = f"to_tsquery('docgraph_text', {self.bind(query, '::text')})"
         _, _, field_name = ref.name.partition(".")
         if not field_name:
             return (
@@ -398,7 +398,7 @@ class Compiler:
                 f" WHERE f.id = d.id AND f.tsv @@ {tsquery})"
             )
         key = self.bind(self._property_key(field_name), "::text")
-        return f"to_tsvector('simple', coalesce(d.properties ->> {key}, '')) @@ {tsquery}"
+        return f"to_tsvector('docgraph_text', coalesce(d.properties ->> {key}, '')) @@ {tsquery}"
 
     def _date_of(self, left: ast.DateOf, node: ast.Condition) -> str:
         value = self.reference(left.ref)
