@@ -90,7 +90,7 @@ async def query(
                 tree,
                 order=tuple(ast.OrderItem(_sort_ref(k.field), k.ascending) for k in page.sort),
             )
-        compiled = Compiler(ctx.registry.types).compile(tree)
+        compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
     except QueryParseError as exc:
         raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
     max_page_size = ctx.settings.max_page_size

@@ -110,6 +110,7 @@ _PERIOD = re.compile(
     r"^-?P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
 )
 _NEGATED_OPS = {"<>"}
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.\-]*")
 
 
 @dataclass(slots=True)
@@ -122,6 +123,11 @@ class _Value:
     expansions: list[tuple[str, str]] = field(default_factory=list)
     # For a whole list without a path: the array, to test emptiness.
     array: str | None = None
+    # For an element of a list of scalars (dc:subjects, dc:subjects/*): the list.
+    element_of: str | None = None
+    # The value as text, before any cast: dates (ISO 8601, UTC, one format)
+    # sort as text, which an expression index on the property can serve.
+    text: str | None = None
 
 
 @dataclass(slots=True)
@@ -132,25 +138,29 @@ class Compiled:
 
 
 class Compiler:
-    def __init__(self, types: TypeRegistry, params: list[Any] | None = None) -> None:
+    def __init__(
+        self, types: TypeRegistry, params: list[Any] | None = None, repository: str = "default"
+    ) -> None:
         self.types = types
+        self.repository = repository
         self.params: list[Any] = params if params is not None else []
         self._aliases = 0
         # (list reference, "*N") -> the alias of its element.
         self._correlated: dict[tuple[str, str], str] = {}
-        self._names: dict[str, str] = {}
 
     # -- parameters ------------------------------------------------------------
     def bind(self, value: Any, cast: str = "") -> str:
         self.params.append(value)
         return f"${len(self.params)}{cast}"
 
-    def bind_name(self, name: str) -> str:
-        """A property key or sub-field name, bound once per query: two
-        references to the same list then read the same SQL expression."""
-        if name not in self._names:
-            self._names[name] = self.bind(name, "::text")
-        return self._names[name]
+    @staticmethod
+    def bind_name(name: str) -> str:
+        """A property key or sub-field name, as an SQL literal. These come from
+        the type registry (the query's text was only looked up in it), and
+        written out they let PostgreSQL use expression indexes on them."""
+        if not _NAME.fullmatch(name):
+            raise QueryError(f"Unsupported property name: {name}")
+        return f"'{name}'"
 
     # -- the statement -----------------------------------------------------------
     def compile(self, query: ast.Query) -> Compiled:
@@ -196,6 +206,8 @@ class Compiler:
         value = self.reference(item.ref)
         if value.expansions:
             raise QueryError(f"Cannot order by a list element: {item.ref}")
+        if value.kind in ("text", "timestamp") and value.text is not None:
+            value.sql = value.text
         return (
             f"{value.sql} {direction} NULLS FIRST"
             if item.ascending
@@ -220,20 +232,29 @@ class Compiler:
         value = self.reference(left)
         if isinstance(node, ast.IsNull):
             return self._is_null(value, node.negated)
-        negated = (isinstance(node, ast.Compare) and node.op in _NEGATED_OPS) or (
-            isinstance(node, ast.Like | ast.In | ast.Between) and node.negated
-        )
+        if value.element_of is not None and value.kind == "text":
+            contained = self._contains(value.element_of, node)
+            if contained is not None:
+                return contained
         if value.expansions:
             # On a list: "=" holds if any element matches, "<>" if none does.
-            positive = self._scalar(value, _positive(node))
-            sources = ", ".join(
-                f"jsonb_array_elements(CASE WHEN jsonb_typeof({src}) = 'array' THEN {src} END)"
-                f" AS {alias} (v)"
-                for alias, src in value.expansions
-            )
-            exists = f"EXISTS (SELECT 1 FROM {sources} WHERE {positive})"
-            return f"NOT {exists}" if negated else exists
+            exists = self._exists(value.expansions, self._scalar(value, _positive(node)))
+            return f"NOT {exists}" if _is_negated(node) else exists
         return self._scalar(value, node)
+
+    def _contains(self, array: str, node: ast.Condition) -> str | None:
+        """Equality and IN on the elements of a list of strings, written as
+        jsonb containment, which a GIN index on the property can serve."""
+        if isinstance(node, ast.Compare) and node.op in ("=", "<>"):
+            item = self._literal_value(node.right, "text")
+            test = f"{array} @> jsonb_build_array({self.bind(item, '::text')})"
+            # A missing list contains nothing: "<>" holds for it.
+            return test if node.op == "=" else f"NOT coalesce({test}, false)"
+        if isinstance(node, ast.In):
+            items = [self._literal_value(v, "text") for v in node.values]
+            test = f"{array} ?| {self.bind(items, '::text[]')}"
+            return f"NOT coalesce({test}, false)" if node.negated else test
+        return None
 
     def _conjunction(self, items: Sequence[ast.Condition]) -> str:
         """AND, where the conditions on the same correlated element (``*1``)
@@ -335,8 +356,10 @@ class Compiler:
         """Strict descendants of the document at that path (none if there is none)."""
         path = self._literal_value(operand, "text")
         normalized = "/" + "/".join(s for s in path.split("/") if s)
+        # Not correlated with d: evaluated once, then the GIN index on ancestors.
+        repository = self.bind(self.repository, "::text")
         anchor = (
-            "(SELECT a.id FROM documents a WHERE a.repository = d.repository"
+            f"(SELECT a.id FROM documents a WHERE a.repository = {repository}"
             f" AND a.path = {self.bind(normalized, '::text')})"
         )
         return f"d.ancestors @> ARRAY[{anchor}]::uuid[]"
@@ -506,11 +529,17 @@ class Compiler:
                 if kind is None or path:
                     raise QueryError(f"No such property: {whole}")
                 text = f"({expr} ->> {self.bind_name(segment)})"
-                return _Value(_typed(text, kind), kind, expansions, array)
+                return _Value(_typed(text, kind), kind, expansions, array, text=text)
             if path:
                 raise QueryError(f"No such property: {whole}")
             kind = _KINDS[ftype.kind]
-            return _Value(_typed(f"({expr} #>> '{{}}')", kind), kind, expansions, array)
+            # (a -> 'k') #>> '{}' is written a ->> 'k', the form indexes use.
+            keyed = re.fullmatch(r"\((.+) -> ('[^']+')\)", expr)
+            text = f"({keyed[1]} ->> {keyed[2]})" if keyed else f"({expr} #>> '{{}}')"
+            value = _Value(_typed(text, kind), kind, expansions, array, text=text)
+            if len(expansions) == 1 and expr == f"{expansions[0][0]}.v":
+                value.element_of = expansions[0][1]  # an element of a list of scalars
+            return value
 
     def _alias(self) -> str:
         self._aliases += 1
@@ -614,9 +643,3 @@ def _as_uuid(operand: ast.Operand) -> uuid.UUID | None:
 
 def _bad_op(node: ast.Compare) -> str:
     raise QueryError(f"Operator {node.op} does not apply to 0/1 properties")
-
-
-def compile_query(
-    query: ast.Query, types: TypeRegistry, params: list[Any] | None = None
-) -> Compiled:
-    return Compiler(types, params).compile(query)
