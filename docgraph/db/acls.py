@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from docgraph.db.pool import Database, Record
 from docgraph.db.queries import Q
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseFilter:
+    """What a listing's SQL matches read_acl against for one user: its
+    principals that some ACE names, and '-name' for those some ACE denies
+    (the others cannot appear in any read_acl, so they cost nothing)."""
+
+    names: tuple[str, ...]
+    denied: tuple[str, ...]
+
+
+async def browse_filter(db: Database, names: Sequence[str]) -> BrowseFilter:
+    rows = await db.fetch(Q.acls.principals_in_acls, list(names))
+    return BrowseFilter(
+        tuple(r["principal"] for r in rows),
+        tuple(f"-{r['principal']}" for r in rows if r["denies"]),
+    )
+
 
 # (principal, permission, granted, creator, begin, end)
 AceRow = tuple[str, str, bool, str | None, datetime | None, datetime | None]

@@ -1,5 +1,5 @@
 """Document rows: reads, page queries and writes. Tables, not permissions:
-callers pass the principals filter that goes into the SQL."""
+callers pass the permission filter that goes into the SQL."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from docgraph.db.acls import BrowseFilter
 from docgraph.db.pool import Database, Record
 from docgraph.db.queries import Q
 
@@ -40,32 +41,50 @@ class ChildrenPage:
     rows: list[Record]
 
 
+def _children_query(order: str) -> str:
+    template = Q.documents.children_pages
+    assert template.count("/*ORDER BY*/") == 1
+    return template.replace("/*ORDER BY*/", order)
+
+
+# The listing statement for each order, built once from static text.
+_CHILDREN_BY_TITLE = _children_query(Q.documents.children_order_by_title)
+_CHILDREN_BY_POSITION = _children_query(Q.documents.children_order_by_position)
+_CHILDREN_BY_KEYS = _children_query(Q.documents.children_order_by_keys)
+
+
 async def children_pages(
     db: Database,
-    parents: Sequence[tuple[UUID, bool]],
+    parents: Sequence[UUID],
     *,
-    principals: Sequence[str] | None,
+    ordered: bool,
+    browse: BrowseFilter | None,
     hidden_types: Sequence[str],
     limit: int,
     offset: int,
     sort: Sequence[tuple[str, bool]] = (),
 ) -> dict[UUID, ChildrenPage]:
-    """A page of children for each ``(parent id, ordered)``, in one statement;
-    ``sort``: up to three (system field or property key, ascending)."""
+    """A page of children for each parent, in one statement: sorted by
+    ``sort`` (up to three (system field or property key, ascending)), else
+    by position when ``ordered`` (an Orderable folder), else by title."""
     if len(sort) > MAX_SORT_KEYS:
         raise ValueError(f"at most {MAX_SORT_KEYS} sort keys")
-    slots = [*sort, *[(None, True)] * (MAX_SORT_KEYS - len(sort))]
-    records = await db.fetch(
-        Q.documents.children_pages,
-        [p for p, _ in parents],
-        [o for _, o in parents],
-        None if principals is None else list(principals),
+    args: list[Any] = [
+        list(parents),
+        [ordered] * len(parents),
+        None if browse is None else list(browse.names),
         list(hidden_types),
         limit,
         offset,
-        *[value for slot in slots for value in slot],
-        None if principals is None else [f"-{p}" for p in principals],
-    )
+        None if browse is None else list(browse.denied),
+    ]
+    if sort:
+        slots = [*sort, *[(None, True)] * (MAX_SORT_KEYS - len(sort))]
+        query = _CHILDREN_BY_KEYS
+        args.extend(value for slot in slots for value in slot)
+    else:
+        query = _CHILDREN_BY_POSITION if ordered else _CHILDREN_BY_TITLE
+    records = await db.fetch(query, *args)
     pages: dict[UUID, ChildrenPage] = {}
     for record in records:
         key = record["parent_key"]
@@ -154,17 +173,17 @@ async def parents_with_children(
     ids: Sequence[UUID],
     *,
     hidden_types: Sequence[str],
-    principals: Sequence[str] | None,
+    browse: BrowseFilter | None,
     types: Sequence[str] | None = None,
 ) -> set[UUID]:
-    """Those of ``ids`` with a listable child ``principals`` may browse (of
-    ``types`` if given), in one statement."""
+    """Those of ``ids`` with a listable child the user may browse (``browse``;
+    None: no filter), of ``types`` if given, in one statement."""
     rows = await db.fetch(
         Q.documents.parents_with_children,
         list(ids),
         list(hidden_types),
-        None if principals is None else list(principals),
-        None if principals is None else [f"-{p}" for p in principals],
+        None if browse is None else list(browse.names),
+        None if browse is None else list(browse.denied),
         None if types is None else list(types),
     )
     return {row["id"] for row in rows}

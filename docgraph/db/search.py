@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 
+from docgraph.db.acls import BrowseFilter
 from docgraph.db.nxql.compiler import Compiled
 from docgraph.db.pool import Database, Record
 from docgraph.settings import ConfigurationError
 
-# Without an ORDER BY, results come in a stable order all the same.
-_TIEBREAK = "d.id"
 
-
-async def page(
-    db: Database,
+def page_statement(
     repository: str,
     compiled: Compiled,
     *,
-    principals: Sequence[str] | None,
+    browse: BrowseFilter | None,
     limit: int,
     offset: int,
-) -> tuple[list[Record], int | None]:
-    """A page of the documents matching ``compiled`` that ``principals`` may
-    browse (None: no filter), with the total; the total is None when the
-    page is empty (the caller counts then)."""
+) -> tuple[str, str, list[Any]]:
+    """(the page's SQL, its WHERE clause, the parameters; the last two are
+    LIMIT and OFFSET)."""
     params: list[Any] = list(compiled.params)
 
     def bind(value: Any, cast: str = "") -> str:
@@ -34,28 +29,57 @@ async def page(
         return f"${len(params)}{cast}"
 
     conditions = [f"d.repository = {bind(repository, '::text')}", compiled.where or "true"]
-    if principals is not None:
-        names = bind(list(principals), "::text[]")
-        denied = bind([f"-{p}" for p in principals], "::text[]")
+    if browse is not None:
+        names = bind(list(browse.names), "::text[]")
+        denied = bind(list(browse.denied), "::text[]")
         conditions.append(
             f"d.read_acl && {names}"
             f" AND (NOT d.read_acl && {denied} OR may_browse(d.read_acl, {names}, {denied}))"
         )
-    order = ", ".join([*compiled.order, _TIEBREAK])
+    # The tie-break runs the way the last key does: an index on (key, id)
+    # then gives the whole order.
+    last_descending = bool(compiled.order) and compiled.order[-1].endswith(" DESC")
+    order = ", ".join([*compiled.order, f"d.id {'DESC' if last_descending else 'ASC'}"])
     where = " AND ".join(f"({c})" for c in conditions)
     sql = (
-        f"SELECT d.*, count(*) OVER () AS total_count FROM documents d WHERE {where}"
+        f"SELECT d.* FROM documents d WHERE {where}"
         f" ORDER BY {order} LIMIT {bind(limit, '::bigint')} OFFSET {bind(offset, '::bigint')}"
     )
-    rows = await db.fetch(sql, *params)
-    if rows:
-        return rows, int(rows[0]["total_count"])
-    if offset == 0:
-        return [], 0
-    counted = await db.fetchval(
-        f"SELECT count(*) FROM documents d WHERE {where}", *params[: len(params) - 2]
+    return sql, where, params
+
+
+async def page(
+    db: Database,
+    repository: str,
+    compiled: Compiled,
+    *,
+    browse: BrowseFilter | None,
+    limit: int,
+    offset: int,
+    count_limit: int,
+) -> tuple[list[Record], int]:
+    """A page of the documents matching ``compiled`` that the user may browse
+    (``browse``; None: no filter), and their total: exact up to ``count_limit``,
+    -2 beyond (Nuxeo's "more than resultsCountLimit"). The page reads only
+    what its ORDER BY and LIMIT need; the count is a second statement, only
+    when the page alone does not tell it."""
+    sql, where, params = page_statement(
+        repository, compiled, browse=browse, limit=limit, offset=offset
     )
-    return [], int(counted)
+    rows = await db.fetch(sql, *params)
+    if len(rows) < limit and (rows or offset == 0):
+        return rows, offset + len(rows)
+    count_params = [*params[: len(params) - 2], count_limit + 1]
+    counted = await db.fetchval(
+        f"SELECT count(*) FROM (SELECT 1 FROM documents d WHERE {where}"
+        f" LIMIT ${len(count_params)}::bigint) AS matches",
+        *count_params,
+    )
+    return rows, int(counted) if counted <= count_limit else TRUNCATED
+
+
+# The total of a result larger than the count limit.
+TRUNCATED = -2
 
 
 async def set_fulltext_dictionary(db: Database, dictionary: str) -> bool:

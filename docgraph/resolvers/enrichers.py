@@ -95,7 +95,7 @@ async def _with_children(
             ctx.db,
             [d.id for d in folders],
             hidden_types=registry_types.types_with_facet("HiddenInNavigation"),
-            principals=permissions.browse_filter(ctx),
+            browse=await permissions.browse_filter(ctx),
             types=types,
         )
         if folders

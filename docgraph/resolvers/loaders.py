@@ -17,6 +17,7 @@ from aiodataloader import DataLoader
 
 from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
+from docgraph.db.acls import BrowseFilter
 from docgraph.resolvers.events import SECURITY_CHANGED, SUBTREE_CHANGES, ChangeEvent
 from docgraph.resolvers.model import Document
 from docgraph.resolvers.permissions import ACE, browse_filter
@@ -63,8 +64,18 @@ class Loaders:
         return DataLoader(self._load_acps)
 
     def clear(self) -> None:
-        for name in ("by_id", "by_path", "children", "acp"):
+        for name in ("by_id", "by_path", "children", "acp", "browse"):
             self.__dict__.pop(name, None)
+
+    async def browse_filter(self) -> BrowseFilter:
+        """The user's permission filter for listings, read once per request."""
+        found: BrowseFilter | None = self.__dict__.get("browse")
+        if found is None:
+            ctx = self._ctx
+            found = self.__dict__["browse"] = await db_acls.browse_filter(
+                ctx.db, ctx.principal.names
+            )
+        return found
 
     async def one_by_id(self, doc_id: UUID) -> Document | None:
         """Like ``by_id.load``, for a caller that knows nothing else loads
@@ -106,6 +117,7 @@ class Loaders:
         self.__dict__.pop("children", None)
         if event.kind == SECURITY_CHANGED:
             self.__dict__.pop("acp", None)
+            self.__dict__.pop("browse", None)
         self.prime(event.document)
 
     async def _load_by_ids(self, keys: Sequence[UUID]) -> list[Document | None]:
@@ -140,17 +152,19 @@ class Loaders:
     async def _load_children(self, keys: Sequence[ChildrenKey]) -> list[ChildrenSlice]:
         ctx = self._ctx
         hidden = ctx.registry.types.types_with_facet("HiddenInNavigation")
-        # One statement per distinct window; in practice every key shares one.
-        by_window: dict[tuple[int, int, tuple[tuple[str, bool], ...]], list[ChildrenKey]]
+        # One statement per distinct window and order; in practice every key shares one.
+        by_window: dict[tuple[int, int, tuple[tuple[str, bool], ...], bool], list[ChildrenKey]]
         by_window = defaultdict(list)
         for key in keys:
-            by_window[(key.limit, key.offset, key.sort)].append(key)
+            by_window[(key.limit, key.offset, key.sort, key.ordered and not key.sort)].append(key)
         slices: dict[ChildrenKey, ChildrenSlice] = {}
-        for (limit, offset, sort), group in by_window.items():
+        browse = await browse_filter(ctx)
+        for (limit, offset, sort, ordered), group in by_window.items():
             found = await db_documents.children_pages(
                 ctx.db,
-                [(k.parent_id, k.ordered) for k in group],
-                principals=browse_filter(ctx),
+                [k.parent_id for k in group],
+                ordered=ordered,
+                browse=browse,
                 hidden_types=hidden,
                 limit=limit,
                 offset=offset,

@@ -151,6 +151,8 @@ class Page(Generic[T]):
     kind: str = "documents"
     # A query that failed inside a paginable adapter (Nuxeo's hasError).
     error: str | None = None
+    # Totals are exact up to this many (0: always); beyond, total_size is -2.
+    count_limit: int = 0
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.entries)
@@ -163,13 +165,22 @@ class Page(Generic[T]):
         return self.page_index * self.limit if self.start is None else self.start
 
     @property
+    def truncated(self) -> bool:
+        """More results than ``count_limit``: the total is not known."""
+        return self.total_size < 0
+
+    @property
     def number_of_pages(self) -> int:
+        if self.truncated:
+            return 0  # as Nuxeo reports it
         if self.page_size <= 0 or self.total_size <= 0:
             return 1
         return 1 + (self.total_size - 1) // self.limit
 
     @property
     def is_next_page_available(self) -> bool:
+        if self.truncated:
+            return len(self.entries) >= self.limit
         return self.total_size > self.offset + len(self.entries)
 
     @property

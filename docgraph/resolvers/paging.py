@@ -34,6 +34,7 @@ def page_of(
     offset: int,
     max_page_size: int,
     kind: str = "documents",
+    count_limit: int = 0,
 ) -> Page[T]:
     return Page(
         entries=entries,
@@ -44,4 +45,5 @@ def page_of(
         max_page_size=max_page_size,
         start=page.offset,
         kind=kind,
+        count_limit=count_limit,
     )

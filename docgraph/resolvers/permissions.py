@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
+from docgraph.db.acls import BrowseFilter
 from docgraph.errors import Forbidden
 from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.model import Document
@@ -223,6 +224,9 @@ async def ace_chains(ctx: RequestContext, docs: Sequence[Document]) -> list[list
     ]
 
 
-def browse_filter(ctx: RequestContext) -> Sequence[str] | None:
-    """The principals filter a listing puts in its SQL; ``None`` = no filter."""
-    return None if ctx.principal.is_administrator else ctx.principal.names
+async def browse_filter(ctx: RequestContext) -> BrowseFilter | None:
+    """The permission filter a listing or search puts in its SQL; None for
+    administrators (no filter). Read once per request."""
+    if ctx.principal.is_administrator:
+        return None
+    return await ctx.loaders.browse_filter()

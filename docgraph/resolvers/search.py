@@ -104,13 +104,22 @@ async def query(
         ctx.db,
         ctx.repository,
         compiled,
-        principals=browse_filter(ctx),
+        browse=await browse_filter(ctx),
         limit=limit,
         offset=offset,
+        count_limit=ctx.settings.search_count_limit,
     )
     docs = [Document.from_record(r) for r in rows]
     ctx.loaders.prime_all(docs)
-    return paging.page_of(docs, total or 0, page, limit, offset, max_page_size)
+    return paging.page_of(
+        docs,
+        total,
+        page,
+        limit,
+        offset,
+        max_page_size,
+        count_limit=ctx.settings.search_count_limit,
+    )
 
 
 def _placeholder(ctx: RequestContext, value: Any) -> Any:

@@ -9,7 +9,15 @@ from docgraph.db.queries import Q, all_queries
 
 
 async def test_every_named_query_prepares(db):
-    queries = all_queries(Q)
+    from docgraph.db import documents
+
+    # The listing statements are spliced from fragments: prepare those too.
+    queries = {
+        **all_queries(Q),
+        "children by title": documents._CHILDREN_BY_TITLE,
+        "children by position": documents._CHILDREN_BY_POSITION,
+        "children by keys": documents._CHILDREN_BY_KEYS,
+    }
     assert len(queries) >= 10
     async with db.pool.acquire() as conn:
         for name, sql in queries.items():

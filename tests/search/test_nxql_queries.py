@@ -280,3 +280,26 @@ async def test_correlated_wildcards_name_one_element(client, db, tree):
     assert await names(client, base + both) == ["attach"]
     assert await names(client, base + "files:files/0/file/name = 'a.pdf'") == ["attach"]
     assert await names(client, base + "files:files/1/file/name = 'a.pdf'") == []
+
+
+async def test_totals_are_exact_up_to_the_count_limit(
+    aiohttp_client, database_url, base_settings, registry, tree
+):
+    from dataclasses import replace
+
+    from docgraph.gateway.app import create_app
+
+    from ..conftest import ADMIN_AUTH
+
+    settings = replace(base_settings, search_count_limit=2)
+    limited = await aiohttp_client(
+        create_app(settings, database_url, registry=registry),
+        headers={"Authorization": ADMIN_AUTH},
+    )
+    nxql = f"SELECT * FROM Document WHERE ecm:path STARTSWITH '{tree}'"
+    body = await (await limited.get(f"{API}/query", params={"query": nxql, "pageSize": 1})).json()
+    assert body["resultsCount"] == -2 and body["resultsCountLimit"] == 2
+    assert body["isNextPageAvailable"] is True and body["numberOfPages"] == 0
+    # A result that fits in one page needs no count, and is exact.
+    body = await (await limited.get(f"{API}/query", params={"query": nxql})).json()
+    assert body["resultsCount"] == len(body["entries"]) >= 4

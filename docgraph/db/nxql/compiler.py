@@ -208,11 +208,9 @@ class Compiler:
             raise QueryError(f"Cannot order by a list element: {item.ref}")
         if value.kind in ("text", "timestamp") and value.text is not None:
             value.sql = value.text
-        return (
-            f"{value.sql} {direction} NULLS FIRST"
-            if item.ascending
-            else f"{value.sql} DESC NULLS LAST"
-        )
+        # PostgreSQL's default null order (last ascending, first descending):
+        # the one an index on the property provides.
+        return f"{value.sql} {direction}"
 
     # -- conditions --------------------------------------------------------------
     def condition(self, node: ast.Condition) -> str:
@@ -416,10 +414,8 @@ class Compiler:
         tsquery = f"to_tsquery('docgraph_text', {self.bind(query, '::text')})"
         _, _, field_name = ref.name.partition(".")
         if not field_name:
-            return (
-                "EXISTS (SELECT 1 FROM document_fulltext f"
-                f" WHERE f.id = d.id AND f.tsv @@ {tsquery})"
-            )
+            # IN, not a correlated EXISTS: the GIN index finds the matches once.
+            return f"d.id IN (SELECT f.id FROM document_fulltext f WHERE f.tsv @@ {tsquery})"
         key = self.bind(self._property_key(field_name), "::text")
         return f"to_tsvector('docgraph_text', coalesce(d.properties ->> {key}, '')) @@ {tsquery}"
 

@@ -96,3 +96,10 @@ SELECT DISTINCT document_id
   FROM acls
  WHERE (begin_at > $1 AND begin_at <= $2)
     OR (end_at > $1 AND end_at <= $2)
+
+-- name: principals_in_acls
+-- Which of the principals $1 some ACE names, and whether one denies them.
+SELECT principal, bool_or(NOT granted) AS denies
+  FROM acls
+ WHERE principal = ANY($1::text[])
+ GROUP BY principal

@@ -25,12 +25,10 @@ SELECT 1
 
 -- name: children_pages
 -- One page of the listable children of each parent plus their total, in one
--- statement. $3 is the principals filter (NULL = no filter, administrators),
--- $13 the same names prefixed with '-' (see may_browse).
--- $7..$12: up to three sort keys (a system field name or a property key, NULL
--- for none) each with its direction (true = ascending); values compare as
--- jsonb, so numbers sort as numbers and dates, stored as ISO text, in time
--- order. Without keys: position in an ordered folder, then the title.
+-- statement. $3 is the permission filter (NULL = no filter, administrators),
+-- $7 its denied names (see may_browse). The ORDER BY marker in the page is
+-- replaced by one of the orders below (db/documents.py): by title, by
+-- position (both served by an index), or by up to three sort keys.
 SELECT p.parent_key, t.total, c.*
   FROM unnest($1::uuid[], $2::boolean[]) AS p (parent_key, ordered)
  CROSS JOIN LATERAL (
@@ -41,8 +39,8 @@ SELECT p.parent_key, t.total, c.*
           AND NOT d.type = ANY($4::text[])
           AND ($3::text[] IS NULL
                OR d.read_acl && $3::text[]
-                  AND (NOT d.read_acl && $13::text[]
-                       OR may_browse(d.read_acl, $3::text[], $13::text[])))
+                  AND (NOT d.read_acl && $7::text[]
+                       OR may_browse(d.read_acl, $3::text[], $7::text[])))
        ) AS t
   LEFT JOIN LATERAL (
        SELECT d.*
@@ -52,22 +50,34 @@ SELECT p.parent_key, t.total, c.*
           AND NOT d.type = ANY($4::text[])
           AND ($3::text[] IS NULL
                OR d.read_acl && $3::text[]
-                  AND (NOT d.read_acl && $13::text[]
-                       OR may_browse(d.read_acl, $3::text[], $13::text[])))
-        ORDER BY CASE WHEN $8 THEN sort_key(d, $7) END ASC,
-                 CASE WHEN NOT $8 THEN sort_key(d, $7) END DESC,
-                 CASE WHEN $10 THEN sort_key(d, $9) END ASC,
-                 CASE WHEN NOT $10 THEN sort_key(d, $9) END DESC,
-                 CASE WHEN $12 THEN sort_key(d, $11) END ASC,
-                 CASE WHEN NOT $12 THEN sort_key(d, $11) END DESC,
-                 CASE WHEN p.ordered THEN d.position END,
-                 left(d.properties ->> 'dc:title', 200),
-                 d.properties ->> 'dc:title',
-                 d.name,
-                 d.id
+                  AND (NOT d.read_acl && $7::text[]
+                       OR may_browse(d.read_acl, $3::text[], $7::text[])))
+        /*ORDER BY*/
         LIMIT $5
        OFFSET $6
        ) AS c ON true
+
+-- name: children_order_by_title
+-- Names are unique among siblings: the title prefix, then the name, is a
+-- total order, and the documents_children index provides it.
+ORDER BY left(d.properties ->> 'dc:title', 200), d.name
+
+-- name: children_order_by_position
+ORDER BY d.position
+
+-- name: children_order_by_keys
+-- $8..$13: up to three sort keys (a system field name or a property key, NULL
+-- for none) each with its direction (true = ascending); values compare as
+-- jsonb, so numbers sort as numbers and dates, stored as ISO text, in time
+-- order. Then the title and the name.
+ORDER BY CASE WHEN $9 THEN sort_key(d, $8) END ASC,
+         CASE WHEN NOT $9 THEN sort_key(d, $8) END DESC,
+         CASE WHEN $11 THEN sort_key(d, $10) END ASC,
+         CASE WHEN NOT $11 THEN sort_key(d, $10) END DESC,
+         CASE WHEN $13 THEN sort_key(d, $12) END ASC,
+         CASE WHEN NOT $13 THEN sort_key(d, $12) END DESC,
+         left(d.properties ->> 'dc:title', 200),
+         d.name
 
 -- name: insert
 INSERT INTO documents (id, repository, parent_id, name, path, type, lifecycle_state,

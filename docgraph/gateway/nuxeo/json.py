@@ -99,8 +99,8 @@ def paging(page: Page[Any]) -> dict[str, Any]:
         "resultsCount": page.total_size,
         "pageSize": page.page_size,
         "maxPageSize": page.max_page_size,
-        # Totals are exact, never capped.
-        "resultsCountLimit": 0,
+        # Totals are exact up to this (0: always); beyond, resultsCount is -2.
+        "resultsCountLimit": page.count_limit,
         "currentPageSize": len(page.entries),
         "currentPageIndex": page.page_index,
         "currentPageOffset": page.offset,
