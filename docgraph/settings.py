@@ -51,7 +51,7 @@ class Settings:
     default_page_size: int = 50
     # Search totals are exact up to this many results; beyond, resultsCount is
     # -2 (counting a million matches costs what reading them does).
-    search_count_limit: int = 10_000
+    search_count_limit: int = 1000
     graphql_max_depth: int = 15
     graphql_max_aliases: int = 50
     # Fields selected times the page sizes below them (see docgraph/schema/limits.py).

@@ -11,7 +11,7 @@ from docgraph.db import documents as db_documents
 from docgraph.db import search as db_search
 from docgraph.db import security as db_security
 from docgraph.db.pool import Database
-from docgraph.resolvers import documents, permissions
+from docgraph.resolvers import acls, documents, permissions
 from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.model import ROOT_ID, PathRef
 from docgraph.resolvers.properties import system_properties_for_create
@@ -51,6 +51,8 @@ CONTENT = [
     ("/default-domain", "sections", "SectionRoot", "Sections"),
     ("/default-domain", "templates", "TemplateRoot", "Templates"),
 ]
+# Local ACEs of the default content besides the root's: (path, principal, permission).
+CONTENT_ACL = [("/default-domain/sections", "members", "CanAskForPublishing")]
 
 _LOCK_KEY = 0x646F6368
 
@@ -103,6 +105,9 @@ async def ensure_default_content(ctx: RequestContext, repository: str) -> None:
         await documents.create(
             ctx, parent, type_name=type_name, name=name, properties={"dc:title": title}
         )
+    for path, principal, permission in CONTENT_ACL:
+        doc = await documents.get(ctx, PathRef(path))
+        await acls.add_permission(ctx, doc, [principal], permission)
 
 
 async def bootstrap(

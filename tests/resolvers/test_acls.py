@@ -413,3 +413,12 @@ async def test_bad_permission_requests_are_400_and_change_nothing(client, users,
         id="nobody:Read:true:::",
     )  # fmt: skip
     assert status == 400, body
+
+
+async def test_default_content_acls_as_nuxeo_ships_them(client):
+    sections = await (await client.get(f"{API}/path/default-domain/sections")).json()
+    local, inherited = await acl_of(client, sections["uid"])
+    assert [(a["username"], a["permission"]) for a in local["ace"]] == [
+        ("members", "CanAskForPublishing")
+    ]
+    assert ROOT_INHERITED <= {a["id"] for a in inherited["ace"]}

@@ -414,8 +414,11 @@ class Compiler:
         tsquery = f"to_tsquery('docgraph_text', {self.bind(query, '::text')})"
         _, _, field_name = ref.name.partition(".")
         if not field_name:
-            # IN, not a correlated EXISTS: the GIN index finds the matches once.
-            return f"d.id IN (SELECT f.id FROM document_fulltext f WHERE f.tsv @@ {tsquery})"
+            # The matches found once through the GIN index (an uncorrelated
+            # ARRAY() runs first, whatever plan the rest gets), then read by id.
+            return (
+                f"d.id = ANY(ARRAY(SELECT f.id FROM document_fulltext f WHERE f.tsv @@ {tsquery}))"
+            )
         key = self.bind(self._property_key(field_name), "::text")
         return f"to_tsvector('docgraph_text', coalesce(d.properties ->> {key}, '')) @@ {tsquery}"
 
