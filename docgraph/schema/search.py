@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from docgraph.errors import BadRequest
 from docgraph.resolvers import documents, search
 from docgraph.resolvers.model import PageRequest
 from docgraph.schema.documents import Context, Documents
@@ -13,27 +14,60 @@ from docgraph.schema.documents import Context, Documents
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
 
+QueryParams = Annotated[list[str] | None, strawberry.argument(name="queryParams")]
+PageIndex = Annotated[int, strawberry.argument(name="currentPageIndex")]
+PageSize = Annotated[int | None, strawberry.argument(name="pageSize")]
+SortBy = Annotated[str | None, strawberry.argument(name="sortBy")]
+SortOrder = Annotated[str | None, strawberry.argument(name="sortOrder")]
+FullText = Annotated[
+    str | None, strawberry.argument(name="fullText", description='words, -word, OR, "phrase"')
+]
+Provider = Annotated[str | None, strawberry.argument(name="pageProvider")]
+
+# What fullText searches: live documents listed in navigation.
+FULL_TEXT = (
+    "SELECT * FROM Document WHERE ecm:fulltext = ? AND ecm:isVersion = 0"
+    " AND ecm:isTrashed = 0 AND ecm:mixinType != 'HiddenInNavigation'"
+)
+
 
 @strawberry.type
 class SearchQuery:
-    @strawberry.field(description="A page of the documents an NXQL query finds (? = queryParams).")
+    @strawberry.field(
+        description="A page of documents: an NXQL query (? = queryParams), a page "
+        "provider, or full-text words; exactly one of query, pageProvider, fullText."
+    )
     async def search(
         self,
         info: Context,
-        query: str,
-        query_params: Annotated[list[str] | None, strawberry.argument(name="queryParams")] = None,
-        current_page_index: Annotated[int, strawberry.argument(name="currentPageIndex")] = 0,
-        page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = None,
-        sort_by: Annotated[str | None, strawberry.argument(name="sortBy")] = None,
-        sort_order: Annotated[str | None, strawberry.argument(name="sortOrder")] = None,
+        query: str | None = None,
+        page_provider: Provider = None,
+        full_text: FullText = None,
+        query_params: QueryParams = None,
+        current_page_index: PageIndex = 0,
+        page_size: PageSize = None,
+        sort_by: SortBy = None,
+        sort_order: SortOrder = None,
     ) -> Documents:
         ctx = info.context
+        if sum(x is not None for x in (query, page_provider, full_text)) != 1:
+            raise BadRequest("Give exactly one of query, pageProvider and fullText")
         page = PageRequest(
             current_page_index,
             ctx.settings.default_page_size if page_size is None else page_size,
             documents.parse_sort(sort_by, sort_order),
         )
-        return Documents.of(ctx, await search.query(ctx, query, page, query_params or []))
+        params = list(query_params or [])
+        if page_provider is not None:
+            result = await search.run_provider(
+                ctx, page_provider, params, page, sized=page_size is not None
+            )
+        elif full_text is not None:
+            result = await search.query(ctx, FULL_TEXT, page, [full_text])
+        else:
+            assert query is not None
+            result = await search.query(ctx, query, page, params)
+        return Documents.of(ctx, result)
 
 
 def register(registry: Registry) -> None:

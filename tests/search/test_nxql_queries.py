@@ -303,3 +303,24 @@ async def test_totals_are_exact_up_to_the_count_limit(
     # A result that fits in one page needs no count, and is exact.
     body = await (await limited.get(f"{API}/query", params={"query": nxql})).json()
     assert body["resultsCount"] == len(body["entries"]) >= 4
+
+
+async def test_graphql_search_by_provider_and_full_text(client, tree):
+    gamma = await (await client.get(f"{API}/path{tree}/gamma")).json()
+    query = """query($p: [String!]) {
+      byProvider: search(pageProvider: "CURRENT_DOC_CHILDREN", queryParams: $p) {
+        entries { title }
+      }
+      byWords: search(fullText: "roadmap") { entries { title } }
+    }"""
+    body = await (
+        await client.post(
+            "/nuxeo/graphql", json={"query": query, "variables": {"p": [gamma["uid"]]}}
+        )
+    ).json()
+    assert body["data"]["byProvider"]["entries"] == [{"title": "delta plans"}]
+    assert {"title": "delta plans"} in body["data"]["byWords"]["entries"]
+    both = await client.post(
+        "/nuxeo/graphql", json={"query": '{ search(query: "x", fullText: "y") { totalSize } }'}
+    )
+    assert (await both.json())["errors"][0]["extensions"]["code"] == "bad_request"
