@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable
 
 import asyncpg
 
+from docgraph.background import running
 from docgraph.db.pool import Database
 
 log = logging.getLogger(__name__)
@@ -61,13 +62,8 @@ async def listening(
             finally:
                 await conn.close()
 
-    task = asyncio.create_task(listen_forever(), name=f"listen {channel}")
-    try:
+    async with running(listen_forever(), f"listen {channel}"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 def _termination(conn: asyncpg.Connection) -> asyncio.Future[None]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 from aiohttp import web
 
+from docgraph.background import running
 from docgraph.db.notify import ACCOUNTS, listening
 from docgraph.db.pool import Database, Gate, create_pool
 from docgraph.gateway import keys
@@ -74,13 +74,8 @@ async def _timed_acl_refresh(app: web.Application) -> AsyncIterator[None]:
                 continue
             since = until
 
-    task = asyncio.create_task(refresh_forever(), name="timed ACE refresh")
-    try:
+    async with running(refresh_forever(), "timed ACE refresh"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 async def _account_changes(app: web.Application) -> AsyncIterator[None]:

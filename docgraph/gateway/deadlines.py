@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+
+from docgraph.background import running
 
 
 class Deadlines:
@@ -49,13 +50,6 @@ class Deadlines:
             await asyncio.sleep(self.interval)
             self.sweep()
 
-    @contextlib.asynccontextmanager
-    async def sweeping(self) -> AsyncIterator[None]:
+    def sweeping(self) -> contextlib.AbstractAsyncContextManager[None]:
         """Sweeps for as long as the block runs (the application's lifetime)."""
-        sweeper = asyncio.create_task(self.run(), name="request deadlines")
-        try:
-            yield
-        finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+        return running(self.run(), "request deadlines")

@@ -144,12 +144,8 @@ class Authenticator:
         self, db: Database, username: str, password: str, address: str = ""
     ) -> Principal:
         key = self._key(username, password)
-        cached = self._cache.get(key)
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
-        wait = self.failures.retry_after(address)
-        if wait is not None:
-            raise TooManyRequests("Too many failed logins from this address", wait)
+        if (cached := self._cached(key, address)) is not None:
+            return cached
         pending = self._pending.get(key)
         if pending is not None:
             try:
@@ -174,34 +170,44 @@ class Authenticator:
             raise
         else:
             future.set_result(principal)
-            if self._ttl > 0:
-                self._cache[key] = (time.monotonic() + self._ttl, principal)
-                while len(self._cache) > self._max:
-                    self._cache.popitem(last=False)
+            self._remember(key, principal, self._ttl)
             return principal
         finally:
             del self._pending[key]
 
-    async def authenticate_token(self, db: Database, token: str, address: str = "") -> Principal:
-        """The user an authentication token names (cached like passwords)."""
-        key = hashlib.sha256(f"token\0{token}".encode()).digest()
+    def _cached(self, key: bytes, address: str) -> Principal | None:
+        """A still-valid cached principal for ``key``; else None, once the
+        address is known not to be throttled."""
         cached = self._cache.get(key)
         if cached is not None and cached[0] > time.monotonic():
             return cached[1]
         wait = self.failures.retry_after(address)
         if wait is not None:
             raise TooManyRequests("Too many failed logins from this address", wait)
-        from docgraph.resolvers.tokens import owner
+        return None
 
-        username = await owner(db, token)
+    def _remember(self, key: bytes, principal: Principal, seconds: float) -> None:
+        if seconds > 0:
+            self._cache[key] = (time.monotonic() + seconds, principal)
+            while len(self._cache) > self._max:
+                self._cache.popitem(last=False)
+
+    async def _principal_of(self, db: Database, username: str | None, address: str) -> Principal:
         principal = None if username is None else await load_principal(db, username)
         if principal is None:
             self.failures.record(address)
             raise Unauthorized("Authentication failed")
-        if self._ttl > 0:
-            self._cache[key] = (time.monotonic() + self._ttl, principal)
-            while len(self._cache) > self._max:
-                self._cache.popitem(last=False)
+        return principal
+
+    async def authenticate_token(self, db: Database, token: str, address: str = "") -> Principal:
+        """The user an authentication token names (cached like passwords)."""
+        key = hashlib.sha256(f"token\0{token}".encode()).digest()
+        if (cached := self._cached(key, address)) is not None:
+            return cached
+        from docgraph.resolvers.tokens import owner
+
+        principal = await self._principal_of(db, await owner(db, token), address)
+        self._remember(key, principal, self._ttl)
         return principal
 
     async def authenticate_bearer(
@@ -209,26 +215,15 @@ class Authenticator:
     ) -> Principal:
         """The user a valid JWT names; cached until the token expires at most."""
         key = hashlib.sha256(f"bearer\0{token}".encode()).digest()
-        cached = self._cache.get(key)
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
-        wait = self.failures.retry_after(address)
-        if wait is not None:
-            raise TooManyRequests("Too many failed logins from this address", wait)
+        if (cached := self._cached(key, address)) is not None:
+            return cached
         try:
             claims = verifier.verify(token)
         except Unauthorized:
             self.failures.record(address)
             raise
-        principal = await load_principal(db, claims.username)
-        if principal is None:
-            self.failures.record(address)
-            raise Unauthorized("Authentication failed")
-        lifetime = min(self._ttl, claims.expires - time.time())
-        if lifetime > 0:
-            self._cache[key] = (time.monotonic() + lifetime, principal)
-            while len(self._cache) > self._max:
-                self._cache.popitem(last=False)
+        principal = await self._principal_of(db, claims.username, address)
+        self._remember(key, principal, min(self._ttl, claims.expires - time.time()))
         return principal
 
     async def _verify(self, db: Database, username: str, password: str, address: str) -> Principal:
