@@ -187,3 +187,27 @@ async def parents_with_children(
         None if types is None else list(types),
     )
     return {row["id"] for row in rows}
+
+
+async def move_subtree(
+    db: Database,
+    doc_id: UUID,
+    parent_id: UUID,
+    name: str,
+    new_path: str,
+    old_path: str,
+    ancestors: Sequence[UUID],
+) -> int:
+    """Move a document and its subtree (paths and ancestors); rows updated."""
+    status = await db.execute(
+        Q.documents.move_subtree, doc_id, parent_id, name, new_path, old_path, list(ancestors)
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def longest_path_below(db: Database, doc_id: UUID) -> int:
+    return int(await db.fetchval(Q.documents.longest_path_below, doc_id) or 0)
+
+
+async def sibling_named(db: Database, parent_id: UUID, name: str) -> bool:
+    return await db.fetchval(Q.documents.sibling_named, parent_id, name) is not None

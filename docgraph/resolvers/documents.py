@@ -34,6 +34,8 @@ MAX_PATH_BYTES = 2048
 _ONLY_PUNCTUATION = re.compile(r"^[\W_]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 _NAME_ATTEMPTS = 100
+# The advisory lock moves take in turn.
+_MOVE_LOCK = 0x6D6F7665
 # Types whose creator receives Everything on the new document.
 CREATOR_GRANTED = frozenset({"Workspace"})
 # Counters are bigints: more digits cannot match, and would cost a huge int().
@@ -334,6 +336,54 @@ async def delete(ctx: RequestContext, doc: Document) -> None:
     await for_write(ctx, doc, permissions.REMOVE)
     await db_documents.delete_subtree(unit.db, doc.id)
     unit.emit(ctx, change(ctx, events.DELETED, doc, datetime.now(UTC)))
+
+
+async def move(
+    ctx: RequestContext, doc: Document, target: Document, name: str | None = None
+) -> Document:
+    """Move ``doc`` (with its subtree) under ``target``, renamed to ``name`` if
+    given; a name taken there gets a ``.<epoch millis>`` suffix, as on create.
+    Paths, ancestors and read ACLs of the whole subtree follow in set-based
+    statements. Needs Remove on the document and AddChildren on the target."""
+    if doc.parent_id is None:
+        raise BadRequest("The root document cannot be moved")
+    target_type = ctx.registry.types.get(target.type)
+    if target.path is None or target_type is None or not target_type.has_facet("Folderish"):
+        raise BadRequest(f"Cannot move into non-folderish document {target.uid}")
+    unit = ctx.work
+    # Moves take turns: two crossed moves (a into b, b into a) could each see
+    # no cycle and together make one. After the lock, the target is re-read.
+    await unit.db.lock(_MOVE_LOCK)
+    [fresh] = await db_documents.by_ids(unit.db, [target.id]) or [None]
+    if fresh is None:
+        raise DocumentNotFound(target.uid)
+    target = Document.from_record(fresh)
+    if target.id == doc.id or doc.id in target.ancestors:
+        raise BadRequest("A document cannot be moved into itself or below itself")
+    doc = await for_write(ctx, doc, permissions.REMOVE)
+    await permissions.check(ctx, target, permissions.ADD_CHILDREN)
+    assert doc.path is not None
+    base = path_segment(name) if name else doc.name
+    candidate = base
+    if (target.id, candidate) != (doc.parent_id, doc.name) and await db_documents.sibling_named(
+        unit.db, target.id, candidate
+    ):
+        candidate = f"{base}.{int(time.time() * 1000)}"
+    new_path = child_path(target, candidate)
+    longest = await db_documents.longest_path_below(unit.db, doc.id)
+    if longest - len(doc.path.encode()) + len(new_path.encode()) > MAX_PATH_BYTES:
+        raise BadRequest(f"Paths below the moved document would exceed {MAX_PATH_BYTES} bytes")
+    await db_documents.move_subtree(
+        unit.db, doc.id, target.id, candidate, new_path, doc.path, (*target.ancestors, target.id)
+    )
+    # Inherited ACEs changed for the whole subtree.
+    await db_acls.recompute_read_acl(
+        unit.db, doc.id, sorted(permissions.included_in(permissions.BROWSE))
+    )
+    rows = await db_documents.by_ids(unit.db, [doc.id])
+    moved = Document.from_record(rows[0])
+    unit.emit(ctx, change(ctx, events.MOVED, moved, datetime.now(UTC)))
+    return moved
 
 
 async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest) -> Page[Document]:

@@ -114,6 +114,19 @@ class Mutation:
         doc = await documents.get(ctx, IdRef(str(id)))
         return Document.of(ctx, await lifecycle.follow_transition(ctx, doc, transition))
 
+    @strawberry.mutation(name="moveDocument", description="Into another folder, with its subtree.")
+    async def move_document(
+        self,
+        info: Context,
+        id: strawberry.ID,
+        target_id: Annotated[strawberry.ID, strawberry.argument(name="targetId")],
+        name: str | None = None,
+    ) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        target = await documents.get(ctx, IdRef(str(target_id)))
+        return Document.of(ctx, await documents.move(ctx, doc, target, name))
+
     @strawberry.mutation(name="deleteDocument")
     async def delete_document(self, info: Context, id: strawberry.ID) -> bool:
         ctx = info.context

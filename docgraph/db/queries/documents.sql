@@ -158,3 +158,31 @@ SELECT p.id
                OR d.read_acl && $3::text[]
                   AND (NOT d.read_acl && $4::text[]
                        OR may_browse(d.read_acl, $3::text[], $4::text[]))))
+
+-- name: move_subtree
+-- Move document $1 under parent $2 with name $3: its path becomes $4 (it was
+-- $5) and its ancestors $6; every descendant's path and ancestors follow, in
+-- one statement.
+UPDATE documents d
+   SET parent_id = CASE WHEN d.id = $1 THEN $2 ELSE d.parent_id END,
+       name      = CASE WHEN d.id = $1 THEN $3 ELSE d.name END,
+       path      = $4 || substr(d.path, length($5) + 1),
+       ancestors = CASE WHEN d.id = $1 THEN $6::uuid[]
+                        ELSE $6::uuid[] || d.ancestors[array_position(d.ancestors, $1):]
+                   END,
+       system_change = d.system_change + 1
+ WHERE d.id = $1
+    OR d.ancestors @> ARRAY[$1]::uuid[]
+
+-- name: longest_path_below
+-- The byte length of the longest path in the subtree of $1.
+SELECT max(octet_length(path))
+  FROM documents
+ WHERE id = $1
+    OR ancestors @> ARRAY[$1]::uuid[]
+
+-- name: sibling_named
+SELECT id
+  FROM documents
+ WHERE parent_id = $1
+   AND name = $2

@@ -174,5 +174,36 @@ async def follow_transition(call: OperationCall, doc: Document, *, value: str) -
     return await lifecycle.follow_transition(call.ctx, doc, value)
 
 
+@operation(
+    "Document.Move",
+    label="Move",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    params=[
+        Param("target", type="document", required=True, description="the new parent"),
+        Param("name", description="a new name"),
+    ],
+    description="Move the input document (with its subtree) into the target folder.",
+)
+async def move(
+    call: OperationCall, doc: Document, *, target: Document, name: str | None
+) -> Document:
+    return await documents.move(call.ctx, doc, target, name)
+
+
+@operation(
+    "Document.GetChild",
+    label="Get Child",
+    category="Fetch",
+    signature=_ONE_DOC,
+    collector=True,
+    params=[Param("name", required=True)],
+    description="The child of the input document with this name (404 if none).",
+)
+async def get_child(call: OperationCall, parent: Document, *, name: str) -> Document:
+    return await documents.get_child(call.ctx, parent, name)
+
+
 def register(registry: Registry) -> None:
     registry.add_operations(sys.modules[__name__])
