@@ -127,6 +127,17 @@ async def grant_on_large_subtree(dsn: str, size: int) -> tuple[float, int]:
         changed = await ctx.database.fetchval(
             "SELECT count(*) FROM documents WHERE 'someone' = ANY(read_acl)"
         )
+        async with ctx.unit_of_work():
+            target = await documents.create(
+                ctx,
+                await documents.get(ctx, PathRef(WORKSPACES)),
+                type_name="Folder",
+                name="elsewhere",
+            )
+            started = time.perf_counter()
+            await documents.move(ctx, await documents.get(ctx, PathRef(str(top.path))), target)
+            moved = time.perf_counter() - started
+        print(f"move of a folder with {size} descendants: {moved:.2f} s")
         return seconds, changed
     finally:
         await ctx.close()
