@@ -211,3 +211,20 @@ async def longest_path_below(db: Database, doc_id: UUID) -> int:
 
 async def sibling_named(db: Database, parent_id: UUID, name: str) -> bool:
     return await db.fetchval(Q.documents.sibling_named, parent_id, name) is not None
+
+
+async def copy_subtree(
+    db: Database,
+    doc_id: UUID,
+    parent_id: UUID,
+    name: str,
+    new_path: str,
+    old_path: str,
+    ancestors: Sequence[UUID],
+) -> UUID:
+    """A deep copy of a document and its subtree (new ids, local ACLs
+    copied); the copy's id."""
+    copy_id: UUID = await db.fetchval(
+        Q.documents.copy_subtree, doc_id, parent_id, name, new_path, old_path, list(ancestors)
+    )
+    return copy_id

@@ -338,52 +338,98 @@ async def delete(ctx: RequestContext, doc: Document) -> None:
     unit.emit(ctx, change(ctx, events.DELETED, doc, datetime.now(UTC)))
 
 
+async def _placement(
+    ctx: RequestContext, doc: Document, target: Document, name: str | None
+) -> tuple[Document, str, str]:
+    """Where ``doc`` would go below ``target``: the target as it is now, the
+    free name (a taken one gets a ``.<epoch millis>`` suffix, as on create)
+    and the new path; 400 for a non-folder target or paths grown too long."""
+    target_type = ctx.registry.types.get(target.type)
+    if target.path is None or target_type is None or not target_type.has_facet("Folderish"):
+        raise BadRequest(f"Cannot put a document into non-folderish document {target.uid}")
+    assert doc.path is not None
+    db = ctx.work.db
+    base = path_segment(name) if name else doc.name
+    candidate = base
+    if (target.id, candidate) != (doc.parent_id, doc.name) and await db_documents.sibling_named(
+        db, target.id, candidate
+    ):
+        candidate = f"{base}.{int(time.time() * 1000)}"
+    new_path = child_path(target, candidate)
+    longest = await db_documents.longest_path_below(db, doc.id)
+    if longest - len(doc.path.encode()) + len(new_path.encode()) > MAX_PATH_BYTES:
+        raise BadRequest(f"Paths below the document would exceed {MAX_PATH_BYTES} bytes")
+    return target, candidate, new_path
+
+
+async def _current(ctx: RequestContext, doc: Document) -> Document:
+    [row] = await db_documents.by_ids(ctx.work.db, [doc.id]) or [None]
+    if row is None:
+        raise DocumentNotFound(doc.uid)
+    return Document.from_record(row)
+
+
+async def _recompute_read_acl(ctx: RequestContext, root_id: UUID) -> None:
+    """Inherited ACEs changed for a whole subtree (a move, a copy)."""
+    browse = sorted(permissions.included_in(permissions.BROWSE))
+    await db_acls.recompute_read_acl(ctx.work.db, root_id, browse)
+
+
 async def move(
     ctx: RequestContext, doc: Document, target: Document, name: str | None = None
 ) -> Document:
     """Move ``doc`` (with its subtree) under ``target``, renamed to ``name`` if
-    given; a name taken there gets a ``.<epoch millis>`` suffix, as on create.
-    Paths, ancestors and read ACLs of the whole subtree follow in set-based
-    statements. Needs Remove on the document and AddChildren on the target."""
+    given. Paths, ancestors and read ACLs of the whole subtree follow in
+    set-based statements. Needs Remove on the document and AddChildren on
+    the target."""
     if doc.parent_id is None:
         raise BadRequest("The root document cannot be moved")
-    target_type = ctx.registry.types.get(target.type)
-    if target.path is None or target_type is None or not target_type.has_facet("Folderish"):
-        raise BadRequest(f"Cannot move into non-folderish document {target.uid}")
     unit = ctx.work
     # Moves take turns: two crossed moves (a into b, b into a) could each see
     # no cycle and together make one. After the lock, the target is re-read.
     await unit.db.lock(_MOVE_LOCK)
-    [fresh] = await db_documents.by_ids(unit.db, [target.id]) or [None]
-    if fresh is None:
-        raise DocumentNotFound(target.uid)
-    target = Document.from_record(fresh)
+    target = await _current(ctx, target)
     if target.id == doc.id or doc.id in target.ancestors:
         raise BadRequest("A document cannot be moved into itself or below itself")
     doc = await for_write(ctx, doc, permissions.REMOVE)
     await permissions.check(ctx, target, permissions.ADD_CHILDREN)
+    target, name, new_path = await _placement(ctx, doc, target, name)
     assert doc.path is not None
-    base = path_segment(name) if name else doc.name
-    candidate = base
-    if (target.id, candidate) != (doc.parent_id, doc.name) and await db_documents.sibling_named(
-        unit.db, target.id, candidate
-    ):
-        candidate = f"{base}.{int(time.time() * 1000)}"
-    new_path = child_path(target, candidate)
-    longest = await db_documents.longest_path_below(unit.db, doc.id)
-    if longest - len(doc.path.encode()) + len(new_path.encode()) > MAX_PATH_BYTES:
-        raise BadRequest(f"Paths below the moved document would exceed {MAX_PATH_BYTES} bytes")
     await db_documents.move_subtree(
-        unit.db, doc.id, target.id, candidate, new_path, doc.path, (*target.ancestors, target.id)
+        unit.db, doc.id, target.id, name, new_path, doc.path, (*target.ancestors, target.id)
     )
-    # Inherited ACEs changed for the whole subtree.
-    await db_acls.recompute_read_acl(
-        unit.db, doc.id, sorted(permissions.included_in(permissions.BROWSE))
-    )
-    rows = await db_documents.by_ids(unit.db, [doc.id])
-    moved = Document.from_record(rows[0])
+    await _recompute_read_acl(ctx, doc.id)
+    moved = await _current(ctx, doc)
     unit.emit(ctx, change(ctx, events.MOVED, moved, datetime.now(UTC)))
     return moved
+
+
+async def copy(
+    ctx: RequestContext, doc: Document, target: Document, name: str | None = None
+) -> Document:
+    """A deep copy of ``doc`` under ``target`` (new ids throughout, local ACLs
+    copied, named ``name`` if given), in set-based statements. Needs Read on
+    the document (its subtree is copied as it stands) and AddChildren on the
+    target."""
+    if doc.parent_id is None:
+        raise BadRequest("The root document cannot be copied")
+    unit = ctx.work
+    await unit.db.lock(_MOVE_LOCK)
+    target = await _current(ctx, target)
+    if target.id == doc.id or doc.id in target.ancestors:
+        raise BadRequest("A document cannot be copied into itself or below itself")
+    permissions.check_read(ctx, doc)
+    await permissions.check(ctx, target, permissions.ADD_CHILDREN)
+    target, name, new_path = await _placement(ctx, doc, target, name)
+    assert doc.path is not None
+    copy_id = await db_documents.copy_subtree(
+        unit.db, doc.id, target.id, name, new_path, doc.path, (*target.ancestors, target.id)
+    )
+    await _recompute_read_acl(ctx, copy_id)
+    [row] = await db_documents.by_ids(unit.db, [copy_id])
+    copied = Document.from_record(row)
+    unit.emit(ctx, change(ctx, events.CREATED, copied, datetime.now(UTC)))
+    return copied
 
 
 async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest) -> Page[Document]:

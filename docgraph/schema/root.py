@@ -127,6 +127,19 @@ class Mutation:
         target = await documents.get(ctx, IdRef(str(target_id)))
         return Document.of(ctx, await documents.move(ctx, doc, target, name))
 
+    @strawberry.mutation(name="copyDocument", description="A deep copy, with new ids.")
+    async def copy_document(
+        self,
+        info: Context,
+        id: strawberry.ID,
+        target_id: Annotated[strawberry.ID, strawberry.argument(name="targetId")],
+        name: str | None = None,
+    ) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        target = await documents.get(ctx, IdRef(str(target_id)))
+        return Document.of(ctx, await documents.copy(ctx, doc, target, name))
+
     @strawberry.mutation(name="deleteDocument")
     async def delete_document(self, info: Context, id: strawberry.ID) -> bool:
         ctx = info.context

@@ -119,3 +119,44 @@ async def test_get_child_and_graphql_move(client):
         )
     ).json()
     assert body["data"]["moveDocument"]["path"] == f"{a['path']}/gb-{tag}"
+
+
+async def test_a_deep_copy_gets_new_ids_and_keeps_local_acls(client, db):
+    tag = uuid.uuid4().hex[:6]
+    src = await make(client, WS, "Folder", f"csrc-{tag}")
+    dst = await make(client, WS, "Folder", f"cdst-{tag}")
+    sub = await make(client, src["path"], "Folder", "sub")
+    leaf = await make(client, sub["path"], "Note", "leaf")
+    await client.post(
+        f"{API}/automation/Document.AddPermission",
+        json={"input": sub["uid"], "params": {"user": "members", "permission": "Write"}},
+    )
+    resp = await client.post(
+        f"{API}/automation/Document.Copy",
+        json={"input": src["uid"], "params": {"target": dst["path"], "name": "dup"}},
+    )
+    copy = await resp.json()
+    assert resp.status == 200, copy
+    assert copy["uid"] != src["uid"] and copy["path"] == f"{dst['path']}/dup"
+    copied_leaf = await (await client.get(f"{API}/path{dst['path']}/dup/sub/leaf")).json()
+    assert copied_leaf["uid"] != leaf["uid"]
+    row = await db.fetchrow(
+        "SELECT ancestors, parent_id FROM documents WHERE id = $1", uuid.UUID(copied_leaf["uid"])
+    )
+    copied_sub = await (await client.get(f"{API}/path{dst['path']}/dup/sub")).json()
+    assert row["parent_id"] == uuid.UUID(copied_sub["uid"])
+    assert row["ancestors"][-3:] == [
+        uuid.UUID(dst["uid"]), uuid.UUID(copy["uid"]), uuid.UUID(copied_sub["uid"])
+    ]  # fmt: skip
+    acl = await (await client.get(f"{API}/id/{copied_sub['uid']}/@acl")).json()
+    assert acl["acl"][0]["ace"][0]["id"].startswith("members:Write:true:")
+    # The source is untouched, and copying into one's own subtree is refused.
+    assert (await client.get(f"{API}/id/{leaf['uid']}")).status == 200
+    resp = await client.post(
+        f"{API}/automation/Document.Copy",
+        json={"input": src["uid"], "params": {"target": sub["path"]}},
+    )
+    assert resp.status == 400
+    nxql = f"SELECT * FROM Note WHERE ecm:path STARTSWITH '{dst['path']}/dup'"
+    found = await (await client.get(f"{API}/query", params={"query": nxql})).json()
+    assert [e["uid"] for e in found["entries"]] == [copied_leaf["uid"]]

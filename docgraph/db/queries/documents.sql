@@ -186,3 +186,43 @@ SELECT id
   FROM documents
  WHERE parent_id = $1
    AND name = $2
+
+-- name: copy_subtree
+-- A deep copy of document $1 and its subtree, new ids throughout: the copy
+-- goes under $2 named $3 at path $4 ($5: the source's path), with ancestors
+-- $6; local ACLs are copied too. Locks, trash state and versions are not.
+-- Returns the copy's id.
+WITH source AS (
+    SELECT d.*, gen_random_uuid() AS new_id
+      FROM documents d
+     WHERE d.id = $1
+        OR d.ancestors @> ARRAY[$1]::uuid[]
+),
+copied AS (
+    INSERT INTO documents (id, repository, parent_id, name, path, type, mixins,
+                           lifecycle_state, properties, ancestors, read_acl,
+                           created, modified)
+    SELECT s.new_id, s.repository,
+           CASE WHEN s.id = $1 THEN $2
+                ELSE (SELECT p.new_id FROM source p WHERE p.id = s.parent_id) END,
+           CASE WHEN s.id = $1 THEN $3 ELSE s.name END,
+           $4 || substr(s.path, length($5) + 1),
+           s.type, s.mixins, s.lifecycle_state, s.properties,
+           $6::uuid[] || ARRAY(SELECT a.new_id
+                                 FROM unnest(s.ancestors[array_position(s.ancestors, $1):])
+                                      WITH ORDINALITY AS u (id, n)
+                                 JOIN source a ON a.id = u.id
+                                ORDER BY u.n),
+           '{}', now(), now()
+      FROM source s
+    RETURNING id
+),
+copied_acls AS (
+    INSERT INTO acls (document_id, acl_name, acl_order, position, principal, permission,
+                      granted, creator, begin_at, end_at)
+    SELECT s.new_id, a.acl_name, a.acl_order, a.position, a.principal, a.permission,
+           a.granted, a.creator, a.begin_at, a.end_at
+      FROM acls a
+      JOIN source s ON s.id = a.document_id
+)
+SELECT s.new_id FROM source s WHERE s.id = $1

@@ -193,6 +193,24 @@ async def move(
 
 
 @operation(
+    "Document.Copy",
+    label="Copy",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    params=[
+        Param("target", type="document", required=True, description="the parent of the copy"),
+        Param("name", description="the copy's name"),
+    ],
+    description="Copy the input document, with its subtree, into the target folder.",
+)
+async def copy(
+    call: OperationCall, doc: Document, *, target: Document, name: str | None
+) -> Document:
+    return await documents.copy(call.ctx, doc, target, name)
+
+
+@operation(
     "Document.GetChild",
     label="Get Child",
     category="Fetch",
