@@ -191,30 +191,39 @@ SELECT id
 -- A deep copy of document $1 and its subtree, new ids throughout: the copy
 -- goes under $2 named $3 at path $4 ($5: the source's path), with ancestors
 -- $6; local ACLs are copied too. Locks, trash state and versions are not.
--- Returns the copy's id.
-WITH source AS (
+-- Old ids map to new ones through hash joins (no per-row lookups). Returns
+-- the copy's id.
+WITH source AS MATERIALIZED (
     SELECT d.*, gen_random_uuid() AS new_id
       FROM documents d
      WHERE d.id = $1
         OR d.ancestors @> ARRAY[$1]::uuid[]
+),
+chains AS (
+    -- Each copied descendant's ancestors from the copied root down, in new ids.
+    SELECT u.doc_id, array_agg(a.new_id ORDER BY u.n) AS chain
+      FROM (SELECT s.id AS doc_id, x.id AS ancestor, x.n
+              FROM source s
+             CROSS JOIN LATERAL unnest(s.ancestors[array_position(s.ancestors, $1):])
+                   WITH ORDINALITY AS x (id, n)
+             WHERE s.id <> $1) AS u
+      JOIN source a ON a.id = u.ancestor
+     GROUP BY u.doc_id
 ),
 copied AS (
     INSERT INTO documents (id, repository, parent_id, name, path, type, mixins,
                            lifecycle_state, properties, ancestors, read_acl,
                            created, modified)
     SELECT s.new_id, s.repository,
-           CASE WHEN s.id = $1 THEN $2
-                ELSE (SELECT p.new_id FROM source p WHERE p.id = s.parent_id) END,
+           CASE WHEN s.id = $1 THEN $2 ELSE p.new_id END,
            CASE WHEN s.id = $1 THEN $3 ELSE s.name END,
            $4 || substr(s.path, length($5) + 1),
            s.type, s.mixins, s.lifecycle_state, s.properties,
-           $6::uuid[] || ARRAY(SELECT a.new_id
-                                 FROM unnest(s.ancestors[array_position(s.ancestors, $1):])
-                                      WITH ORDINALITY AS u (id, n)
-                                 JOIN source a ON a.id = u.id
-                                ORDER BY u.n),
+           $6::uuid[] || coalesce(c.chain, '{}'),
            '{}', now(), now()
       FROM source s
+      LEFT JOIN source p ON p.id = s.parent_id
+      LEFT JOIN chains c ON c.doc_id = s.id
     RETURNING id
 ),
 copied_acls AS (
