@@ -115,7 +115,7 @@ async def load(dsn: str, args: argparse.Namespace) -> dict[str, str]:
         await pool.close()
 
 
-async def measure(dsn: str, paths: dict[str, str], runs: int, args_plan: str | None) -> None:
+async def measure(dsn: str, paths: dict[str, str], runs: int, whole_plan: str | None) -> None:
     from docgraph.db import search as db_search
     from docgraph.db.nxql.compiler import Compiler
     from docgraph.db.nxql.parser import parse
@@ -181,7 +181,7 @@ async def measure(dsn: str, paths: dict[str, str], runs: int, args_plan: str | N
                 "default", compiled, browse=await browse_filter(ctx), limit=20, offset=0
             )
             plan = await db.fetch(f"EXPLAIN {sql}", *params)
-            if __import__("os").environ.get("PLAN", "-") in name:
+            if whole_plan and whole_plan in name:
                 print("\n".join(r[0] for r in plan))
             nodes = [r[0].strip() for r in plan if "->" in r[0] or r is plan[0]][:4]
             print(f"  {name}: " + " | ".join(n.split("  (")[0][:80] for n in nodes))
