@@ -21,8 +21,9 @@ from docgraph.settings import Settings
 
 _HMAC = ["HS256", "HS384", "HS512"]
 _PUBLIC = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]
-# A bearer token longer than this is refused before any parsing.
-MAX_TOKEN_LENGTH = 8192
+# A bearer token longer than this is refused before any parsing (HTTP headers
+# themselves stop at 8 kB in aiohttp).
+MAX_TOKEN_LENGTH = 4096
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,11 +72,7 @@ async def acl_lists(ctx: RequestContext, docs: Sequence[Document]) -> list[list[
 
 async def held_permissions(ctx: RequestContext, docs: Sequence[Document]) -> list[list[str]]:
     """Every registered permission the user holds on each document."""
-    names = list(permissions.INCLUDES)
-    held = [await permissions.holds(ctx, docs, name) for name in names]
-    return [
-        [name for name, row in zip(names, held, strict=True) if row[i]] for i in range(len(docs))
-    ]
+    return await permissions.held(ctx, docs)
 
 
 async def user_visible_permissions(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from docgraph.plugins import DuplicateContribution, Registry, build_registry
 from docgraph.resolvers import documents, lifecycle
 from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
+from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.schema.documents import Context, Document, Documents
 from docgraph.schema.errors import AtomicMutations, ErrorCodes, log_unexpected
 from docgraph.schema.limits import Limits, limit_extensions
@@ -45,6 +47,20 @@ class Query:
         if doc is None:
             return None
         return Document.of(info.context, await documents.get(info.context, ref))
+
+
+async def _place(
+    info: Context,
+    place: Callable[..., Awaitable[DocumentModel]],
+    id: strawberry.ID,
+    target_id: strawberry.ID,
+    name: str | None,
+) -> Document:
+    """Move or copy a document into another folder."""
+    ctx = info.context
+    doc = await documents.get(ctx, IdRef(str(id)))
+    target = await documents.get(ctx, IdRef(str(target_id)))
+    return Document.of(ctx, await place(ctx, doc, target, name))
 
 
 @strawberry.type
@@ -122,10 +138,7 @@ class Mutation:
         target_id: Annotated[strawberry.ID, strawberry.argument(name="targetId")],
         name: str | None = None,
     ) -> Document:
-        ctx = info.context
-        doc = await documents.get(ctx, IdRef(str(id)))
-        target = await documents.get(ctx, IdRef(str(target_id)))
-        return Document.of(ctx, await documents.move(ctx, doc, target, name))
+        return await _place(info, documents.move, id, target_id, name)
 
     @strawberry.mutation(name="copyDocument", description="A deep copy, with new ids.")
     async def copy_document(
@@ -135,10 +148,7 @@ class Mutation:
         target_id: Annotated[strawberry.ID, strawberry.argument(name="targetId")],
         name: str | None = None,
     ) -> Document:
-        ctx = info.context
-        doc = await documents.get(ctx, IdRef(str(id)))
-        target = await documents.get(ctx, IdRef(str(target_id)))
-        return Document.of(ctx, await documents.copy(ctx, doc, target, name))
+        return await _place(info, documents.copy, id, target_id, name)
 
     @strawberry.mutation(name="deleteDocument")
     async def delete_document(self, info: Context, id: strawberry.ID) -> bool:

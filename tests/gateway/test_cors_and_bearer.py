@@ -139,3 +139,11 @@ async def test_a_public_key_cannot_be_used_as_an_hmac_secret(make_client):
     # The classic confusion attack: HS256 keyed with the public key's text.
     forged = unsigned({"alg": "HS256", "typ": "JWT"}, claims, public.encode())
     assert (await client.get(f"{API}/me", headers=bearer(forged))).status == 401
+
+
+async def test_a_huge_bearer_token_is_refused_unparsed(make_client):
+    client = await make_client(jwt_secret=SECRET)
+    huge = "a" * 2500 + "." + "b" * 2500 + "." + "c" * 100
+    resp = await client.get(f"{API}/me", headers=bearer(huge))
+    assert resp.status == 401
+    assert "too long" in (await resp.json())["message"]
