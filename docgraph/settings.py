@@ -58,6 +58,8 @@ class Settings:
     graphql_max_cost: int = 100_000
     graphql_max_query_chars: int = 20_000
     graphql_max_tokens: int = 5_000
+    # Off in production hides the schema from whoever holds an account.
+    graphql_introspection: bool = True
     # JSON bodies (documents, automation, GraphQL); uploads stream separately.
     max_json_body: int = 1024 * 1024
     migrate_on_start: bool = True

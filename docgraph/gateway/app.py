@@ -14,7 +14,7 @@ from docgraph.db.notify import ACCOUNTS, listening
 from docgraph.db.pool import Database, Gate, create_pool
 from docgraph.gateway import keys
 from docgraph.gateway.deadlines import Deadlines
-from docgraph.gateway.graphql import STATIC, GraphQLView
+from docgraph.gateway.graphql import STATIC, GraphQLDoor
 from docgraph.gateway.middleware import (
     authenticate,
     close_contexts,
@@ -29,6 +29,7 @@ from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.users import Authenticator, on_accounts_message
 from docgraph.schema import build_schema
 from docgraph.schema.limits import Limits
+from docgraph.schema.pipeline import Pipeline
 from docgraph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -134,13 +135,15 @@ def create_app(
     app.cleanup_ctx.append(_timed_acl_refresh)
     app.cleanup_ctx.append(_account_changes)
     add_routes(app)
-    # No WebSocket transport yet: strawberry would build one request context
-    # (one database session, one loader cache) for a whole socket.
-    view = GraphQLView(
-        schema=build_schema(app[keys.REGISTRY], graphql_limits(settings)),
-        subscription_protocols=(),
+    schema = build_schema(app[keys.REGISTRY])
+    door = GraphQLDoor(
+        Pipeline(
+            schema._schema,
+            graphql_limits(settings),
+            introspection=settings.graphql_introspection,
+        )
     )
-    app.router.add_route("*", GRAPHQL_PATH, view)
-    app.router.add_route("*", GRAPHQL_PATH + "/", view)
+    app.router.add_route("*", GRAPHQL_PATH, door.handle)
+    app.router.add_route("*", GRAPHQL_PATH + "/", door.handle)
     app.router.add_static(STATIC_PATH, STATIC)
     return app

@@ -1,18 +1,24 @@
-"""The GraphQL door: strawberry's aiohttp view with docgraph's request context."""
+"""The GraphQL door: GraphQL over HTTP (POST JSON, GET for queries) and the
+GraphiQL page, on docgraph's request context and ``schema.pipeline``.
+
+A malformed request (not JSON, no query, variables that are not an object)
+is answered 400 in GraphQL's error format; a mutation sent with GET, 405.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import orjson
 from aiohttp import web
-from strawberry.aiohttp.views import GraphQLView as StrawberryView
-from strawberry.http import GraphQLHTTPResponse
-from strawberry.types import ExecutionResult
+from graphql import ExecutionResult
 
+from docgraph.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
+from docgraph.gateway.bodies import read_body
 from docgraph.gateway.context import build_ctx
-from docgraph.resolvers.context import RequestContext
-from docgraph.schema.errors import with_code
+from docgraph.schema.pipeline import EVERY_OPERATION, QUERIES_ONLY, Pipeline
 
 STATIC = Path(__file__).with_name("static")
 # Everything the page loads comes from this server.
@@ -28,31 +34,89 @@ GRAPHIQL_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+_JSON_TYPES = frozenset({"application/json", "application/graphql-response+json"})
+_METHODS = frozenset({"GET", "POST"})
 
 
-class GraphQLView(StrawberryView[RequestContext, None]):
-    async def render_graphql_ide(self, request: web.Request) -> web.Response:
-        """GraphiQL, served with its assets by docgraph itself: it works offline."""
-        return web.Response(
-            text=(STATIC / "graphiql.html").read_text(),
-            content_type="text/html",
-            headers={"Content-Security-Policy": GRAPHIQL_POLICY},
+class GraphQLDoor:
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.method == "GET" and "query" not in request.query:
+            if "text/html" in request.headers.get("Accept", ""):
+                return _graphiql()
+        try:
+            query, variables, operation_name = await _read(request)
+        except (BadRequest, UnsupportedMediaType, MethodNotAllowed) as exc:
+            return _refusal(exc.status, exc.code, exc.message)
+        allowed = QUERIES_ONLY if request.method == "GET" else EVERY_OPERATION
+        result = await self.pipeline.run(
+            build_ctx(request), query, variables, operation_name, allowed
         )
+        refused = result.errors and (result.errors[0].extensions or {}).get("code")
+        return _answer(result, 405 if refused == "operation_not_allowed" else 200)
 
-    def decode_json(self, data: str | bytes) -> object:
-        # orjson refuses nesting beyond 1,024 levels with a JSONDecodeError (a
-        # 400) where the standard library would exhaust the stack.
+
+async def _read(request: web.Request) -> tuple[str, dict[str, Any] | None, str | None]:
+    """The query, variables and operation name of a GET or a POST."""
+    if request.method == "GET":
+        params: Mapping[str, Any] = request.query
+        raw_variables = params.get("variables")
+        variables = _json(raw_variables) if raw_variables else None
+    elif request.method == "POST":
+        if request.content_type not in _JSON_TYPES:
+            raise UnsupportedMediaType(
+                f"Unsupported content type: {request.content_type}; send application/json"
+            )
+        body = _json(await read_body(request))
+        if not isinstance(body, dict):
+            raise BadRequest("The body must be a JSON object with a query")
+        params, variables = body, body.get("variables")
+    else:
+        raise MethodNotAllowed(f"Method {request.method} is not allowed on GraphQL", _METHODS)
+    query, operation_name = params.get("query"), params.get("operationName")
+    if not isinstance(query, str):
+        raise BadRequest("No GraphQL query found in the request")
+    if variables is not None and not isinstance(variables, dict):
+        raise BadRequest("variables must be a JSON object")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadRequest("operationName must be a string")
+    return query, variables, operation_name
+
+
+def _json(data: str | bytes) -> Any:
+    try:
+        # orjson refuses nesting beyond 1,024 levels where the standard
+        # library would exhaust the stack.
         return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"Malformed JSON: {exc}") from exc
 
-    async def process_result(
-        self, request: web.Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        # Parse errors never reach the schema's extensions: code them here too.
-        if result.errors:
-            result.errors = [with_code(e) for e in result.errors]
-        return await super().process_result(request, result)
 
-    async def get_context(
-        self, request: web.Request, response: web.Response | web.WebSocketResponse
-    ) -> RequestContext:
-        return build_ctx(request)
+def _answer(result: ExecutionResult, status: int = 200) -> web.Response:
+    body: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        body["errors"] = [e.formatted for e in result.errors]
+    return _json_response(body, status)
+
+
+def _refusal(status: int, code: str, message: str) -> web.Response:
+    error = {"message": message, "extensions": {"code": code}}
+    return _json_response({"data": None, "errors": [error]}, status)
+
+
+def _json_response(body: dict[str, Any], status: int) -> web.Response:
+    headers = {"Allow": ", ".join(sorted(_METHODS))} if status == 405 else None
+    return web.Response(
+        body=orjson.dumps(body), status=status, content_type="application/json", headers=headers
+    )
+
+
+def _graphiql() -> web.Response:
+    """GraphiQL, served with its assets by docgraph itself: it works offline."""
+    return web.Response(
+        text=(STATIC / "graphiql.html").read_text(),
+        content_type="text/html",
+        headers={"Content-Security-Policy": GRAPHIQL_POLICY},
+    )

@@ -1,14 +1,11 @@
 """docgraph errors as GraphQL errors: the code goes to ``extensions.code``;
-anything unexpected is logged and masked; a failed mutation keeps no write."""
+anything unexpected is logged and masked."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
 
 from docgraph.errors import DocGraphError
 
@@ -40,40 +37,9 @@ def with_code(error: GraphQLError) -> GraphQLError:
     )
 
 
-class ErrorCodes(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [with_code(e) for e in result.errors]
-
-
 def log_unexpected(errors: list[GraphQLError]) -> None:
     """Client mistakes are answered, not logged; anything else is a bug."""
     for error in errors:
         original = error.original_error
         if original is not None and not isinstance(original, DocGraphError | GraphQLError):
             log.error("GraphQL resolver failed: %s", error.message, exc_info=original)
-
-
-class _Rollback(Exception):
-    """Raised inside the mutation's transaction to undo it."""
-
-
-class AtomicMutations(SchemaExtension):
-    """A mutation request is one unit of work: if any field fails, no field's
-    writes are kept."""
-
-    async def on_execute(self) -> AsyncIterator[None]:
-        execution = self.execution_context
-        if execution.operation_type is not OperationType.MUTATION:
-            yield
-            return
-        ctx = execution.context
-        try:
-            async with ctx.unit_of_work():
-                yield
-                if execution.result is not None and execution.result.errors:
-                    raise _Rollback
-        except _Rollback:
-            pass

@@ -17,13 +17,12 @@ Each refusal is a GraphQL error with its own ``extensions.code``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache, partial
 from typing import Any
 
 from graphql import (
-    ExecutionResult,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -33,17 +32,13 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
-    Lexer,
     OperationDefinitionNode,
     SelectionSetNode,
-    Source,
-    TokenKind,
     ValidationContext,
     ValidationRule,
     VariableNode,
     get_named_type,
 )
-from strawberry.extensions import AddValidationRules, SchemaExtension
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,62 +247,36 @@ def nesting(value: Any, limit: int) -> int:
     return deepest
 
 
-@lru_cache(maxsize=512)
-def _more_tokens_than(query: str, limit: int) -> bool:
-    """Counted once per distinct query text, like parsing (``ParserCache``)."""
-    lexer = Lexer(Source(query))
-    try:
-        for _ in range(limit + 1):
-            if lexer.advance().kind is TokenKind.EOF:
-                return False
-    except GraphQLError:
-        return False  # the parser reports the syntax error
-    return True
+def text_refusal(query: str, tokens: int, limits: Limits) -> GraphQLError | None:
+    """The refusal of a query text too long, or of ``tokens`` too many."""
+    if len(query) > limits.max_query_chars:
+        return refusal(
+            f"The query has {len(query)} characters; at most {limits.max_query_chars} are allowed",
+            "query_too_large",
+        )
+    if tokens > limits.max_tokens:
+        return refusal(f"The query has more than {limits.max_tokens} tokens", "query_too_large")
+    return None
 
 
-def limit_extensions(limits: Limits) -> list[Any]:
-    """The schema extensions that enforce ``limits``."""
-
-    class QueryBudget(SchemaExtension):
-        def on_operation(self) -> Iterator[None]:
-            query = self.execution_context.query or ""
-            if len(query) > limits.max_query_chars:
-                raise refusal(
-                    f"The query has {len(query)} characters; at most "
-                    f"{limits.max_query_chars} are allowed",
-                    "query_too_large",
-                )
-            if _more_tokens_than(query, limits.max_tokens):
-                raise refusal(
-                    f"The query has more than {limits.max_tokens} tokens", "query_too_large"
-                )
-            yield
-
-        def on_execute(self) -> Iterator[None]:
-            execution = self.execution_context
-            variables = execution.variables or {}
-            error = None
-            if nesting(variables, limits.max_variable_depth) > limits.max_variable_depth:
-                error = refusal(
-                    f"Variables nest deeper than {limits.max_variable_depth} levels",
-                    "invalid_variables",
-                )
-            elif execution.graphql_document is not None:
-                cost = query_cost(
-                    execution.schema._schema,
-                    execution.graphql_document,
-                    execution.operation_name,
-                    variables,
-                    limits,
-                )
-                if cost > limits.max_cost:
-                    error = refusal(
-                        f"The query would cost {cost} (fields times page sizes); at most "
-                        f"{limits.max_cost} is allowed",
-                        "query_too_costly",
-                    )
-            if error is not None:
-                execution.result = ExecutionResult(data=None, errors=[error])
-            yield
-
-    return [partial(AddValidationRules, [shape_rule(limits)]), QueryBudget]
+def request_refusal(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any],
+    limits: Limits,
+) -> GraphQLError | None:
+    """The refusal of variables nested too deep, or of a query too costly
+    with these variables."""
+    if nesting(variables, limits.max_variable_depth) > limits.max_variable_depth:
+        return refusal(
+            f"Variables nest deeper than {limits.max_variable_depth} levels", "invalid_variables"
+        )
+    cost = query_cost(schema, document, operation_name, variables, limits)
+    if cost > limits.max_cost:
+        return refusal(
+            f"The query would cost {cost} (fields times page sizes); at most "
+            f"{limits.max_cost} is allowed",
+            "query_too_costly",
+        )
+    return None

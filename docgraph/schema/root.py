@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.scalars import JSON
-from strawberry.types import ExecutionContext
 
 from docgraph.errors import BadRequest, NotFound
 from docgraph.plugins import DuplicateContribution, Registry, build_registry
@@ -19,8 +15,6 @@ from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
 from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.schema.documents import Context, Document, Documents
-from docgraph.schema.errors import AtomicMutations, ErrorCodes, log_unexpected
-from docgraph.schema.limits import Limits, limit_extensions
 
 
 def _ref(id: strawberry.ID | None, path: str | None, what: str = "") -> DocRef:
@@ -157,13 +151,6 @@ class Mutation:
         return True
 
 
-class Schema(strawberry.Schema):
-    def process_errors(
-        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
-    ) -> None:
-        log_unexpected(errors)
-
-
 def register(registry: Registry) -> None:
     registry.add_graphql(query=Query, mutation=Mutation, types=[Documents])
 
@@ -187,10 +174,9 @@ def _merge(name: str, parts: list[tuple[str, type]]) -> type | None:
     return strawberry.type(type(name, tuple(part for _, part in parts), {}))
 
 
-def build_schema(
-    registry: Registry | None = None, limits: Limits | None = None
-) -> strawberry.Schema:
-    """The schema of every GraphQL contribution; without a registry, docgraph's own."""
+def build_schema(registry: Registry | None = None) -> strawberry.Schema:
+    """The schema of every GraphQL contribution; without a registry, docgraph's own.
+    Requests run through ``pipeline.Pipeline``, not strawberry's ``execute``."""
     registry = registry or build_registry(enabled=())
     roots = {
         kind: _merge(
@@ -201,16 +187,9 @@ def build_schema(
     }
     if roots["query"] is None:
         raise ValueError("no GraphQL Query type is registered")
-    return Schema(
+    return strawberry.Schema(
         query=roots["query"],
         mutation=roots["mutation"],
         subscription=roots["subscription"],
         types=[t for c in registry.graphql for t in c.types],
-        extensions=[
-            *limit_extensions(limits or Limits()),
-            partial(ParserCache, maxsize=512),
-            partial(ValidationCache, maxsize=512),
-            ErrorCodes,
-            AtomicMutations,
-        ],
     )

@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from docgraph import NUXEO_API_VERSION, __version__
-from docgraph.errors import NotFound, RequestTimeout, TransientConflict
+from docgraph.errors import NotFound, TransientConflict
 from docgraph.gateway import keys
+from docgraph.gateway.bodies import read_body
 from docgraph.gateway.context import build_ctx
 from docgraph.gateway.nuxeo import execute
 from docgraph.gateway.nuxeo.json import json_response
@@ -48,13 +49,7 @@ async def _in_unit(
     of work: a pipe commits or fails as a whole."""
     if request.method in _READS:
         return await handle()
-    try:
-        async with asyncio.timeout(ctx.settings.body_timeout):
-            await request.read()
-    except TimeoutError as exc:
-        raise RequestTimeout(
-            f"The body did not arrive within {ctx.settings.body_timeout:g} s"
-        ) from exc
+    await read_body(request)
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             async with ctx.unit_of_work():

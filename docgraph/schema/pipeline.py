@@ -1,0 +1,240 @@
+"""One GraphQL request, from its text to its result.
+
+strawberry builds the schema and wraps the resolvers; the request itself runs
+here, on graphql-core directly, because strawberry's per-request machinery
+(extension runners, context managers, a new middleware manager) cost more
+than reading a document over REST. In order:
+
+1. size: characters and tokens (``limits``);
+2. parse, cached by query text;
+3. validation, the standard rules and the depth and alias limits. A query
+   that passed is remembered by its *shape*, its tokens with string literals
+   masked, so the same query with another id or path is not validated again:
+   in this schema a string literal's validity never depends on its value
+   (see ``_strings_are_opaque``). Failures are never shared that way, since
+   their locations would be another text's;
+4. the cost budget, with the request's variables;
+5. execution, with plain fields short-cut (``executor``); a mutation runs in
+   one unit of work, undone if any field failed;
+6. errors coded (``extensions.code``), unexpected ones logged and masked.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLScalarType,
+    GraphQLSchema,
+    Lexer,
+    NoSchemaIntrospectionCustomRule,
+    OperationType,
+    Source,
+    TokenKind,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+
+from docgraph.resolvers.context import RequestContext
+from docgraph.schema.errors import log_unexpected, with_code
+from docgraph.schema.executor import executor_for, plain_fields
+from docgraph.schema.limits import Limits, request_refusal, shape_rule, text_refusal
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+QUERIES_ONLY = frozenset({OperationType.QUERY})
+EVERY_OPERATION = frozenset(OperationType)
+# Scalars whose literals are valid whatever the string inside them says.
+_OPAQUE_STRING_SCALARS = frozenset({"String", "ID", "Boolean", "Int", "Float", "JSON"})
+_STRING_TOKENS = (TokenKind.STRING, TokenKind.BLOCK_STRING)
+
+
+class _LRU(Generic[K, V]):
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self.items.get(key)
+        if value is not None:
+            self.items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self.items[key] = value
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A query text parsed and validated: its document, or why it cannot run."""
+
+    document: DocumentNode | None
+    errors: tuple[GraphQLError, ...] = ()
+
+
+class _Refused(Exception):
+    def __init__(self, error: GraphQLError) -> None:
+        self.error = error
+
+
+def _strings_are_opaque(schema: GraphQLSchema) -> bool:
+    return all(
+        named.name in _OPAQUE_STRING_SCALARS
+        for named in schema.type_map.values()
+        if isinstance(named, GraphQLScalarType)
+    )
+
+
+class Pipeline:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        limits: Limits,
+        *,
+        introspection: bool = True,
+        cache_size: int = 512,
+    ) -> None:
+        self.schema = schema
+        self.limits = limits
+        self.rules = [*specified_rules, shape_rule(limits)]
+        if not introspection:
+            self.rules.append(NoSchemaIntrospectionCustomRule)
+        self.executor = executor_for(plain_fields(schema))
+        self.share_shapes = _strings_are_opaque(schema)
+        self.by_text: _LRU[str, Prepared] = _LRU(cache_size)
+        self.valid_shapes: _LRU[str, bool] = _LRU(cache_size)
+
+    # -- text to document ---------------------------------------------------
+
+    def prepare(self, query: str) -> Prepared:
+        if refused := text_refusal(query, 0, self.limits):
+            return Prepared(None, (refused,))  # not cached: the key would be huge
+        prepared = self.by_text.get(query)
+        if prepared is None:
+            prepared = self._prepare(query)
+            self.by_text.put(query, prepared)
+        return prepared
+
+    def _prepare(self, query: str) -> Prepared:
+        try:
+            shape, tokens = self._shape(query)
+            if refused := text_refusal(query, tokens, self.limits):
+                return Prepared(None, (refused,))
+            document = parse(Source(query))
+        except GraphQLError as error:
+            return Prepared(None, (with_code(error),))
+        if shape is not None and self.valid_shapes.get(shape):
+            return Prepared(document)
+        errors = validate(self.schema, document, self.rules)
+        if errors:
+            return Prepared(None, tuple(with_code(e) for e in errors))
+        if shape is not None:
+            self.valid_shapes.put(shape, True)
+        return Prepared(document)
+
+    def _shape(self, query: str) -> tuple[str | None, int]:
+        """The query's tokens with string literals masked (``None`` when shapes
+        are not shared), and how many tokens there are, counted up to one past
+        the limit."""
+        lexer = Lexer(Source(query))
+        parts: list[str] = []
+        limit = self.limits.max_tokens
+        while len(parts) <= limit:
+            token = lexer.advance()
+            if token.kind is TokenKind.EOF:
+                break
+            if token.kind in _STRING_TOKENS:
+                parts.append('"')
+            else:
+                parts.append(token.value if token.value is not None else token.kind.value)
+        shape = " ".join(parts) if self.share_shapes and len(parts) <= limit else None
+        return shape, len(parts)
+
+    # -- running ------------------------------------------------------------
+
+    async def run(
+        self,
+        ctx: RequestContext,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        operation_name: str | None = None,
+        allowed: Collection[OperationType] = EVERY_OPERATION,
+    ) -> ExecutionResult:
+        try:
+            result = await self._run(ctx, query, dict(variables or {}), operation_name, allowed)
+        except _Refused as refused:
+            return ExecutionResult(None, [refused.error])
+        if result.errors:
+            log_unexpected(result.errors)
+            result.errors = [with_code(e) for e in result.errors]
+        return result
+
+    async def _run(
+        self,
+        ctx: RequestContext,
+        query: str,
+        variables: dict[str, Any],
+        operation_name: str | None,
+        allowed: Collection[OperationType],
+    ) -> ExecutionResult:
+        prepared = self.prepare(query)
+        if prepared.document is None:
+            return ExecutionResult(None, list(prepared.errors))
+        document = prepared.document
+        operation = get_operation_ast(document, operation_name)
+        if operation is not None and operation.operation not in allowed:
+            raise _Refused(
+                GraphQLError(
+                    f"{operation.operation.value.capitalize()} operations are not allowed here",
+                    extensions={"code": "operation_not_allowed"},
+                )
+            )
+        if refused := request_refusal(
+            self.schema, document, operation_name, variables, self.limits
+        ):
+            raise _Refused(refused)
+        if operation is None or operation.operation is not OperationType.MUTATION:
+            return await self._execute(ctx, document, variables, operation_name)
+        result = None
+        try:
+            async with ctx.unit_of_work():
+                result = await self._execute(ctx, document, variables, operation_name)
+                if result.errors:
+                    raise _Undo
+        except _Undo:
+            pass
+        assert result is not None
+        return result
+
+    async def _execute(
+        self,
+        ctx: RequestContext,
+        document: DocumentNode,
+        variables: dict[str, Any],
+        operation_name: str | None,
+    ) -> ExecutionResult:
+        result = execute(
+            self.schema,
+            document,
+            context_value=ctx,
+            variable_values=variables,
+            operation_name=operation_name,
+            executor_class=self.executor,
+        )
+        return result if isinstance(result, ExecutionResult) else await result
+
+
+class _Undo(Exception):
+    """Raised inside a mutation's unit of work to undo it."""
