@@ -18,6 +18,7 @@ from graphql import (
     GraphQLBoolean,
     GraphQLID,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
@@ -39,14 +40,25 @@ _IDENTITY: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean
 
 class PlainField:
     """How to answer one plain field: the attribute, and what the value's
-    type must be for it to be its own serialisation."""
+    type (or, for a list, its items' type) must be for it to be its own
+    serialisation."""
 
-    __slots__ = ("attribute", "exact", "non_null")
+    __slots__ = ("attribute", "exact", "many", "non_null")
 
-    def __init__(self, attribute: str, leaf: GraphQLLeafType, non_null: bool) -> None:
+    def __init__(self, attribute: str, leaf: GraphQLLeafType, many: bool, non_null: bool) -> None:
         self.attribute = attribute
         self.exact = _IDENTITY.get(leaf)
+        self.many = many
         self.non_null = non_null
+
+    def serialised(self, value: Any) -> bool:
+        """Whether ``value`` (not null) is already its own serialisation."""
+        exact = self.exact
+        if exact is None:
+            return False
+        if not self.many:
+            return type(value) is exact
+        return type(value) is list and all(type(item) is exact for item in value)
 
 
 PlainFields = dict[tuple[str, str], PlainField]
@@ -62,11 +74,16 @@ def plain_fields(schema: GraphQLSchema) -> PlainFields:
             if field.args or not getattr(field.resolve, _STRAWBERRY_DEFAULT, False):
                 continue
             leaf = get_nullable_type(field.type)
+            many = isinstance(leaf, GraphQLList)
+            if many:
+                # Lists of non-null items only: a null item needs its own check.
+                item = leaf.of_type
+                leaf = item.of_type if isinstance(item, GraphQLNonNull) else None
             definition = (field.extensions or {}).get(_STRAWBERRY_DEFINITION)
             if definition is None or not is_leaf_type(leaf):
                 continue
             found[named.name, name] = PlainField(
-                definition.python_name, leaf, isinstance(field.type, GraphQLNonNull)
+                definition.python_name, leaf, many, isinstance(field.type, GraphQLNonNull)
             )
     return found
 
@@ -80,7 +97,7 @@ def executor_for(plain: PlainFields) -> type[Executor]:
                 value = getattr(source, field.attribute, Undefined)
                 if value is None and not field.non_null:
                     return None
-                if field.exact is not None and type(value) is field.exact:
+                if value is not None and field.serialised(value):
                     return value
             return super().execute_field(
                 parent_type, source, field_details_list, path, position_context

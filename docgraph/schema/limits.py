@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -158,6 +157,8 @@ class _Cost:
         self.variables = variables
         self.limits = limits
         self.memo: dict[str, int] = {}
+        # Whether a page size came from a variable: else the cost is the text's own.
+        self.read_variables = False
 
     def of(self, selections: SelectionSetNode | None, parent: GraphQLNamedType | None) -> int:
         total = 0
@@ -200,6 +201,7 @@ class _Cost:
             if isinstance(argument.value, IntValueNode):
                 value = int(argument.value.value)
             elif isinstance(argument.value, VariableNode):
+                self.read_variables = True
                 value = self.variables.get(argument.value.name.value, value)
         if not isinstance(value, int) or value <= 0:
             value = self.limits.max_page_size if value == 0 else self.limits.default_page_size
@@ -212,7 +214,8 @@ def query_cost(
     operation_name: str | None,
     variables: Mapping[str, Any],
     limits: Limits,
-) -> int:
+) -> tuple[int, bool]:
+    """The cost, and whether it depends on the variables."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -228,7 +231,7 @@ def query_cost(
             continue
         root: GraphQLObjectType | None = schema.get_root_type(definition.operation)
         worst = max(worst, cost.of(definition.selection_set, root))
-    return worst
+    return worst, cost.read_variables
 
 
 def nesting(value: Any, limit: int) -> int:
@@ -259,20 +262,15 @@ def text_refusal(query: str, tokens: int, limits: Limits) -> GraphQLError | None
     return None
 
 
-def request_refusal(
-    schema: GraphQLSchema,
-    document: DocumentNode,
-    operation_name: str | None,
-    variables: Mapping[str, Any],
-    limits: Limits,
-) -> GraphQLError | None:
-    """The refusal of variables nested too deep, or of a query too costly
-    with these variables."""
+def variables_refusal(variables: Mapping[str, Any], limits: Limits) -> GraphQLError | None:
     if nesting(variables, limits.max_variable_depth) > limits.max_variable_depth:
         return refusal(
             f"Variables nest deeper than {limits.max_variable_depth} levels", "invalid_variables"
         )
-    cost = query_cost(schema, document, operation_name, variables, limits)
+    return None
+
+
+def cost_refusal(cost: int, limits: Limits) -> GraphQLError | None:
     if cost > limits.max_cost:
         return refusal(
             f"The query would cost {cost} (fields times page sizes); at most "

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from graphql import (
@@ -47,7 +47,14 @@ from graphql import (
 from docgraph.resolvers.context import RequestContext
 from docgraph.schema.errors import log_unexpected, with_code
 from docgraph.schema.executor import executor_for, plain_fields
-from docgraph.schema.limits import Limits, request_refusal, shape_rule, text_refusal
+from docgraph.schema.limits import (
+    Limits,
+    cost_refusal,
+    query_cost,
+    shape_rule,
+    text_refusal,
+    variables_refusal,
+)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -78,10 +85,12 @@ class _LRU(Generic[K, V]):
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A query text parsed and validated: its document, or why it cannot run."""
+    """A query text parsed and validated: its document, or why it cannot run;
+    the cost of each operation whose cost does not depend on variables."""
 
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...] = ()
+    costs: dict[str | None, int] = field(default_factory=dict)
 
 
 class _Refused(Exception):
@@ -201,8 +210,8 @@ class Pipeline:
                     extensions={"code": "operation_not_allowed"},
                 )
             )
-        if refused := request_refusal(
-            self.schema, document, operation_name, variables, self.limits
+        if refused := variables_refusal(variables, self.limits) or cost_refusal(
+            self._cost(prepared, operation_name, variables), self.limits
         ):
             raise _Refused(refused)
         if operation is None or operation.operation is not OperationType.MUTATION:
@@ -217,6 +226,19 @@ class Pipeline:
             pass
         assert result is not None
         return result
+
+    def _cost(
+        self, prepared: Prepared, operation_name: str | None, variables: dict[str, Any]
+    ) -> int:
+        cost = prepared.costs.get(operation_name)
+        if cost is None:
+            assert prepared.document is not None
+            cost, variable = query_cost(
+                self.schema, prepared.document, operation_name, variables, self.limits
+            )
+            if not variable:
+                prepared.costs[operation_name] = cost
+        return cost
 
     async def _execute(
         self,

@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.scalars import JSON
 
-from docgraph.errors import BadRequest, NotFound
+from docgraph.errors import BadRequest, DocumentNotFound, NotFound
 from docgraph.plugins import DuplicateContribution, Registry, build_registry
 from docgraph.resolvers import documents, lifecycle
 from docgraph.resolvers.context import REPOSITORIES
@@ -37,10 +37,13 @@ class Query:
         if repository is not None and repository not in REPOSITORIES:
             raise NotFound(f"Repository not found: {repository}")
         ref = _ref(id, path)
-        doc = await documents.load(info.context, ref)
-        if doc is None:
+        # The operation's only field loads alone: batching could not help.
+        alone = len(info.operation.selection_set.selections) == 1
+        try:
+            doc = await documents.get(info.context, ref, alone=alone)
+        except DocumentNotFound:
             return None
-        return Document.of(info.context, await documents.get(info.context, ref))
+        return Document.of(info.context, doc)
 
 
 async def _place(

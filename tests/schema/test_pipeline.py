@@ -63,6 +63,7 @@ class Item:
     count: int | None
     ratio: float | None
     must: str
+    tags: list[str]
 
 
 @strawberry.type
@@ -70,15 +71,17 @@ class Items:
     @strawberry.field
     def items(self) -> list[Item | None]:
         return [
-            Item(name="a", label=None, count=2**40, ratio=float("nan"), must="x"),
-            Item(name="b", label="B", count=3, ratio=0.5, must=None),  # type: ignore[arg-type]
+            Item(name="a", label=None, count=2**40, ratio=float("nan"), must="x", tags=["t"]),
+            Item(name="b", label="B", count=3, ratio=0.5, must=None, tags=[]),  # type: ignore[arg-type]
+            Item(name="c", label="C", count=4, ratio=1.0, must="y", tags=["u", 3]),  # type: ignore[list-item]
         ]
 
 
 def test_plain_fields_answer_what_graphql_core_answers():
     schema = strawberry.Schema(query=Items)._schema
-    assert {name for _, name in plain_fields(schema)} == {"name", "label", "count", "ratio", "must"}
-    document = parse("{ items { name label count ratio must } }")
+    plain = {name for _, name in plain_fields(schema)}
+    assert plain == {"name", "label", "count", "ratio", "must", "tags"}
+    document = parse("{ items { name label count ratio must tags } }")
     expected = execute(schema, document)
     got = execute(schema, document, executor_class=executor_for(plain_fields(schema)))
     assert got.data == expected.data
