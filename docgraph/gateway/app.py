@@ -138,7 +138,7 @@ def create_app(
     schema = build_schema(app[keys.REGISTRY])
     door = GraphQLDoor(
         Pipeline(
-            schema._schema,
+            schema,
             graphql_limits(settings),
             introspection=settings.graphql_introspection,
         )

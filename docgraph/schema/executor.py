@@ -1,17 +1,32 @@
-"""graphql-core's executor with a short cut for plain fields.
+"""graphql-core's executor, with two short cuts that give the same answers.
 
-Most fields of a document are plain: an attribute of the object the parent
-resolver built, of a scalar or enum type, without arguments. graphql-core
-treats each like any field: a path object, a resolve-info record, the
-resolver call, then value completion through several generic steps — about
-ten times the cost of reading the attribute. For those fields this executor
-reads the attribute and serialises it directly; anything unusual (a null
-where the type forbids it, a value that needs coercion, an error) falls back
-to the generic path, so results and errors are exactly graphql-core's.
+graphql-core completes a result field by field and item by item: for every
+field of every object a path, a resolve-info record, the resolver call
+(through strawberry's wrapper, which converts the arguments again on each
+call), then completion through several generic steps. A page of documents
+with their children pays that thousands of times.
+
+1. **Plain fields** — an attribute of the object its parent resolver built,
+   of a scalar type (or a list of one), without arguments — are read and
+   returned directly when the value is already its own serialisation.
+2. **Batched completion.** In a query, an object value or a list of them is
+   completed level by level: each field of a selection is resolved for every
+   item of the level at once, its arguments coerced once, resolvers written
+   for strawberry called directly with them, and the awaitables of the whole
+   level gathered together (so DataLoaders still see one batch per level).
+
+Anything unusual — an error, a null where the type forbids it, an abstract
+type, a value that needs coercion — abandons the batch and completes the
+same resolved value with graphql-core's generic path, which produces its
+exact data and errors. Queries do not write, so resolving again is safe;
+mutations always take the generic path.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -21,15 +36,22 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLSchema,
     GraphQLString,
+    OperationType,
+    get_named_type,
     get_nullable_type,
     is_leaf_type,
+    is_scalar_type,
 )
 from graphql.execution.executor import Executor
-from graphql.pyutils import Undefined
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path, Undefined
 
-# strawberry marks the resolver of a field without one of its own.
+# strawberry marks the resolver of a field without one of its own, and links
+# each GraphQL field to its own definition.
 _STRAWBERRY_DEFAULT = "_is_default"
 _STRAWBERRY_DEFINITION = "strawberry-definition"
 
@@ -61,35 +83,105 @@ class PlainField:
         return type(value) is list and all(type(item) is exact for item in value)
 
 
-PlainFields = dict[tuple[str, str], PlainField]
+@dataclass(frozen=True, slots=True)
+class DirectCall:
+    """A strawberry resolver called without strawberry's per-call wrapper:
+    its arguments are scalars (strawberry would pass them on unchanged), so
+    they are renamed once per level, not converted once per item."""
+
+    function: Callable[..., Any]
+    definition: Any  # the strawberry field, for its Info
+    info_class: type
+    python_names: dict[str, str]
+    pass_self: bool
+    source_names: tuple[str, ...]  # root= or parent= parameters
+    info_name: str | None
+
+    def kwargs(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {self.python_names[name]: value for name, value in args.items()}
+
+    def __call__(self, source: Any, info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> Any:
+        kwargs = dict(kwargs)
+        for name in self.source_names:
+            kwargs[name] = source
+        if self.info_name is not None:
+            kwargs[self.info_name] = self.info_class(_raw_info=info, _field=self.definition)
+        return self.function(source, **kwargs) if self.pass_self else self.function(**kwargs)
 
 
-def plain_fields(schema: GraphQLSchema) -> PlainFields:
-    """Every plain field of the schema, by (object type, field name)."""
-    found: PlainFields = {}
+@dataclass(frozen=True, slots=True)
+class Shortcuts:
+    plain: dict[tuple[str, str], PlainField]
+    direct: dict[tuple[str, str], DirectCall]
+
+
+def shortcuts(schema: GraphQLSchema, info_class: type, exception_handlers: bool) -> Shortcuts:
+    """The plain fields and directly callable resolvers of a strawberry schema,
+    by (object type, field name). Resolvers are never called directly when
+    strawberry is configured with exception handlers: its wrapper applies them."""
+    plain: dict[tuple[str, str], PlainField] = {}
+    direct: dict[tuple[str, str], DirectCall] = {}
     for named in schema.type_map.values():
         if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
             continue
         for name, field in named.fields.items():
-            if field.args or not getattr(field.resolve, _STRAWBERRY_DEFAULT, False):
-                continue
-            leaf = get_nullable_type(field.type)
-            many = isinstance(leaf, GraphQLList)
-            if many:
-                # Lists of non-null items only: a null item needs its own check.
-                item = leaf.of_type
-                leaf = item.of_type if isinstance(item, GraphQLNonNull) else None
             definition = (field.extensions or {}).get(_STRAWBERRY_DEFINITION)
-            if definition is None or not is_leaf_type(leaf):
+            if definition is None:
                 continue
-            found[named.name, name] = PlainField(
-                definition.python_name, leaf, many, isinstance(field.type, GraphQLNonNull)
-            )
-    return found
+            if getattr(field.resolve, _STRAWBERRY_DEFAULT, False) and not field.args:
+                if found := _plain(field.type, definition.python_name):
+                    plain[named.name, name] = found
+            elif not exception_handlers and (call := _direct(field, definition, info_class)):
+                direct[named.name, name] = call
+    return Shortcuts(plain, direct)
 
 
-def executor_for(plain: PlainFields) -> type[Executor]:
-    class PlainFieldsExecutor(Executor):
+def _plain(output: GraphQLOutputType, attribute: str) -> PlainField | None:
+    leaf: Any = get_nullable_type(output)
+    many = isinstance(leaf, GraphQLList)
+    if many:
+        # Lists of non-null items only: a null item needs its own check.
+        item = leaf.of_type
+        leaf = item.of_type if isinstance(item, GraphQLNonNull) else None
+    if not is_leaf_type(leaf):
+        return None
+    return PlainField(attribute, leaf, many, isinstance(output, GraphQLNonNull))
+
+
+def _direct(field: Any, definition: Any, info_class: type) -> DirectCall | None:
+    resolver = definition.base_resolver
+    if resolver is None or definition.extensions:
+        return None
+    python_names = {}
+    for name, arg in field.args.items():
+        argument = (arg.extensions or {}).get(_STRAWBERRY_DEFINITION)
+        if argument is None or not is_scalar_type(get_named_type(arg.type)):
+            return None
+        python_names[name] = argument.python_name
+    info = resolver.info_parameter
+    return DirectCall(
+        function=resolver.wrapped_func,
+        definition=definition,
+        info_class=info_class,
+        python_names=python_names,
+        pass_self=resolver.self_parameter is not None,
+        source_names=tuple(
+            p.name for p in (resolver.root_parameter, resolver.parent_parameter) if p is not None
+        ),
+        info_name=info.name if info is not None else None,
+    )
+
+
+class _Abandon(Exception):
+    """The batch met something only the generic path answers exactly."""
+
+
+def executor_for(found: Shortcuts) -> type[Executor]:
+    plain, direct = found.plain, found.direct
+
+    class ShortcutExecutor(Executor):
+        batching = True
+
         def execute_field(self, parent_type, source, field_details_list, path, position_context):
             node = field_details_list[0].node
             field = plain.get((parent_type.name, node.name.value))
@@ -103,4 +195,165 @@ def executor_for(plain: PlainFields) -> type[Executor]:
                 parent_type, source, field_details_list, path, position_context
             )
 
-    return PlainFieldsExecutor
+        def complete_value(
+            self, return_type, field_details_list, info, path, result, position_context
+        ):
+            if (
+                not self.batching
+                or self.operation.operation is not OperationType.QUERY
+                or not isinstance(get_named_type(return_type), GraphQLObjectType)
+            ):
+                return super().complete_value(
+                    return_type, field_details_list, info, path, result, position_context
+                )
+
+            async def batched() -> Any:
+                try:
+                    [value] = await self._complete(
+                        [result], [path], return_type, field_details_list
+                    )
+                    return value
+                except Exception:  # the generic path below reports it exactly
+                    pass
+                # Errors are rare: the rest of this request completes generically.
+                self.batching = False
+                completed = super(ShortcutExecutor, self).complete_value(
+                    return_type, field_details_list, info, path, result, position_context
+                )
+                return await completed if self.is_awaitable(completed) else completed
+
+            return batched()
+
+        async def _complete(
+            self,
+            values: Sequence[Any],
+            paths: Sequence[Path],
+            return_type: GraphQLOutputType,
+            field_details_list: Any,
+        ) -> list[Any]:
+            """``values`` completed as ``return_type``, all at once."""
+            if isinstance(return_type, GraphQLNonNull):
+                done = await self._complete(values, paths, return_type.of_type, field_details_list)
+                if any(v is None for v in done):
+                    raise _Abandon
+                return done
+            present = [i for i, v in enumerate(values) if v is not None and v is not Undefined]
+            if len(present) < len(values):
+                done = [None] * len(values)
+                found = await self._complete(
+                    [values[i] for i in present],
+                    [paths[i] for i in present],
+                    return_type,
+                    field_details_list,
+                )
+                for i, v in zip(present, found, strict=True):
+                    done[i] = v
+                return done
+            if isinstance(return_type, GraphQLList):
+                return await self._complete_lists(values, paths, return_type, field_details_list)
+            if is_leaf_type(return_type):
+                return [self.complete_leaf_value(return_type, v) for v in values]
+            if isinstance(return_type, GraphQLObjectType):
+                return await self._complete_objects(values, paths, return_type, field_details_list)
+            raise _Abandon  # interfaces and unions
+
+        async def _complete_lists(
+            self,
+            values: Sequence[Any],
+            paths: Sequence[Path],
+            return_type: GraphQLList[Any],
+            field_details_list: Any,
+        ) -> list[Any]:
+            items: list[Any] = []
+            item_paths: list[Path] = []
+            sizes: list[int] = []
+            for value, path in zip(values, paths, strict=True):
+                if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
+                    raise _Abandon
+                before = len(items)
+                items.extend(value)
+                item_paths.extend(Path(path, i, None) for i in range(len(items) - before))
+                sizes.append(len(items) - before)
+            done = await self._complete(items, item_paths, return_type.of_type, field_details_list)
+            lists, start = [], 0
+            for size in sizes:
+                lists.append(done[start : start + size])
+                start += size
+            return lists
+
+        async def _complete_objects(
+            self,
+            sources: Sequence[Any],
+            paths: Sequence[Path],
+            return_type: GraphQLObjectType,
+            field_details_list: Any,
+        ) -> list[Any]:
+            if return_type.is_type_of is not None:
+                raise _Abandon
+            grouped = self.collect_subfields(return_type, field_details_list)[0]
+            rows: list[dict[str, Any]] = [{} for _ in sources]
+            for response_name, details in grouped.items():
+                column = await self._column(sources, paths, return_type, response_name, details)
+                if column is Undefined:
+                    continue
+                for row, value in zip(rows, column, strict=True):
+                    row[response_name] = value
+            return rows
+
+        async def _column(
+            self,
+            sources: Sequence[Any],
+            paths: Sequence[Path],
+            parent_type: GraphQLObjectType,
+            response_name: str,
+            details: Any,
+        ) -> Any:
+            """One field of every source, completed."""
+            node = details[0].node
+            name = node.name.value
+            if name == "__typename":
+                return [parent_type.name] * len(sources)
+            field_def = parent_type.fields.get(name)
+            if field_def is None:
+                return Undefined
+            key = (parent_type.name, name)
+            if (field := plain.get(key)) is not None:
+                values = [getattr(s, field.attribute, Undefined) for s in sources]
+                if all(
+                    (v is None and not field.non_null) or (v is not None and field.serialised(v))
+                    for v in values
+                ):
+                    return values
+            args = (
+                get_argument_values(
+                    field_def,
+                    node,
+                    self.variable_values,
+                    details[0].fragment_variable_values,
+                    self.hide_suggestions,
+                )
+                if field_def.args or node.arguments
+                else {}
+            )
+            nodes = [d.node for d in details]
+            field_paths = [Path(p, response_name, parent_type.name) for p in paths]
+            call = direct.get(key)
+            resolve = field_def.resolve or self.field_resolver
+            kwargs = call.kwargs(args) if call is not None else args
+            results = []
+            for source, path in zip(sources, field_paths, strict=True):
+                info = self.build_resolve_info(field_def, nodes, parent_type, path)
+                if call is not None:
+                    results.append(call(source, info, kwargs))
+                else:
+                    results.append(resolve(source, info, **kwargs))
+            pending = [i for i, r in enumerate(results) if self.is_awaitable(r)]
+            if pending:
+                settled = await asyncio.gather(*(results[i] for i in pending))
+                for i, value in zip(pending, settled, strict=True):
+                    results[i] = value
+            if any(isinstance(r, Exception) for r in results):
+                raise _Abandon
+            return await self._complete(results, field_paths, field_def.type, details)
+
+    return ShortcutExecutor

@@ -26,6 +26,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import strawberry
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -46,7 +47,7 @@ from graphql import (
 
 from docgraph.resolvers.context import RequestContext
 from docgraph.schema.errors import log_unexpected, with_code
-from docgraph.schema.executor import executor_for, plain_fields
+from docgraph.schema.executor import executor_for, shortcuts
 from docgraph.schema.limits import (
     Limits,
     cost_refusal,
@@ -109,19 +110,21 @@ def _strings_are_opaque(schema: GraphQLSchema) -> bool:
 class Pipeline:
     def __init__(
         self,
-        schema: GraphQLSchema,
+        schema: strawberry.Schema,
         limits: Limits,
         *,
         introspection: bool = True,
         cache_size: int = 512,
     ) -> None:
-        self.schema = schema
+        self.schema = schema._schema
         self.limits = limits
         self.rules = [*specified_rules, shape_rule(limits)]
         if not introspection:
             self.rules.append(NoSchemaIntrospectionCustomRule)
-        self.executor = executor_for(plain_fields(schema))
-        self.share_shapes = _strings_are_opaque(schema)
+        self.executor = executor_for(
+            shortcuts(self.schema, schema.config.info_class, bool(schema.exception_handlers))
+        )
+        self.share_shapes = _strings_are_opaque(self.schema)
         self.by_text: _LRU[str, Prepared] = _LRU(cache_size)
         self.valid_shapes: _LRU[str, bool] = _LRU(cache_size)
 

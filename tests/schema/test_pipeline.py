@@ -3,15 +3,17 @@ GraphQL over HTTP's status codes."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from typing import NewType
 
-import graphql
 import pytest
 import strawberry
 from graphql import execute, parse
+from strawberry.schema.config import StrawberryConfig
 
 from docgraph.schema import build_schema, pipeline
-from docgraph.schema.executor import executor_for, plain_fields
+from docgraph.schema.executor import executor_for, shortcuts
 from docgraph.schema.limits import Limits
 from docgraph.schema.pipeline import Pipeline
 
@@ -20,7 +22,7 @@ GRAPHQL = "/nuxeo/graphql"
 
 @pytest.fixture(scope="module")
 def graphql_schema():
-    return build_schema()._schema
+    return build_schema()
 
 
 def test_a_query_shape_is_validated_once(graphql_schema, monkeypatch):
@@ -52,8 +54,20 @@ def test_failures_are_not_shared_between_texts(graphql_schema):
 
 
 def test_a_scalar_that_reads_its_literals_turns_shape_sharing_off():
-    schema = graphql.build_schema("scalar Digits type Query { echo(value: Digits): String }")
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def echo(self, value: Digits) -> str:
+            return value
+
+    schema = strawberry.Schema(query=Query, config=StrawberryConfig(scalar_map={Digits: DIGITS}))
     assert not Pipeline(schema, Limits()).share_shapes
+
+
+Digits = NewType("Digits", str)
+DIGITS = strawberry.scalar(
+    name="Digits", serialize=str, parse_value=str, parse_literal=lambda node: node.value
+)
 
 
 @strawberry.type
@@ -77,16 +91,115 @@ class Items:
         ]
 
 
-def test_plain_fields_answer_what_graphql_core_answers():
+async def test_plain_fields_answer_what_graphql_core_answers():
     schema = strawberry.Schema(query=Items)._schema
-    plain = {name for _, name in plain_fields(schema)}
-    assert plain == {"name", "label", "count", "ratio", "must", "tags"}
+    found = shortcuts(schema, strawberry.Info, exception_handlers=False)
+    assert {name for _, name in found.plain} == {"name", "label", "count", "ratio", "must", "tags"}
     document = parse("{ items { name label count ratio must tags } }")
     expected = execute(schema, document)
-    got = execute(schema, document, executor_class=executor_for(plain_fields(schema)))
+    got = await execute(schema, document, executor_class=executor_for(found))
     assert got.data == expected.data
     assert [e.formatted for e in got.errors] == [e.formatted for e in expected.errors]
     assert len(got.errors) == 3  # a 41-bit Int, a NaN Float, a null non-null String
+
+
+@strawberry.type
+class Node:
+    name: str
+
+    @strawberry.field
+    async def kids(self, info: strawberry.Info, first: int = 2) -> list[Node]:
+        info.context["loads"] += 1
+        await asyncio.sleep(0)
+        return [Node(name=f"{self.name}.{i}") for i in range(first)]
+
+    @strawberry.field
+    def label(self, prefix: str = "") -> str:
+        return prefix + self.name
+
+    @strawberry.field
+    def fragile(self) -> str | None:
+        if self.name.endswith(".1.0"):
+            raise ValueError(f"cannot read {self.name}")
+        return self.name
+
+    @strawberry.field
+    def strict(self) -> str:
+        return None if self.name == "r.0.1" else self.name  # type: ignore[return-value]
+
+
+@strawberry.type
+class Tree:
+    @strawberry.field
+    def root(self) -> Node:
+        return Node(name="r")
+
+
+BATCH_QUERIES = [
+    "query($n: Int!) { root { name kids(first: $n) { ...k } } } "
+    'fragment k on Node { __typename n: name label(prefix: "> ") kids { name fragile } }',
+    "{ root { kids(first: 3) { kids { name strict } } } }",
+    "{ root { kids { name kids { ... on Node { label } } } } }",
+]
+
+
+@pytest.mark.parametrize("query", BATCH_QUERIES)
+async def test_batched_completion_answers_what_graphql_core_answers(query):
+    from graphql import execute as run
+
+    schema = strawberry.Schema(query=Tree)
+    core = schema._schema
+    document = parse(query)
+    variables = {"n": 3}
+    expected_ctx, got_ctx = {"loads": 0}, {"loads": 0}
+    expected = await run(core, document, context_value=expected_ctx, variable_values=variables)
+    executor = executor_for(shortcuts(core, strawberry.Info, exception_handlers=False))
+    got = await run(
+        core, document, context_value=got_ctx, variable_values=variables, executor_class=executor
+    )
+    assert got.data == expected.data
+    assert [e.formatted for e in got.errors or ()] == [e.formatted for e in expected.errors or ()]
+
+
+EVENTS: list[tuple[str, int]] = []
+
+
+@strawberry.type
+class Leaf:
+    depth: int
+    slow: bool = False
+
+    @strawberry.field
+    async def below(self) -> list[Leaf]:
+        EVENTS.append(("call", self.depth))
+        await asyncio.sleep(0.02 if self.slow else 0)
+        EVENTS.append(("done", self.depth))
+        return [Leaf(depth=self.depth + 1, slow=True), Leaf(depth=self.depth + 1)]
+
+
+@strawberry.type
+class Top:
+    @strawberry.field
+    def top(self) -> Leaf:
+        return Leaf(depth=0)
+
+
+async def test_batched_completion_resolves_a_level_at_once():
+    """No resolver of a level starts before every one of the level above has
+    finished: one batch per level (graphql-core would start the fast item's
+    children while the slow item still waits)."""
+    EVENTS.clear()
+    schema = strawberry.Schema(query=Top)._schema
+    executor = executor_for(shortcuts(schema, strawberry.Info, exception_handlers=False))
+    result = await execute(
+        schema,
+        parse("{ top { below { below { below { depth } } } } }"),
+        executor_class=executor,
+    )
+    assert not result.errors
+    last_of_level_1 = max(i for i, e in enumerate(EVENTS) if e == ("done", 1))
+    first_of_level_2 = min(i for i, e in enumerate(EVENTS) if e == ("call", 2))
+    assert last_of_level_1 < first_of_level_2
 
 
 async def test_get_runs_queries_and_refuses_mutations(client):
