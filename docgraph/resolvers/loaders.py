@@ -44,6 +44,11 @@ class ChildrenSlice:
 class Loaders:
     def __init__(self, ctx: RequestContext) -> None:
         self._ctx = ctx
+        # Documents that listings returned, by id and by path: a later load
+        # of one of them needs no statement. Plain dicts, because priming a
+        # DataLoader costs a future per key and a page has hundreds.
+        self._seen_ids: dict[UUID, Document] = {}
+        self._seen_paths: dict[str, Document] = {}
 
     # Built on first use: most REST requests need one loader, not three.
     @cached_property
@@ -66,6 +71,8 @@ class Loaders:
     def clear(self) -> None:
         for name in ("by_id", "by_path", "children", "acp", "browse"):
             self.__dict__.pop(name, None)
+        self._seen_ids.clear()
+        self._seen_paths.clear()
 
     async def browse_filter(self) -> BrowseFilter:
         """The user's permission filter for listings, read once per request."""
@@ -102,10 +109,17 @@ class Loaders:
         self.by_id.clear(doc.id).prime(doc.id, doc)
         if doc.path is not None:
             self.by_path.clear(doc.path).prime(doc.path, doc)
+        self._remember([doc])
 
     def prime_all(self, docs: Sequence[Document]) -> None:
         for doc in docs:
             self.prime(doc)
+
+    def _remember(self, docs: Sequence[Document]) -> None:
+        for doc in docs:
+            self._seen_ids[doc.id] = doc
+            if doc.path is not None:
+                self._seen_paths[doc.path] = doc
 
     def apply(self, event: ChangeEvent) -> None:
         """Keep what this request reads consistent with what it just wrote."""
@@ -121,18 +135,21 @@ class Loaders:
         self.prime(event.document)
 
     async def _load_by_ids(self, keys: Sequence[UUID]) -> list[Document | None]:
-        rows = await db_documents.by_ids(self._ctx.db, keys)
-        found = {row["id"]: Document.from_record(row) for row in rows}
-        for doc in found.values():
-            if doc.path is not None:
-                self.by_path.prime(doc.path, doc)
+        found = {key: doc for key in keys if (doc := self._seen_ids.get(key)) is not None}
+        if missing := [key for key in keys if key not in found]:
+            rows = await db_documents.by_ids(self._ctx.db, missing)
+            read = [Document.from_record(row) for row in rows]
+            self._remember(read)
+            found.update((doc.id, doc) for doc in read)
         return [found.get(key) for key in keys]
 
     async def _load_by_paths(self, keys: Sequence[str]) -> list[Document | None]:
-        rows = await db_documents.by_paths(self._ctx.db, self._ctx.repository, keys)
-        found = {row["path"]: Document.from_record(row) for row in rows}
-        for doc in found.values():
-            self.by_id.prime(doc.id, doc)
+        found = {key: doc for key in keys if (doc := self._seen_paths.get(key)) is not None}
+        if missing := [key for key in keys if key not in found]:
+            rows = await db_documents.by_paths(self._ctx.db, self._ctx.repository, missing)
+            read = [Document.from_record(row) for row in rows]
+            self._remember(read)
+            found.update((doc.path, doc) for doc in read if doc.path is not None)
         return [found.get(key) for key in keys]
 
     async def _load_acps(self, keys: Sequence[UUID]) -> list[list[tuple[str, list[ACE]]]]:
@@ -173,6 +190,6 @@ class Loaders:
             for key in group:
                 page = found.get(key.parent_id)
                 entries = [Document.from_record(r) for r in page.rows] if page else []
-                self.prime_all(entries)
+                self._remember(entries)
                 slices[key] = ChildrenSlice(page.total if page else 0, entries)
         return [slices[key] for key in keys]

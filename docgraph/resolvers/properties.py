@@ -52,6 +52,8 @@ def render_value(ftype: FieldType, value: Any) -> Any:
     if value is None:
         return ftype.default()
     if ftype.is_list:
+        if ftype.kind != "complex":
+            return list(value)
         item = ftype.item
         return [render_value(item, v) for v in value]
     if ftype.kind == "complex" and isinstance(value, Mapping):
@@ -63,7 +65,7 @@ def render_value(ftype: FieldType, value: Any) -> Any:
 def check_schemas(types: TypeRegistry, wanted: Collection[str]) -> None:
     """Every name is a registered schema (or ``*``); a document type lacking
     one just renders without it."""
-    known = {name.lower() for name in types.schemas}
+    known = types.lowered_schema_names
     unknown = [w for w in wanted if w != ALL_SCHEMAS and w.lower() not in known]
     if unknown:
         raise UnknownSchema(f"Unknown schema: {', '.join(unknown)}")
@@ -85,9 +87,10 @@ def render(
     for schema in doctype.schemas:
         if schema.name not in schemas:
             continue
-        for key, ftype in schema.keyed:
-            value = properties.get(key)
-            out[key] = value if ftype.is_scalar else render_value(ftype, value)
+        for key in schema.scalar_keys:
+            out[key] = properties.get(key)
+        for key, ftype in schema.structured:
+            out[key] = render_value(ftype, properties.get(key))
     return out
 
 

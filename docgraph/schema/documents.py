@@ -38,12 +38,10 @@ class Document:
     parent_ref: strawberry.ID | None = strawberry.field(name="parentRef")
     change_token: str = strawberry.field(name="changeToken")
 
-    facets: list[str]
     is_checked_out: bool = strawberry.field(name="isCheckedOut")
     is_version: bool = strawberry.field(name="isVersion")
     is_proxy: bool = strawberry.field(name="isProxy")
     is_trashed: bool = strawberry.field(name="isTrashed")
-    last_modified: str | None = strawberry.field(name="lastModified")
     lock_owner: str | None = strawberry.field(name="lockOwner")
     lock_created: str | None = strawberry.field(name="lockCreated")
 
@@ -60,15 +58,21 @@ class Document:
             state=model.state_name,
             parent_ref=None if model.parent_id is None else strawberry.ID(str(model.parent_id)),
             change_token=model.change_token,
-            facets=documents.facets(ctx, model),
             is_checked_out=model.is_checked_out,
             is_version=model.is_version,
             is_proxy=model.is_proxy,
             is_trashed=model.is_trashed,
-            last_modified=documents.last_modified(ctx, model),
             lock_owner=model.lock_owner,
             lock_created=format_date(model.lock_created) if model.lock_created else None,
         )
+
+    @strawberry.field(description="The facets of the type, then those added to this document.")
+    def facets(self, info: Context) -> list[str]:
+        return documents.facets(info.context, self.model)
+
+    @strawberry.field(name="lastModified")
+    def last_modified(self, info: Context) -> str | None:
+        return documents.last_modified(info.context, self.model)
 
     @strawberry.field(description="Properties keyed prefix:field; all schemas by default.")
     def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:

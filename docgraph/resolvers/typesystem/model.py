@@ -78,12 +78,23 @@ class Schema:
     # (property key, type) of every field, e.g. ("dc:title", string): computed
     # once, since writing a document walks them all.
     keyed: tuple[tuple[str, FieldType], ...] = ()
+    # The same split for rendering: scalars are written as stored.
+    scalar_keys: tuple[str, ...] = ()
+    structured: tuple[tuple[str, FieldType], ...] = ()
 
     @classmethod
     def declare(cls, name: str, prefix: str | None, fields: Mapping[str, FieldSpec]) -> Schema:
         parsed = _parse_fields(fields)
         prefix = prefix or name
-        return cls(name, prefix, parsed, tuple((f"{prefix}:{n}", t) for n, t in parsed.items()))
+        keyed = tuple((f"{prefix}:{n}", t) for n, t in parsed.items())
+        return cls(
+            name,
+            prefix,
+            parsed,
+            keyed,
+            tuple(k for k, t in keyed if t.is_scalar),
+            tuple((k, t) for k, t in keyed if not t.is_scalar),
+        )
 
     def field(self, name: str) -> Field | None:
         ftype = self.fields.get(name)
@@ -131,6 +142,7 @@ class TypeRegistry:
     types: dict[str, DocType] = field(default_factory=dict)
     _resolved: dict[str, ResolvedType] = field(default_factory=dict, repr=False)
     _by_prefix: dict[str, Schema] = field(default_factory=dict, repr=False)
+    _lowered_names: set[str] = field(default_factory=set, repr=False)
 
     def add_schemas(self, schemas: Iterable[Schema]) -> None:
         for schema in schemas:
@@ -164,6 +176,14 @@ class TypeRegistry:
     def _invalidate(self) -> None:
         self._resolved.clear()
         self._by_prefix.clear()
+        self._lowered_names.clear()
+
+    @property
+    def lowered_schema_names(self) -> set[str]:
+        """Every schema name, lower-cased (names are matched without case)."""
+        if not self._lowered_names:
+            self._lowered_names.update(name.lower() for name in self.schemas)
+        return self._lowered_names
 
     def get(self, name: str) -> ResolvedType | None:
         if name not in self.types:
