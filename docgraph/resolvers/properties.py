@@ -71,13 +71,27 @@ def check_schemas(types: TypeRegistry, wanted: Collection[str]) -> None:
         raise UnknownSchema(f"Unknown schema: {', '.join(unknown)}")
 
 
-def select_schemas(doctype: ResolvedType, wanted: Collection[str] | None) -> list[str]:
+def select_schemas(doctype: ResolvedType, wanted: Collection[str] | None) -> frozenset[str]:
     """Schema names to render: ``None`` or ``*`` = all; unknown names are skipped."""
-    names = [s.name for s in doctype.schemas]
-    if wanted is None or ALL_SCHEMAS in wanted:
-        return names
-    lowered = {w.lower() for w in wanted}
-    return [n for n in names if n.lower() in lowered]
+    key = None if wanted is None else tuple(wanted)
+    selected = _selections.get((doctype.name, key))
+    if selected is None or selected[0] is not doctype:
+        names = [s.name for s in doctype.schemas]
+        if wanted is not None and ALL_SCHEMAS not in wanted:
+            lowered = {w.lower() for w in wanted}
+            names = [n for n in names if n.lower() in lowered]
+        selected = (doctype, frozenset(names))
+        if len(_selections) >= _MAX_SELECTIONS:
+            _selections.clear()
+        _selections[doctype.name, key] = selected
+    return selected[1]
+
+
+# Each page renders the same selection for hundreds of documents. The entry
+# keeps its type, so a registry rebuilt (tests, plugins) is not confused
+# with the old one.
+_selections: dict[tuple[str, tuple[str, ...] | None], tuple[ResolvedType, frozenset[str]]] = {}
+_MAX_SELECTIONS = 4096
 
 
 def render(
