@@ -25,8 +25,9 @@ mutations always take the generic path.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from graphql import (
@@ -100,6 +101,14 @@ class DirectCall:
     def kwargs(self, args: dict[str, Any]) -> dict[str, Any]:
         return {self.python_names[name]: value for name, value in args.items()}
 
+    def resolver(self) -> Callable[..., Any]:
+        """A GraphQL resolver doing what strawberry's wrapper does for this field."""
+
+        def resolve(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+            return self(source, info, self.kwargs(args))
+
+        return resolve
+
     def __call__(self, source: Any, info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> Any:
         kwargs = dict(kwargs)
         for name in self.source_names:
@@ -134,6 +143,15 @@ def shortcuts(schema: GraphQLSchema, info_class: type, exception_handlers: bool)
             elif not exception_handlers and (call := _direct(field, definition, info_class)):
                 direct[named.name, name] = call
     return Shortcuts(plain, direct)
+
+
+def install_direct_resolvers(schema: GraphQLSchema, found: Shortcuts) -> None:
+    """Replace strawberry's wrapper by the direct call on every field that has
+    one, so that the generic path (root fields, mutations) saves it too."""
+    for (type_name, field_name), call in found.direct.items():
+        named = schema.get_type(type_name)
+        assert isinstance(named, GraphQLObjectType)
+        named.fields[field_name].resolve = call.resolver()
 
 
 def _plain(output: GraphQLOutputType, attribute: str) -> PlainField | None:
@@ -176,6 +194,51 @@ class _Abandon(Exception):
     """The batch met something only the generic path answers exactly."""
 
 
+def _discard(awaitables: Iterable[Any]) -> None:
+    """Awaitables that will never be awaited, closed so that nothing warns."""
+    for awaitable in awaitables:
+        if isinstance(awaitable, Coroutine):
+            awaitable.close()
+        elif isinstance(awaitable, asyncio.Future):
+            awaitable.cancel()
+
+
+def _then(
+    value: list[Any] | Awaitable[list[Any]], then: Callable[[list[Any]], list[Any]]
+) -> list[Any] | Awaitable[list[Any]]:
+    """``then(value)``, once ``value`` is there."""
+    if not isinstance(value, Awaitable):
+        return then(value)
+
+    async def later() -> list[Any]:
+        return then(await value)
+
+    return later()
+
+
+def _no_nulls(values: list[Any]) -> list[Any]:
+    if any(v is None for v in values):
+        raise _Abandon  # the generic path reports the null where it is not allowed
+    return values
+
+
+def _spread(present: list[int], size: int, found: list[Any]) -> list[Any]:
+    """``found`` back at the positions it came from; nulls elsewhere."""
+    done: list[Any] = [None] * size
+    for i, value in zip(present, found, strict=True):
+        done[i] = value
+    return done
+
+
+def _split(sizes: list[int], flat: list[Any]) -> list[Any]:
+    """A flat list cut back into lists of ``sizes``."""
+    lists, start = [], 0
+    for size in sizes:
+        lists.append(flat[start : start + size])
+        start += size
+    return lists
+
+
 def executor_for(found: Shortcuts) -> type[Executor]:
     plain, direct = found.plain, found.direct
 
@@ -207,63 +270,69 @@ def executor_for(found: Shortcuts) -> type[Executor]:
                     return_type, field_details_list, info, path, result, position_context
                 )
 
-            async def batched() -> Any:
-                try:
-                    [value] = await self._complete(
-                        [result], [path], return_type, field_details_list
-                    )
-                    return value
-                except Exception:  # the generic path below reports it exactly
-                    pass
+            def generic() -> Any:
                 # Errors are rare: the rest of this request completes generically.
                 self.batching = False
-                completed = super(ShortcutExecutor, self).complete_value(
+                return super(ShortcutExecutor, self).complete_value(
                     return_type, field_details_list, info, path, result, position_context
                 )
-                return await completed if self.is_awaitable(completed) else completed
 
-            return batched()
+            try:
+                done = self._complete([result], [path], return_type, field_details_list)
+            except Exception:  # the generic path reports it exactly
+                return generic()
+            if not isinstance(done, Awaitable):
+                return done[0]
 
-        async def _complete(
+            async def settle() -> Any:
+                try:
+                    return (await done)[0]
+                except Exception:  # the generic path reports it exactly
+                    completed = generic()
+                    return await completed if self.is_awaitable(completed) else completed
+
+            return settle()
+
+        def _complete(
             self,
             values: Sequence[Any],
             paths: Sequence[Path],
             return_type: GraphQLOutputType,
             field_details_list: Any,
-        ) -> list[Any]:
-            """``values`` completed as ``return_type``, all at once."""
+        ) -> list[Any] | Awaitable[list[Any]]:
+            """``values`` completed as ``return_type``, all at once: a list, or
+            an awaitable of one when a resolver below is asynchronous."""
             if isinstance(return_type, GraphQLNonNull):
-                done = await self._complete(values, paths, return_type.of_type, field_details_list)
-                if any(v is None for v in done):
-                    raise _Abandon
-                return done
+                return _then(
+                    self._complete(values, paths, return_type.of_type, field_details_list),
+                    _no_nulls,
+                )
             present = [i for i, v in enumerate(values) if v is not None and v is not Undefined]
             if len(present) < len(values):
-                done = [None] * len(values)
-                found = await self._complete(
-                    [values[i] for i in present],
-                    [paths[i] for i in present],
-                    return_type,
-                    field_details_list,
+                return _then(
+                    self._complete(
+                        [values[i] for i in present],
+                        [paths[i] for i in present],
+                        return_type,
+                        field_details_list,
+                    ),
+                    partial(_spread, present, len(values)),
                 )
-                for i, v in zip(present, found, strict=True):
-                    done[i] = v
-                return done
             if isinstance(return_type, GraphQLList):
-                return await self._complete_lists(values, paths, return_type, field_details_list)
+                return self._complete_lists(values, paths, return_type, field_details_list)
             if is_leaf_type(return_type):
                 return [self.complete_leaf_value(return_type, v) for v in values]
             if isinstance(return_type, GraphQLObjectType):
-                return await self._complete_objects(values, paths, return_type, field_details_list)
+                return self._complete_objects(values, paths, return_type, field_details_list)
             raise _Abandon  # interfaces and unions
 
-        async def _complete_lists(
+        def _complete_lists(
             self,
             values: Sequence[Any],
             paths: Sequence[Path],
             return_type: GraphQLList[Any],
             field_details_list: Any,
-        ) -> list[Any]:
+        ) -> list[Any] | Awaitable[list[Any]]:
             items: list[Any] = []
             item_paths: list[Path] = []
             sizes: list[int] = []
@@ -274,33 +343,48 @@ def executor_for(found: Shortcuts) -> type[Executor]:
                 items.extend(value)
                 item_paths.extend(Path(path, i, None) for i in range(len(items) - before))
                 sizes.append(len(items) - before)
-            done = await self._complete(items, item_paths, return_type.of_type, field_details_list)
-            lists, start = [], 0
-            for size in sizes:
-                lists.append(done[start : start + size])
-                start += size
-            return lists
+            done = self._complete(items, item_paths, return_type.of_type, field_details_list)
+            return _then(done, partial(_split, sizes))
 
-        async def _complete_objects(
+        def _complete_objects(
             self,
             sources: Sequence[Any],
             paths: Sequence[Path],
             return_type: GraphQLObjectType,
             field_details_list: Any,
-        ) -> list[Any]:
+        ) -> list[Any] | Awaitable[list[Any]]:
             if return_type.is_type_of is not None:
                 raise _Abandon
             grouped = self.collect_subfields(return_type, field_details_list)[0]
             rows: list[dict[str, Any]] = [{} for _ in sources]
-            for response_name, details in grouped.items():
-                column = await self._column(sources, paths, return_type, response_name, details)
-                if column is Undefined:
-                    continue
-                for row, value in zip(rows, column, strict=True):
-                    row[response_name] = value
-            return rows
+            pending: list[tuple[str, Awaitable[list[Any]]]] = []
+            try:
+                for response_name, details in grouped.items():
+                    column = self._column(sources, paths, return_type, response_name, details)
+                    if column is Undefined:
+                        continue
+                    if self.is_awaitable(column):
+                        pending.append((response_name, column))
+                        continue
+                    for row, value in zip(rows, column, strict=True):
+                        row[response_name] = value
+            except Exception:
+                _discard(column for _, column in pending)
+                raise
+            if not pending:
+                return rows
 
-        async def _column(
+            async def settle() -> list[Any]:
+                # Sibling fields run concurrently, as graphql-core runs them.
+                columns = await asyncio.gather(*(column for _, column in pending))
+                for (response_name, _), column in zip(pending, columns, strict=True):
+                    for row, value in zip(rows, column, strict=True):
+                        row[response_name] = value
+                return rows
+
+            return settle()
+
+        def _column(
             self,
             sources: Sequence[Any],
             paths: Sequence[Path],
@@ -308,7 +392,7 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             response_name: str,
             details: Any,
         ) -> Any:
-            """One field of every source, completed."""
+            """One field of every source, completed (or an awaitable of it)."""
             node = details[0].node
             name = node.name.value
             if name == "__typename":
@@ -340,20 +424,39 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             call = direct.get(key)
             resolve = field_def.resolve or self.field_resolver
             kwargs = call.kwargs(args) if call is not None else args
-            results = []
-            for source, path in zip(sources, field_paths, strict=True):
-                info = self.build_resolve_info(field_def, nodes, parent_type, path)
-                if call is not None:
-                    results.append(call(source, info, kwargs))
-                else:
-                    results.append(resolve(source, info, **kwargs))
+            results: list[Any] = []
+            try:
+                for source, path in zip(sources, field_paths, strict=True):
+                    info = self.build_resolve_info(field_def, nodes, parent_type, path)
+                    if call is not None:
+                        results.append(call(source, info, kwargs))
+                    else:
+                        results.append(resolve(source, info, **kwargs))
+            except Exception:
+                _discard(r for r in results if self.is_awaitable(r))
+                raise
             pending = [i for i, r in enumerate(results) if self.is_awaitable(r)]
-            if pending:
+            if not pending:
+                return self._completed(results, field_paths, field_def.type, details)
+
+            async def settle() -> list[Any]:
                 settled = await asyncio.gather(*(results[i] for i in pending))
                 for i, value in zip(pending, settled, strict=True):
                     results[i] = value
+                done = self._completed(results, field_paths, field_def.type, details)
+                return await done if isinstance(done, Awaitable) else done
+
+            return settle()
+
+        def _completed(
+            self,
+            results: list[Any],
+            paths: Sequence[Path],
+            return_type: GraphQLOutputType,
+            details: Any,
+        ) -> list[Any] | Awaitable[list[Any]]:
             if any(isinstance(r, Exception) for r in results):
                 raise _Abandon
-            return await self._complete(results, field_paths, field_def.type, details)
+            return self._complete(results, paths, return_type, details)
 
     return ShortcutExecutor

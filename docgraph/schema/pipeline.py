@@ -47,7 +47,7 @@ from graphql import (
 
 from docgraph.resolvers.context import RequestContext
 from docgraph.schema.errors import log_unexpected, with_code
-from docgraph.schema.executor import executor_for, shortcuts
+from docgraph.schema.executor import executor_for, install_direct_resolvers, shortcuts
 from docgraph.schema.limits import (
     Limits,
     cost_refusal,
@@ -121,9 +121,9 @@ class Pipeline:
         self.rules = [*specified_rules, shape_rule(limits)]
         if not introspection:
             self.rules.append(NoSchemaIntrospectionCustomRule)
-        self.executor = executor_for(
-            shortcuts(self.schema, schema.config.info_class, bool(schema.exception_handlers))
-        )
+        found = shortcuts(self.schema, schema.config.info_class, bool(schema.exception_handlers))
+        install_direct_resolvers(self.schema, found)
+        self.executor = executor_for(found)
         self.share_shapes = _strings_are_opaque(self.schema)
         self.by_text: _LRU[str, Prepared] = _LRU(cache_size)
         self.valid_shapes: _LRU[str, bool] = _LRU(cache_size)
