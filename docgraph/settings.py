@@ -60,6 +60,8 @@ class Settings:
     graphql_max_tokens: int = 5_000
     # Off in production hides the schema from whoever holds an account.
     graphql_introspection: bool = True
+    # A persisted-query manifest: when set, only its queries run (by hash or text).
+    graphql_allow_list: str | None = None
     # JSON bodies (documents, automation, GraphQL); uploads stream separately.
     max_json_body: int = 1024 * 1024
     migrate_on_start: bool = True

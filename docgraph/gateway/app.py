@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 from aiohttp import web
 
@@ -29,6 +30,7 @@ from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.users import Authenticator, on_accounts_message
 from docgraph.schema import build_schema
 from docgraph.schema.limits import Limits
+from docgraph.schema.persisted import load_manifest
 from docgraph.schema.pipeline import Pipeline
 from docgraph.settings import Settings
 
@@ -141,6 +143,11 @@ def create_app(
             schema,
             graphql_limits(settings),
             introspection=settings.graphql_introspection,
+            allow_list=(
+                load_manifest(Path(settings.graphql_allow_list))
+                if settings.graphql_allow_list
+                else None
+            ),
         )
     )
     app.router.add_route("*", GRAPHQL_PATH, door.handle)

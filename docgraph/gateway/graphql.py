@@ -47,23 +47,27 @@ class GraphQLDoor:
             if "text/html" in request.headers.get("Accept", ""):
                 return _graphiql()
         try:
-            query, variables, operation_name = await _read(request)
+            query, variables, operation_name, extensions = await _read(request)
         except (BadRequest, UnsupportedMediaType, MethodNotAllowed) as exc:
             return _refusal(exc.status, exc.code, exc.message)
         allowed = QUERIES_ONLY if request.method == "GET" else EVERY_OPERATION
         result = await self.pipeline.run(
-            build_ctx(request), query, variables, operation_name, allowed
+            build_ctx(request), query, variables, operation_name, allowed, extensions
         )
         refused = result.errors and (result.errors[0].extensions or {}).get("code")
         return _answer(result, 405 if refused == "operation_not_allowed" else 200)
 
 
-async def _read(request: web.Request) -> tuple[str, dict[str, Any] | None, str | None]:
-    """The query, variables and operation name of a GET or a POST."""
+async def _read(
+    request: web.Request,
+) -> tuple[str | None, dict[str, Any] | None, str | None, dict[str, Any] | None]:
+    """The query, variables, operation name and extensions of a GET or a POST."""
     if request.method == "GET":
         params: Mapping[str, Any] = request.query
-        raw_variables = params.get("variables")
-        variables = _json(raw_variables) if raw_variables else None
+        variables, extensions = (
+            _json(raw) if (raw := params.get(name)) else None
+            for name in ("variables", "extensions")
+        )
     elif request.method == "POST":
         if request.content_type not in _JSON_TYPES:
             raise UnsupportedMediaType(
@@ -72,17 +76,20 @@ async def _read(request: web.Request) -> tuple[str, dict[str, Any] | None, str |
         body = _json(await read_body(request))
         if not isinstance(body, dict):
             raise BadRequest("The body must be a JSON object with a query")
-        params, variables = body, body.get("variables")
+        params, variables, extensions = body, body.get("variables"), body.get("extensions")
     else:
         raise MethodNotAllowed(f"Method {request.method} is not allowed on GraphQL", _METHODS)
     query, operation_name = params.get("query"), params.get("operationName")
-    if not isinstance(query, str):
+    if query is None and extensions is None:
         raise BadRequest("No GraphQL query found in the request")
-    if variables is not None and not isinstance(variables, dict):
-        raise BadRequest("variables must be a JSON object")
+    if query is not None and not isinstance(query, str):
+        raise BadRequest("query must be a string")
+    for name, value in (("variables", variables), ("extensions", extensions)):
+        if value is not None and not isinstance(value, dict):
+            raise BadRequest(f"{name} must be a JSON object")
     if operation_name is not None and not isinstance(operation_name, str):
         raise BadRequest("operationName must be a string")
-    return query, variables, operation_name
+    return query, variables, operation_name, extensions
 
 
 def _json(data: str | bytes) -> Any:

@@ -14,9 +14,11 @@ than reading a document over REST. In order:
    (see ``_strings_are_opaque``). Failures are never shared that way, since
    their locations would be another text's;
 4. the cost budget, with the request's variables;
-5. execution, with plain fields short-cut (``executor``); a mutation runs in
-   one unit of work, undone if any field failed;
+5. execution (``executor``); a mutation runs in one unit of work, undone if
+   any field failed;
 6. errors coded (``extensions.code``), unexpected ones logged and masked.
+
+Before all this, a persisted query's hash becomes its text (``persisted``).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from docgraph.schema.limits import (
     text_refusal,
     variables_refusal,
 )
+from docgraph.schema.persisted import PersistedQueries
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -114,10 +117,12 @@ class Pipeline:
         limits: Limits,
         *,
         introspection: bool = True,
+        allow_list: Mapping[str, str] | None = None,
         cache_size: int = 512,
     ) -> None:
         self.schema = schema._schema
         self.limits = limits
+        self.persisted = PersistedQueries(allow_list, max_chars=limits.max_query_chars)
         self.rules = [*specified_rules, shape_rule(limits)]
         if not introspection:
             self.rules.append(NoSchemaIntrospectionCustomRule)
@@ -179,13 +184,19 @@ class Pipeline:
     async def run(
         self,
         ctx: RequestContext,
-        query: str,
+        query: str | None,
         variables: Mapping[str, Any] | None = None,
         operation_name: str | None = None,
         allowed: Collection[OperationType] = EVERY_OPERATION,
+        extensions: Mapping[str, Any] | None = None,
     ) -> ExecutionResult:
+        """``query`` may be ``None`` when ``extensions`` name a persisted one."""
         try:
-            result = await self._run(ctx, query, dict(variables or {}), operation_name, allowed)
+            text = self.persisted.query(query, extensions)
+        except GraphQLError as error:
+            return ExecutionResult(None, [error])
+        try:
+            result = await self._run(ctx, text, dict(variables or {}), operation_name, allowed)
         except _Refused as refused:
             return ExecutionResult(None, [refused.error])
         if result.errors:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import inspect
 from typing import NewType
 
+import orjson
 import pytest
 import strawberry
 from graphql import execute, parse
@@ -16,6 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 from docgraph.schema import build_schema, pipeline
 from docgraph.schema.executor import executor_for, shortcuts
 from docgraph.schema.limits import Limits
+from docgraph.schema.persisted import load_manifest
 from docgraph.schema.pipeline import Pipeline
 
 GRAPHQL = "/nuxeo/graphql"
@@ -262,3 +265,73 @@ async def test_introspection_can_be_turned_off(aiohttp_client, database_url, no_
     assert "introspection" in answer["errors"][0]["message"]
     ok = await client.post(GRAPHQL, json={"query": "{ __typename }"})
     assert (await ok.json())["data"] == {"__typename": "Query"}
+
+
+async def test_automatic_persisted_queries(client):
+    query = '{ document(path: "/") { path } }'
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    by_hash = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}}
+    unknown = await (await client.post(GRAPHQL, json=by_hash)).json()
+    assert unknown["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    first = await (await client.post(GRAPHQL, json={"query": query, **by_hash})).json()
+    assert first["data"]["document"]["path"] == "/"
+    again = await (await client.post(GRAPHQL, json=by_hash)).json()
+    assert again == first
+    # The GET form of the same request.
+    resp = await client.get(
+        GRAPHQL, params={"extensions": orjson.dumps(by_hash["extensions"]).decode()}
+    )
+    assert await resp.json() == first
+    lying = {"query": "{ __typename }", **by_hash}
+    wrong = await (await client.post(GRAPHQL, json=lying)).json()
+    assert wrong["errors"][0]["extensions"]["code"] == "persisted_query_invalid"
+    odd = {"extensions": {"persistedQuery": {"version": 2, "sha256Hash": digest}}}
+    refused = await (await client.post(GRAPHQL, json=odd)).json()
+    assert refused["errors"][0]["extensions"]["code"] == "persisted_query_invalid"
+
+
+@pytest.fixture
+def allow_listed(base_settings, tmp_path):
+    allowed = '{ document(path: "/") { path } }'
+    manifest = tmp_path / "manifest.json"
+    manifest.write_bytes(
+        orjson.dumps(
+            {
+                "format": "apollo-persisted-query-manifest",
+                "version": 1,
+                "operations": [
+                    {
+                        "id": hashlib.sha256(allowed.encode()).hexdigest(),
+                        "name": "Root",
+                        "type": "query",
+                        "body": allowed,
+                    }
+                ],
+            }
+        )
+    )
+    return allowed, dataclasses.replace(base_settings, graphql_allow_list=str(manifest))
+
+
+async def test_an_allow_list_runs_only_its_queries(aiohttp_client, database_url, allow_listed):
+    from docgraph.gateway.app import create_app
+
+    from ..conftest import ADMIN_AUTH
+
+    allowed, settings = allow_listed
+    app = create_app(settings, database_url)
+    client = await aiohttp_client(app, headers={"Authorization": ADMIN_AUTH})
+    digest = hashlib.sha256(allowed.encode()).hexdigest()
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+    for body in ({"query": allowed}, {"extensions": extensions}):
+        answer = await (await client.post(GRAPHQL, json=body)).json()
+        assert answer["data"]["document"]["path"] == "/"
+    other = await (await client.post(GRAPHQL, json={"query": "{ __typename }"})).json()
+    assert other["errors"][0]["extensions"]["code"] == "query_not_allowed"
+
+
+def test_a_manifest_whose_hash_lies_is_refused(tmp_path):
+    manifest = tmp_path / "manifest.json"
+    manifest.write_bytes(orjson.dumps({"0" * 64: "{ __typename }"}))
+    with pytest.raises(ValueError, match="does not have that hash"):
+        load_manifest(manifest)
