@@ -62,6 +62,8 @@ class Settings:
     graphql_introspection: bool = True
     # A persisted-query manifest: when set, only its queries run (by hash or text).
     graphql_allow_list: str | None = None
+    # Operations (subscriptions mostly) running at once on one WebSocket.
+    graphql_max_socket_operations: int = 20
     # JSON bodies (documents, automation, GraphQL); uploads stream separately.
     max_json_body: int = 1024 * 1024
     migrate_on_start: bool = True

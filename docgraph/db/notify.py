@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 # Payload: a user name whose cached credentials are stale, or "*" for everyone.
 ACCOUNTS = "docgraph_accounts"
+# Payload: a JSON list of committed document changes (resolvers/live.py).
+CHANGES = "docgraph_changes"
 
 
 async def notify(db: Database, channel: str, payload: str) -> None:

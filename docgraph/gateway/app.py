@@ -11,7 +11,7 @@ from pathlib import Path
 from aiohttp import web
 
 from docgraph.background import running
-from docgraph.db.notify import ACCOUNTS, listening
+from docgraph.db.notify import ACCOUNTS, CHANGES, listening
 from docgraph.db.pool import Database, Gate, create_pool
 from docgraph.gateway import keys
 from docgraph.gateway.deadlines import Deadlines
@@ -27,6 +27,7 @@ from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.plugins import Registry, build_registry
 from docgraph.resolvers import acls
 from docgraph.resolvers.bearer import BearerVerifier
+from docgraph.resolvers.live import ChangeHub
 from docgraph.resolvers.users import Authenticator, on_accounts_message
 from docgraph.schema import build_schema
 from docgraph.schema.limits import Limits
@@ -93,6 +94,17 @@ async def _account_changes(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+async def _live_changes(app: web.Application) -> AsyncIterator[None]:
+    """Changes committed by any process, for this process's subscribers."""
+    hub = app[keys.CHANGES]
+
+    def missed() -> None:
+        log.warning("change notifications may have been missed while reconnecting")
+
+    async with listening(app[keys.DATABASE_URL], CHANGES, hub.publish_payload, missed):
+        yield
+
+
 async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
     # aiohttp's default names the Python and aiohttp versions.
     response.headers["Server"] = "docgraph"
@@ -136,6 +148,8 @@ def create_app(
     app.cleanup_ctx.append(_deadlines)
     app.cleanup_ctx.append(_timed_acl_refresh)
     app.cleanup_ctx.append(_account_changes)
+    app[keys.CHANGES] = ChangeHub()
+    app.cleanup_ctx.append(_live_changes)
     add_routes(app)
     schema = build_schema(app[keys.REGISTRY])
     door = GraphQLDoor(

@@ -37,6 +37,7 @@ def build_ctx(request: web.Request, repository: str | None = None) -> RequestCon
         settings=app[keys.SETTINGS],
         rendering=read_options(chain(request.headers.items(), request.query.items())),
         authenticator=app[keys.AUTHENTICATOR],
+        changes=app.get(keys.CHANGES),
     )
     request.setdefault(keys.CONTEXTS, []).append(ctx)
     return ctx

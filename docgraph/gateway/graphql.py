@@ -1,5 +1,6 @@
 """The GraphQL door: GraphQL over HTTP (POST JSON, GET for queries) and the
-GraphiQL page, on docgraph's request context and ``schema.pipeline``.
+GraphiQL page, on docgraph's request context and ``schema.pipeline``;
+subscriptions over WebSocket (``graphql_ws``).
 
 A malformed request (not JSON, no query, variables that are not an object)
 is answered 400 in GraphQL's error format; a mutation sent with GET, 405.
@@ -16,6 +17,7 @@ from aiohttp import web
 from graphql import ExecutionResult
 
 from docgraph.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
+from docgraph.gateway import graphql_ws
 from docgraph.gateway.bodies import read_body
 from docgraph.gateway.context import build_ctx
 from docgraph.schema.pipeline import EVERY_OPERATION, QUERIES_ONLY, Pipeline
@@ -43,6 +45,8 @@ class GraphQLDoor:
         self.pipeline = pipeline
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            return await graphql_ws.serve(request, self.pipeline)
         if request.method == "GET" and "query" not in request.query:
             if "text/html" in request.headers.get("Accept", ""):
                 return _graphiql()

@@ -9,6 +9,7 @@ from docgraph.gateway.deadlines import Deadlines
 from docgraph.plugins import Registry
 from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.context import Principal, RequestContext
+from docgraph.resolvers.live import ChangeHub
 from docgraph.resolvers.users import Authenticator
 from docgraph.settings import Settings
 
@@ -18,6 +19,8 @@ DATABASE = web.AppKey("database", Database)
 REGISTRY = web.AppKey("registry", Registry)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 DEADLINES = web.AppKey("deadlines", Deadlines)
+# Committed changes of every process, for GraphQL subscriptions.
+CHANGES = web.AppKey("changes", ChangeHub)
 # Disabled unless JWT bearer tokens are configured.
 BEARER = web.AppKey("bearer", BearerVerifier)
 
@@ -29,6 +32,7 @@ REQUEST_ID = web.RequestKey("request_id", str)
 __all__ = [
     "AUTHENTICATOR",
     "BEARER",
+    "CHANGES",
     "DATABASE",
     "DATABASE_URL",
     "DEADLINES",

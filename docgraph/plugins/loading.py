@@ -25,6 +25,7 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.operations.search",
     "docgraph.resolvers.enrichers",
     "docgraph.resolvers.search",
+    "docgraph.resolvers.live",
     "docgraph.gateway.nuxeo.writers",
     "docgraph.gateway.adapters.children",
     "docgraph.gateway.adapters.acl",
@@ -37,6 +38,7 @@ DEFAULT_PLUGINS = (
     "docgraph.schema.accounts",
     "docgraph.schema.security",
     "docgraph.schema.search",
+    "docgraph.schema.live",
 )
 
 

@@ -12,6 +12,7 @@ from docgraph.settings import Settings
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
+    from docgraph.resolvers.live import ChangeHub
     from docgraph.resolvers.loaders import Loaders
     from docgraph.resolvers.unit import UnitOfWork
     from docgraph.resolvers.users import Authenticator
@@ -51,6 +52,8 @@ class RequestContext:
     unit: UnitOfWork | None = None
     # The process's credential cache, told when an account changes.
     authenticator: Authenticator | None = None
+    # The process's feed of committed changes, for subscriptions.
+    changes: ChangeHub | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -131,7 +131,11 @@ def shortcuts(schema: GraphQLSchema, info_class: type, exception_handlers: bool)
     plain: dict[tuple[str, str], PlainField] = {}
     direct: dict[tuple[str, str], DirectCall] = {}
     for named in schema.type_map.values():
-        if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
+        if (
+            not isinstance(named, GraphQLObjectType)
+            or named.name.startswith("__")
+            or named is schema.subscription_type  # its resolvers are event streams
+        ):
             continue
         for name, field in named.fields.items():
             definition = (field.extensions or {}).get(_STRAWBERRY_DEFINITION)

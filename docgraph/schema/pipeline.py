@@ -23,8 +23,9 @@ Before all this, a persisted query's hash becomes its text (``persisted``).
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
-from collections.abc import Collection, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -44,6 +45,7 @@ from graphql import (
     get_operation_ast,
     parse,
     specified_rules,
+    subscribe,
     validate,
 )
 
@@ -199,10 +201,7 @@ class Pipeline:
             result = await self._run(ctx, text, dict(variables or {}), operation_name, allowed)
         except _Refused as refused:
             return ExecutionResult(None, [refused.error])
-        if result.errors:
-            log_unexpected(result.errors)
-            result.errors = [with_code(e) for e in result.errors]
-        return result
+        return self._coded(result)
 
     async def _run(
         self,
@@ -239,6 +238,58 @@ class Pipeline:
         except _Undo:
             pass
         assert result is not None
+        return result
+
+    async def subscribe(
+        self,
+        ctx: RequestContext,
+        query: str | None,
+        variables: Mapping[str, Any] | None = None,
+        operation_name: str | None = None,
+        extensions: Mapping[str, Any] | None = None,
+    ) -> ExecutionResult | AsyncGenerator[ExecutionResult, None]:
+        """A subscription's stream of results; any other operation's one result
+        (how GraphQL over WebSocket runs them all)."""
+        try:
+            text = self.persisted.query(query, extensions)
+        except GraphQLError as error:
+            return ExecutionResult(None, [error])
+        prepared = self.prepare(text)
+        document = prepared.document
+        operation = None if document is None else get_operation_ast(document, operation_name)
+        if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
+            return await self.run(ctx, text, variables, operation_name)
+        assert document is not None
+        values = dict(variables or {})
+        if refused := variables_refusal(values, self.limits) or cost_refusal(
+            self._cost(prepared, operation_name, values), self.limits
+        ):
+            return ExecutionResult(None, [refused])
+        stream = subscribe(
+            self.schema,
+            document,
+            context_value=ctx,
+            variable_values=values,
+            operation_name=operation_name,
+        )
+        if not isinstance(stream, ExecutionResult | AsyncIterator):
+            stream = await stream
+        if isinstance(stream, ExecutionResult):
+            return self._coded(stream)
+        return self._coded_stream(stream)
+
+    async def _coded_stream(
+        self, stream: AsyncIterator[ExecutionResult]
+    ) -> AsyncGenerator[ExecutionResult, None]:
+        async with contextlib.aclosing(stream) as results:  # type: ignore[type-var]
+            async for result in results:
+                yield self._coded(result)
+
+    @staticmethod
+    def _coded(result: ExecutionResult) -> ExecutionResult:
+        if result.errors:
+            log_unexpected(result.errors)
+            result.errors = [with_code(e) for e in result.errors]
         return result
 
     def _cost(
