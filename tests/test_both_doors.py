@@ -156,3 +156,50 @@ async def test_both_doors_give_the_same_results(client):
     rest = await scenario("rest", Rest(client))
     graphql = await scenario("graphql", GraphQL(client))
     assert rest == graphql
+
+
+async def test_search_adapters_and_enrichers_match_their_graphql_fields(client, app_database):
+    """@search, @pp and the enrichers of a page, against the GraphQL fields
+    that stand for them; the fields of a whole page batch into one statement
+    each."""
+    root = "/default-domain/workspaces/doors"
+    await Rest(client).create("/default-domain/workspaces", "Folder", "doors", {})
+    for i, type_ in enumerate(("Folder", "Note", "File")):
+        await Rest(client).create(root, type_, f"d{i}", {"dc:title": f"doors {type_}"})
+    await Rest(client).create(f"{root}/d0", "Folder", "inner", {"dc:title": "inner"})
+    enrichers = "hasFolderishChild,hasContent,subtypes,userVisiblePermissions,permissions"
+    resp = await client.get(
+        f"{API}/path{root}/@children",
+        headers={"enrichers-document": enrichers, "properties": "dublincore"},
+    )
+    rest_page = {e["title"]: e["contextParameters"] for e in (await resp.json())["entries"]}
+    searched = await (await client.get(f"{API}/path{root}/@search?fullText=doors")).json()
+    by_pp = await (await client.get(f"{API}/path{root}/@pp/document_content?pageSize=10")).json()
+
+    stats = app_database.stats
+    before = stats.statements
+    data = await GraphQL(client).run(
+        """query($path: String!) { document(path: $path) {
+            children { entries { title hasFolderishChild hasContent subtypes
+                                 userVisiblePermissions permissions } }
+            search(fullText: "doors") { totalSize entries { title } }
+            pageProvider(name: "document_content", pageSize: 10) { entries { title } }
+        } }""",
+        path=root,
+    )
+    # The document, the children, one per enricher field that needs the
+    # database (not one per entry), the two searches: 6 today.
+    assert stats.statements - before <= 7, stats.statements - before
+    doc = data["document"]
+    for entry in doc["children"]["entries"]:
+        context = rest_page[entry["title"]]
+        for name in ("hasFolderishChild", "hasContent", "subtypes", "userVisiblePermissions"):
+            assert entry[name] == context[name], (entry["title"], name)
+        assert sorted(entry["permissions"]) == sorted(context["permissions"])
+    assert doc["search"]["totalSize"] == searched["resultsCount"]
+    assert sorted(e["title"] for e in doc["search"]["entries"]) == sorted(
+        e["title"] for e in searched["entries"]
+    )
+    assert [e["title"] for e in doc["pageProvider"]["entries"]] == [
+        e["title"] for e in by_pp["entries"]
+    ]

@@ -7,10 +7,10 @@ result per key, in key order, ``None`` for a key with no row.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from aiodataloader import DataLoader
@@ -24,6 +24,10 @@ from docgraph.resolvers.permissions import ACE, browse_filter
 
 if TYPE_CHECKING:
     from docgraph.resolvers.context import RequestContext
+
+T = TypeVar("T")
+# A computation over a page of documents: one answer per document, in order.
+PageCompute = Callable[["RequestContext", Sequence[Document]], Awaitable[list[T]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,7 @@ class Loaders:
         # DataLoader costs a future per key and a page has hundreds.
         self._seen_ids: dict[UUID, Document] = {}
         self._seen_paths: dict[str, Document] = {}
+        self._per_document: dict[object, tuple[DataLoader, dict[UUID, Document]]] = {}
 
     # Built on first use: most REST requests need one loader, not three.
     @cached_property
@@ -73,6 +78,25 @@ class Loaders:
             self.__dict__.pop(name, None)
         self._seen_ids.clear()
         self._seen_paths.clear()
+        self._per_document.clear()
+
+    def per_document(self, compute: PageCompute[T], doc: Document) -> Awaitable[T]:
+        """``compute``'s answer for ``doc``, computed for every document asked
+        for in the same batch at once: a page-wide computation (an enricher)
+        called document by document, as GraphQL resolvers do, still costs
+        one call per page."""
+        found = self._per_document.get(compute)
+        if found is None:
+            docs: dict[UUID, Document] = {}
+
+            async def batch(keys: Sequence[UUID]) -> list[T]:
+                return await compute(self._ctx, [docs[key] for key in keys])
+
+            found = self._per_document[compute] = (DataLoader(batch), docs)
+        loader, docs = found
+        docs[doc.id] = doc
+        result: Awaitable[T] = loader.load(doc.id)
+        return result
 
     async def browse_filter(self) -> BrowseFilter:
         """The user's permission filter for listings, read once per request."""

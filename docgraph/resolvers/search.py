@@ -15,7 +15,7 @@ from docgraph.db.nxql.compiler import Compiler
 from docgraph.db.nxql.parser import QueryParseError, parse
 from docgraph.errors import BadRequest, NotFound
 from docgraph.plugins import PageProvider
-from docgraph.resolvers import paging
+from docgraph.resolvers import documents, paging
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, Page, PageRequest, SortKey
 from docgraph.resolvers.permissions import browse_filter
@@ -256,6 +256,39 @@ async def run_provider(
     if not sized:
         page = replace(page, page_size=found.page_size)
     return await found(ctx, params, page)
+
+
+async def within(
+    ctx: RequestContext,
+    subject: Document,
+    page: PageRequest,
+    *,
+    full_text: str | None = None,
+) -> Page[Document]:
+    """Nuxeo's search adapter: the live documents of ``subject``'s subtree
+    (of its parent's, for a non-folder), optionally narrowed by full text."""
+    root = subject
+    if not ctx.registry.types.of(subject.type).has_facet("Folderish"):
+        root = await documents.parent(ctx, subject) or subject
+    text = "SELECT * FROM Document WHERE ecm:path STARTSWITH ? AND ecm:isVersion = 0"
+    params: list[Any] = [root.path or "/"]
+    if full_text:
+        text += " AND ecm:fulltext = ?"
+        params.append(full_text)
+    return await query(ctx, text, page, params)
+
+
+async def run_provider_on(
+    ctx: RequestContext,
+    subject: Document,
+    name: str,
+    params: Sequence[Any],
+    page: PageRequest,
+    *,
+    sized: bool = True,
+) -> Page[Document]:
+    """A page provider run on a document: its id is the first parameter."""
+    return await run_provider(ctx, name, [subject.uid, *params], page, sized=sized)
 
 
 def register(registry: Registry) -> None:

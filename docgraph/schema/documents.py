@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from docgraph.resolvers import acls, documents, enrichers, permissions, properties
+from docgraph.resolvers import acls, documents, enrichers, permissions, properties, search
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.resolvers.model import Page, PageRequest
@@ -99,8 +99,31 @@ class Document:
 
     @strawberry.field(description="Every permission the current user holds on the document.")
     async def permissions(self, info: Context) -> list[str]:
-        [held] = await enrichers.held_permissions(info.context, [self.model])
-        return held
+        return await info.context.loaders.per_document(enrichers.held_permissions, self.model)
+
+    @strawberry.field(
+        name="userVisiblePermissions",
+        description="The permissions a user interface offers to grant.",
+    )
+    async def user_visible_permissions(self, info: Context) -> list[str]:
+        ctx = info.context
+        return await ctx.loaders.per_document(enrichers.user_visible_permissions, self.model)
+
+    @strawberry.field(
+        name="hasFolderishChild",
+        description="Whether a folderish child the user may see is below (tree views).",
+    )
+    async def has_folderish_child(self, info: Context) -> bool:
+        return await info.context.loaders.per_document(enrichers.has_folderish_child, self.model)
+
+    @strawberry.field(name="hasContent", description="Whether a child the user may see is below.")
+    async def has_content(self, info: Context) -> bool:
+        return await info.context.loaders.per_document(enrichers.has_content, self.model)
+
+    @strawberry.field(description="The types that may be created here: [{type, facets}].")
+    async def subtypes(self, info: Context) -> JSON:
+        found = await info.context.loaders.per_document(enrichers.subtypes, self.model)
+        return cast(JSON, found)
 
     @strawberry.field
     async def parent(self, info: Context) -> Document | None:
@@ -112,7 +135,7 @@ class Document:
         "stops at the first ancestor the user cannot read (the breadcrumb enricher)."
     )
     async def breadcrumb(self, info: Context) -> list[Document]:
-        [trail] = await enrichers.breadcrumbs(info.context, [self.model])
+        trail = await info.context.loaders.per_document(enrichers.breadcrumbs, self.model)
         return [Document.of(info.context, d) for d in trail]
 
     @strawberry.field
@@ -144,6 +167,58 @@ class Document:
         )
         page = await documents.children(info.context, self.model, request)
         return Documents.of(info.context, page)
+
+    @strawberry.field(
+        description="Live documents of this folder's subtree (of its parent's for a "
+        "document), optionally narrowed by full-text words (REST @search)."
+    )
+    async def search(
+        self,
+        info: Context,
+        full_text: Annotated[str | None, strawberry.argument(name="fullText")] = None,
+        current_page_index: Annotated[int, strawberry.argument(name="currentPageIndex")] = 0,
+        page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = None,
+        sort_by: Annotated[str | None, strawberry.argument(name="sortBy")] = None,
+        sort_order: Annotated[str | None, strawberry.argument(name="sortOrder")] = None,
+    ) -> Documents:
+        ctx = info.context
+        page = _page(ctx, current_page_index, page_size, sort_by, sort_order)
+        return Documents.of(ctx, await search.within(ctx, self.model, page, full_text=full_text))
+
+    @strawberry.field(
+        name="pageProvider",
+        description="A page provider with this document's id as its first parameter (REST @pp).",
+    )
+    async def page_provider(
+        self,
+        info: Context,
+        name: str,
+        query_params: Annotated[list[str] | None, strawberry.argument(name="queryParams")] = None,
+        current_page_index: Annotated[int, strawberry.argument(name="currentPageIndex")] = 0,
+        page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = None,
+        sort_by: Annotated[str | None, strawberry.argument(name="sortBy")] = None,
+        sort_order: Annotated[str | None, strawberry.argument(name="sortOrder")] = None,
+    ) -> Documents:
+        ctx = info.context
+        page = _page(ctx, current_page_index, page_size, sort_by, sort_order)
+        found = await search.run_provider_on(
+            ctx, self.model, name, query_params or [], page, sized=page_size is not None
+        )
+        return Documents.of(ctx, found)
+
+
+def _page(
+    ctx: RequestContext,
+    index: int,
+    size: int | None,
+    sort_by: str | None,
+    sort_order: str | None,
+) -> PageRequest:
+    return PageRequest(
+        index,
+        ctx.settings.default_page_size if size is None else size,
+        documents.parse_sort(sort_by, sort_order),
+    )
 
 
 @strawberry.type(description="An access control entry: a grant or a denial.")

@@ -82,18 +82,11 @@ async def search_adapter(
     sorted by ``orderBy`` (Nuxeo's search adapter)."""
     if call.query.get("query"):
         return await _reported(ctx, call, _nxql(ctx, call))
-    root = subject
-    if not ctx.registry.types.of(subject.type).has_facet("Folderish"):
-        root = await documents.parent(ctx, subject) or subject
-    text = "SELECT * FROM Document WHERE ecm:path STARTSWITH ? AND ecm:isVersion = 0"
-    params: list[Any] = [root.path or "/"]
-    if full_text := call.query.get("fullText"):
-        text += " AND ecm:fulltext = ?"
-        params.append(full_text)
     page = page_request(call.query, ctx.settings)
     if (order := call.query.get("orderBy")) and not page.sort:
         page = replace(page, sort=documents.parse_sort(order, "asc"))
-    return await _reported(ctx, call, search.query(ctx, text, page, params))
+    found = search.within(ctx, subject, page, full_text=call.query.get("fullText"))
+    return await _reported(ctx, call, found)
 
 
 async def pp_adapter(
@@ -103,9 +96,9 @@ async def pp_adapter(
     if len(args) != 1:
         raise BadRequest("@pp takes a page provider name: @pp/{name}")
     page = page_request(call.query, ctx.settings)
-    params = [subject.uid, *_params(call)]
     sized = "pageSize" in call.query
-    return await _reported(ctx, call, search.run_provider(ctx, args[0], params, page, sized=sized))
+    found = search.run_provider_on(ctx, subject, args[0], _params(call), page, sized=sized)
+    return await _reported(ctx, call, found)
 
 
 def register(registry: Registry) -> None:

@@ -1,0 +1,72 @@
+"""Every REST door has a GraphQL counterpart, or a stated reason not to.
+
+The test walks the registries: a REST adapter, endpoint or enricher added
+without a GraphQL field (and without a reason below) fails it. The rule for
+new resource families is in docs/graphql.md.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from docgraph.plugins import build_registry
+from docgraph.schema import build_schema
+
+# REST door -> the GraphQL fields that offer the same data or action.
+COUNTERPARTS = {
+    ("adapter", "children"): ["Document.children"],
+    ("adapter", "acl"): ["Document.acl", "Mutation.addPermission", "Mutation.removePermission"],
+    ("adapter", "search"): ["Document.search", "Query.search"],
+    ("adapter", "pp"): ["Document.pageProvider"],
+    ("endpoint", "query"): ["Query.search"],
+    ("endpoint", "search"): ["Query.search"],
+    ("endpoint", "user"): ["Query.user", "Query.users", "Mutation.createUser"],
+    ("endpoint", "group"): ["Query.group", "Query.groups", "Mutation.createGroup"],
+    ("endpoint", "me"): ["Query.me"],
+    ("enricher", "acls"): ["Document.acl"],
+    ("enricher", "permissions"): ["Document.permissions"],
+    ("enricher", "userVisiblePermissions"): ["Document.userVisiblePermissions"],
+    ("enricher", "breadcrumb"): ["Document.breadcrumb"],
+    ("enricher", "hasFolderishChild"): ["Document.hasFolderishChild"],
+    ("enricher", "hasContent"): ["Document.hasContent"],
+    ("enricher", "subtypes"): ["Document.subtypes"],
+}
+
+# Deliberately REST only.
+REST_ONLY = {
+    ("adapter", "op"): "automation is REST's remote procedure call; GraphQL has typed mutations",
+    ("endpoint", "automation"): "the same: operations are the Nuxeo clients' protocol",
+    ("endpoint", "token"): "authentication tokens belong to the clients' login flow",
+}
+
+
+def rest_doors():
+    registry = build_registry(enabled=())
+    doors = [("adapter", name) for name in registry.adapters]
+    doors += [("endpoint", name) for name in registry.endpoints]
+    doors += [("enricher", name) for _, name in registry.enrichers]
+    return sorted(doors)
+
+
+@pytest.fixture(scope="module")
+def fields():
+    schema = build_schema()._schema
+    return {
+        f"{name}.{field}"
+        for name, named in schema.type_map.items()
+        for field in getattr(named, "fields", {}) or {}
+    }
+
+
+@pytest.mark.parametrize("door", rest_doors(), ids="/".join)
+def test_every_rest_door_has_a_graphql_counterpart(door, fields):
+    if door in REST_ONLY:
+        return
+    assert door in COUNTERPARTS, f"REST {door[0]} {door[1]!r} has no GraphQL counterpart"
+    missing = [f for f in COUNTERPARTS[door] if f not in fields]
+    assert missing == []
+
+
+def test_the_lists_name_only_doors_that_exist():
+    doors = set(rest_doors())
+    assert set(COUNTERPARTS) | set(REST_ONLY) <= doors
