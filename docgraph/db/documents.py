@@ -94,6 +94,75 @@ async def children_pages(
     return pages
 
 
+@dataclass(frozen=True, slots=True)
+class After:
+    """Where a keyset page starts: at the beginning (``start``), after a
+    titled child (``title``: its title prefix and name), after an untitled
+    one (``untitled``: its name; untitled children sort last), or after a
+    position (``position``, in an Orderable folder)."""
+
+    kind: str = "start"
+    title: str | None = None
+    name: str | None = None
+    position: int | None = None
+
+
+def _keyset_query(after: str, order: str) -> str:
+    template = Q.documents.children_after
+    assert template.count("/*AFTER*/") == 1 and template.count("/*ORDER BY*/") == 1
+    return template.replace("/*AFTER*/", after).replace("/*ORDER BY*/", order)
+
+
+_KEYSET = {
+    ("start", False): _keyset_query(Q.documents.after_nothing, Q.documents.children_order_by_title),
+    ("title", False): _keyset_query(Q.documents.after_title, Q.documents.children_order_by_title),
+    ("untitled", False): _keyset_query(
+        Q.documents.after_untitled, Q.documents.children_order_by_title
+    ),
+    ("start", True): _keyset_query(
+        Q.documents.after_nothing, Q.documents.children_order_by_position
+    ),
+    ("position", True): _keyset_query(
+        Q.documents.after_position, Q.documents.children_order_by_position
+    ),
+}
+
+
+async def children_after(
+    db: Database,
+    parents: Sequence[tuple[UUID, After]],
+    *,
+    ordered: bool,
+    browse: BrowseFilter | None,
+    hidden_types: Sequence[str],
+    limit: int,
+) -> dict[UUID, list[Record]]:
+    """Up to ``limit`` children of each parent after its cursor, one
+    statement per kind of cursor in the batch (in practice one)."""
+    by_kind: dict[str, list[tuple[UUID, After]]] = {}
+    for parent, after in parents:
+        by_kind.setdefault(after.kind, []).append((parent, after))
+    rows: dict[UUID, list[Record]] = {parent: [] for parent, _ in parents}
+    for kind, group in by_kind.items():
+        query = _KEYSET.get((kind, ordered))
+        if query is None:
+            raise ValueError(f"a {kind} cursor does not apply to this folder's order")
+        records = await db.fetch(
+            query,
+            [parent for parent, _ in group],
+            None if browse is None else list(browse.names),
+            list(hidden_types),
+            limit,
+            None if browse is None else list(browse.denied),
+            [after.title for _, after in group],
+            [after.name for _, after in group],
+            [after.position for _, after in group],
+        )
+        for record in records:
+            rows[record["parent_key"]].append(record)
+    return rows
+
+
 async def insert(
     db: Database,
     *,

@@ -34,12 +34,12 @@ def load(directory: Path | None = None) -> SimpleNamespace:
 
 
 def is_fragment(sql: str) -> bool:
-    """A block that is part of a statement (an ORDER BY its module splices
-    into a query), not a statement of its own."""
+    """A block that is part of a statement (an ORDER BY or an AND condition
+    its module splices into a query), not a statement of its own."""
     code = [
         line for line in sql.splitlines() if line.strip() and not line.lstrip().startswith("--")
     ]
-    return bool(code) and code[0].lstrip().upper().startswith("ORDER BY")
+    return bool(code) and code[0].lstrip().upper().startswith(("ORDER BY", "AND "))
 
 
 def all_queries(namespace: SimpleNamespace) -> MappingProxyType[str, str]:

@@ -18,6 +18,7 @@ from aiodataloader import DataLoader
 from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
 from docgraph.db.acls import BrowseFilter
+from docgraph.db.documents import After
 from docgraph.resolvers.events import SECURITY_CHANGED, SUBTREE_CHANGES, ChangeEvent
 from docgraph.resolvers.model import Document
 from docgraph.resolvers.permissions import ACE, browse_filter
@@ -37,6 +38,14 @@ class ChildrenKey:
     limit: int
     offset: int
     sort: tuple[tuple[str, bool], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class KeysetKey:
+    parent_id: UUID
+    ordered: bool
+    limit: int
+    after: After
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +78,17 @@ class Loaders:
         return DataLoader(self._load_children)
 
     @cached_property
+    def children_after(self) -> DataLoader:
+        """A ``KeysetKey`` -> up to ``limit`` children after its cursor."""
+        return DataLoader(self._load_children_after)
+
+    @cached_property
     def acp(self) -> DataLoader:
         """A document id -> its own ACLs, ``[(name, [ACE, ...]), ...]`` in order."""
         return DataLoader(self._load_acps)
 
     def clear(self) -> None:
-        for name in ("by_id", "by_path", "children", "acp", "browse"):
+        for name in ("by_id", "by_path", "children", "children_after", "acp", "browse"):
             self.__dict__.pop(name, None)
         self._seen_ids.clear()
         self._seen_paths.clear()
@@ -175,6 +189,45 @@ class Loaders:
             self._remember(read)
             found.update((doc.path, doc) for doc in read if doc.path is not None)
         return [found.get(key) for key in keys]
+
+    async def _load_children_after(self, keys: Sequence[KeysetKey]) -> list[list[Document]]:
+        ctx = self._ctx
+        hidden = ctx.registry.types.types_with_facet("HiddenInNavigation")
+        browse = await browse_filter(ctx)
+        groups: dict[tuple[bool, int], list[KeysetKey]] = defaultdict(list)
+        for key in keys:
+            groups[(key.ordered, key.limit)].append(key)
+        found: dict[KeysetKey, list[Document]] = {}
+        for (ordered, limit), group in groups.items():
+            rows = await db_documents.children_after(
+                ctx.db,
+                [(k.parent_id, k.after) for k in group],
+                ordered=ordered,
+                browse=browse,
+                hidden_types=hidden,
+                limit=limit,
+            )
+            short = []
+            for key in group:
+                found[key] = [Document.from_record(r) for r in rows[key.parent_id]]
+                if key.after.kind == "title" and len(found[key]) < limit:
+                    short.append(key)
+            if short:
+                # After the last titled child come the untitled ones.
+                more = await db_documents.children_after(
+                    ctx.db,
+                    [(k.parent_id, After("untitled", name="")) for k in short],
+                    ordered=ordered,
+                    browse=browse,
+                    hidden_types=hidden,
+                    limit=limit,
+                )
+                for key in short:
+                    rest = [Document.from_record(r) for r in more[key.parent_id]]
+                    found[key].extend(rest[: limit - len(found[key])])
+        for docs in found.values():
+            self._remember(docs)
+        return [found[key] for key in keys]
 
     async def _load_acps(self, keys: Sequence[UUID]) -> list[list[tuple[str, list[ACE]]]]:
         acps: dict[UUID, dict[str, list[ACE]]] = {key: {} for key in keys}

@@ -62,6 +62,8 @@ class Document:
     ancestors: tuple[UUID, ...]
     # Who may browse, in evaluation order; '-name' denies (permissions.read_acl_of).
     read_acl: tuple[str, ...]
+    # Creation order: the order of an Orderable folder's children.
+    position: int
 
     @classmethod
     def from_record(cls, r: Mapping[str, Any]) -> Document:
@@ -90,6 +92,7 @@ class Document:
             user_change=r["user_change"],
             ancestors=tuple(r["ancestors"]),
             read_acl=tuple(r["read_acl"]),
+            position=r["position"],
         )
 
     @property

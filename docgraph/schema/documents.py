@@ -9,7 +9,15 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from docgraph.resolvers import acls, documents, enrichers, permissions, properties, search
+from docgraph.resolvers import (
+    acls,
+    documents,
+    enrichers,
+    keyset,
+    permissions,
+    properties,
+    search,
+)
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.resolvers.model import Page, PageRequest
@@ -169,6 +177,22 @@ class Document:
         return Documents.of(info.context, page)
 
     @strawberry.field(
+        name="childrenConnection",
+        description="The children as a Relay connection: keyset pages in the listing's "
+        "order (title, or position in an ordered folder); any page costs what the first does.",
+    )
+    async def children_connection(
+        self,
+        info: Context,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> DocumentConnection:
+        ctx = info.context
+        size = ctx.settings.default_page_size if first is None else first
+        found = await keyset.children(ctx, self.model, size, after)
+        return DocumentConnection.of(ctx, found, after)
+
+    @strawberry.field(
         description="Live documents of this folder's subtree (of its parent's for a "
         "document), optionally narrowed by full-text words (REST @search)."
     )
@@ -244,6 +268,42 @@ class ACL:
         return cls(
             name=acl.name,
             aces=[ACE(**{k: v for k, v in e.items() if k != "externalUser"}) for e in entries],
+        )
+
+
+@strawberry.type(description="A document and where it stands in its connection.")
+class DocumentEdge:
+    cursor: str
+    node: Document
+
+
+@strawberry.type(name="PageInfo", description="Relay's page information.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(name="hasNextPage")
+    has_previous_page: bool = strawberry.field(name="hasPreviousPage")
+    start_cursor: str | None = strawberry.field(name="startCursor")
+    end_cursor: str | None = strawberry.field(name="endCursor")
+
+
+@strawberry.type(description="Documents as a Relay cursor connection (forward: first, after).")
+class DocumentConnection:
+    edges: list[DocumentEdge]
+    page_info: PageInfo = strawberry.field(name="pageInfo")
+
+    @classmethod
+    def of(cls, ctx: RequestContext, found: keyset.Slice, after: str | None) -> DocumentConnection:
+        edges = [
+            DocumentEdge(cursor=c, node=Document.of(ctx, d))
+            for d, c in zip(found.entries, found.cursors, strict=True)
+        ]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=found.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
         )
 
 

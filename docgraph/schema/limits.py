@@ -9,7 +9,7 @@ the previous one twice costs its size, not 2^depth.
   expansion: an aliased field in a fragment spread ten times counts ten);
 - nesting of the variables' JSON values;
 - cost: every field selected costs 1, and the selection below a field that
-  takes ``pageSize`` costs as many times as the page may hold (the argument,
+  takes ``pageSize`` (or ``first``) costs as many times as the page may hold (the argument,
   or its default, capped by the maximum page size). Aliases multiply it.
 
 Each refusal is a GraphQL error with its own ``extensions.code``.
@@ -192,11 +192,12 @@ class _Cost:
         return 1 + self._page_size(node, definition.args) * inner
 
     def _page_size(self, node: FieldNode, args: Mapping[str, Any]) -> int:
-        if "pageSize" not in args:
+        name = next((n for n in _PAGE_SIZE_ARGUMENTS if n in args), None)
+        if name is None:
             return 1
-        value: Any = args["pageSize"].default_value
+        value: Any = args[name].default_value
         for argument in node.arguments or ():
-            if argument.name.value != "pageSize":
+            if argument.name.value != name:
                 continue
             if isinstance(argument.value, IntValueNode):
                 value = int(argument.value.value)
@@ -206,6 +207,10 @@ class _Cost:
         if not isinstance(value, int) or value <= 0:
             value = self.limits.max_page_size if value == 0 else self.limits.default_page_size
         return min(value, self.limits.max_page_size)
+
+
+# Arguments that size a list: Nuxeo's pages, Relay's connections.
+_PAGE_SIZE_ARGUMENTS = ("pageSize", "first")
 
 
 def query_cost(

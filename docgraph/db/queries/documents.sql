@@ -235,3 +235,42 @@ copied_acls AS (
       JOIN source s ON s.id = a.document_id
 )
 SELECT s.new_id FROM source s WHERE s.id = $1
+
+-- name: children_after
+-- Keyset pages: the listable children of each parent after its own cursor,
+-- in the listing's order, without a count, so that page 10,000 of a large
+-- folder costs what page 1 costs (the index range starts at the cursor).
+-- $2 and $5 are the permission filter as in children_pages; $6..$8 each
+-- parent's cursor (title prefix, name, position). The AFTER marker becomes
+-- one of the conditions below, ORDER BY one of the orders above.
+SELECT p.parent_key, c.*
+  FROM unnest($1::uuid[], $6::text[], $7::text[], $8::bigint[])
+       AS p (parent_key, after_title, after_name, after_position)
+ CROSS JOIN LATERAL (
+       SELECT d.*
+         FROM documents d
+        WHERE d.parent_id = p.parent_key
+          AND NOT d.is_trashed
+          AND NOT d.type = ANY($3::text[])
+          AND ($2::text[] IS NULL
+               OR d.read_acl && $2::text[]
+                  AND (NOT d.read_acl && $5::text[]
+                       OR may_browse(d.read_acl, $2::text[], $5::text[])))
+          /*AFTER*/
+        /*ORDER BY*/
+        LIMIT $4
+       ) AS c
+
+-- name: after_nothing
+AND true
+
+-- name: after_title
+-- Titled children after (title prefix, name); untitled ones sort last and
+-- come with after_untitled.
+AND (left(d.properties ->> 'dc:title', 200), d.name) > (p.after_title, p.after_name)
+
+-- name: after_untitled
+AND left(d.properties ->> 'dc:title', 200) IS NULL AND d.name > p.after_name
+
+-- name: after_position
+AND d.position > p.after_position
