@@ -22,7 +22,7 @@ from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.resolvers.model import Page, PageRequest
 from docgraph.resolvers.typesystem.coerce import format_date
-from docgraph.resolvers.typesystem.model import ResolvedType
+from docgraph.resolvers.typesystem.model import ResolvedType, TypeRegistry
 
 Context = Info[RequestContext, None]
 
@@ -31,7 +31,10 @@ def _doctype(info: Context, doc: DocumentModel) -> ResolvedType:
     return info.context.registry.types.of(doc.type)
 
 
-@strawberry.type(description="A document of the repository.")
+@strawberry.interface(
+    description="A document of the repository: the fields every document has. Each "
+    "document type is an object type implementing it (schema.typed)."
+)
 class Document:
     # The fields that are the model's own values are plain attributes, set
     # once by ``of``: GraphQL reads them without calling a resolver each.
@@ -55,7 +58,9 @@ class Document:
 
     @classmethod
     def of(cls, ctx: RequestContext, model: DocumentModel) -> Document:
-        return cls(
+        """The object of the document's own GraphQL type."""
+        implementation = implementations.of(ctx.registry.types, model.type)
+        return implementation(
             model=model,
             uid=strawberry.ID(model.uid),
             repository=model.repository,
@@ -243,6 +248,35 @@ def _page(
         ctx.settings.default_page_size if size is None else size,
         documents.parse_sort(sort_by, sort_order),
     )
+
+
+@strawberry.type(
+    name="GenericDocument",
+    description="A document whose type is not (or no longer) registered.",
+)
+class GenericDocument(Document):
+    pass
+
+
+class Implementations:
+    """The object type generated for each document type of a type registry
+    (``schema.typed``), for ``Document.of``."""
+
+    def __init__(self) -> None:
+        self._by_registry: dict[int, tuple[TypeRegistry, dict[str, type[Document]]]] = {}
+
+    def register(self, types: TypeRegistry, generated: dict[str, type[Document]]) -> None:
+        # The registry is kept with its entry, so that its id is never reused.
+        self._by_registry[id(types)] = (types, generated)
+
+    def of(self, types: TypeRegistry, type_name: str) -> type[Document]:
+        found = self._by_registry.get(id(types))
+        if found is None:
+            return GenericDocument
+        return found[1].get(type_name, GenericDocument)
+
+
+implementations = Implementations()
 
 
 @strawberry.type(description="An access control entry: a grant or a denial.")

@@ -33,6 +33,7 @@ from typing import Any
 from graphql import (
     GraphQLBoolean,
     GraphQLID,
+    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -41,6 +42,7 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLSchema,
     GraphQLString,
+    GraphQLUnionType,
     OperationType,
     get_named_type,
     get_nullable_type,
@@ -194,6 +196,10 @@ def _direct(field: Any, definition: Any, info_class: type) -> DirectCall | None:
     )
 
 
+# strawberry's is_type_of reads no resolve info.
+_NO_INFO: Any = None
+
+
 class _Abandon(Exception):
     """The batch met something only the generic path answers exactly."""
 
@@ -218,6 +224,36 @@ def _then(
         return then(await value)
 
     return later()
+
+
+def _merge(
+    parts: list[tuple[list[int], list[Any] | Awaitable[list[Any]]]], size: int
+) -> list[Any] | Awaitable[list[Any]]:
+    """Lists completed for some positions each, back in one list."""
+
+    def place(done: list[tuple[list[int], list[Any]]]) -> list[Any]:
+        merged: list[Any] = [None] * size
+        for positions, values in done:
+            for i, value in zip(positions, values, strict=True):
+                merged[i] = value
+        return merged
+
+    if not any(isinstance(done, Awaitable) for _, done in parts):
+        return place(parts)  # type: ignore[arg-type]
+
+    async def later() -> list[Any]:
+        settled = await asyncio.gather(
+            *(done if isinstance(done, Awaitable) else _ready(done) for _, done in parts)
+        )
+        return place(
+            [(positions, done) for (positions, _), done in zip(parts, settled, strict=True)]
+        )
+
+    return later()
+
+
+async def _ready(value: list[Any]) -> list[Any]:
+    return value
 
 
 def _no_nulls(values: list[Any]) -> list[Any]:
@@ -328,7 +364,39 @@ def executor_for(found: Shortcuts) -> type[Executor]:
                 return [self.complete_leaf_value(return_type, v) for v in values]
             if isinstance(return_type, GraphQLObjectType):
                 return self._complete_objects(values, paths, return_type, field_details_list)
-            raise _Abandon  # interfaces and unions
+            if isinstance(return_type, GraphQLInterfaceType | GraphQLUnionType):
+                return self._complete_abstract(values, paths, return_type, field_details_list)
+            raise _Abandon
+
+        def _complete_abstract(
+            self,
+            values: Sequence[Any],
+            paths: Sequence[Path],
+            return_type: GraphQLInterfaceType | GraphQLUnionType,
+            field_details_list: Any,
+        ) -> list[Any] | Awaitable[list[Any]]:
+            """Each value as its own object type: values of one type complete together."""
+            groups: dict[str, list[int]] = {}
+            for i, value in enumerate(values):
+                definition = getattr(value, "__strawberry_definition__", None)
+                if definition is None:
+                    raise _Abandon  # only strawberry objects name their type
+                groups.setdefault(definition.name, []).append(i)
+            parts = []
+            for name, positions in groups.items():
+                runtime = self.schema.get_type(name)
+                if not isinstance(runtime, GraphQLObjectType) or not self.schema.is_sub_type(
+                    return_type, runtime
+                ):
+                    raise _Abandon
+                done = self._complete_objects(
+                    [values[i] for i in positions],
+                    [paths[i] for i in positions],
+                    runtime,
+                    field_details_list,
+                )
+                parts.append((positions, done))
+            return _merge(parts, len(values))
 
         def _complete_lists(
             self,
@@ -357,7 +425,9 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             return_type: GraphQLObjectType,
             field_details_list: Any,
         ) -> list[Any] | Awaitable[list[Any]]:
-            if return_type.is_type_of is not None:
+            is_type_of = return_type.is_type_of
+            # strawberry's test is an isinstance on the object alone.
+            if is_type_of is not None and not all(is_type_of(s, _NO_INFO) is True for s in sources):
                 raise _Abandon
             grouped = self.collect_subfields(return_type, field_details_list)[0]
             rows: list[dict[str, Any]] = [{} for _ in sources]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.schema.config import StrawberryConfig
 
 from docgraph.errors import BadRequest, DocumentNotFound, NotFound
 from docgraph.plugins import DuplicateContribution, Registry, build_registry
@@ -14,7 +15,8 @@ from docgraph.resolvers import documents, lifecycle
 from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
 from docgraph.resolvers.model import Document as DocumentModel
-from docgraph.schema.documents import Context, Document, Documents
+from docgraph.schema import typed
+from docgraph.schema.documents import Context, Document, Documents, GenericDocument
 
 
 def _ref(id: strawberry.ID | None, path: str | None, what: str = "") -> DocRef:
@@ -188,11 +190,21 @@ def build_schema(registry: Registry | None = None) -> strawberry.Schema:
         )
         for kind in ("query", "mutation", "subscription")
     }
-    if roots["query"] is None:
+    query = roots["query"]
+    if query is None:
         raise ValueError("no GraphQL Query type is registered")
-    return strawberry.Schema(
-        query=roots["query"],
-        mutation=roots["mutation"],
-        subscription=roots["subscription"],
-        types=[t for c in registry.graphql for t in c.types],
-    )
+    contributed = [t for c in registry.graphql for t in c.types]
+
+    def schema(types: list[type]) -> strawberry.Schema:
+        return strawberry.Schema(
+            query=query,
+            mutation=roots["mutation"],
+            subscription=roots["subscription"],
+            types=[*contributed, GenericDocument, *types],
+            config=StrawberryConfig(scalar_map={typed.Long: typed.LONG}),
+        )
+
+    # The document types are named after the registry's; the names the rest
+    # of the schema already uses are left to it.
+    taken = schema([])._schema.type_map
+    return schema(typed.document_types(registry.types, taken))

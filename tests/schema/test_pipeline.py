@@ -189,6 +189,63 @@ class Top:
         return Leaf(depth=0)
 
 
+def probe(executor):
+    """The executor class, keeping the instances it makes."""
+
+    class Probe(executor):
+        used = []
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            Probe.used.append(self)
+
+    return Probe
+
+
+@strawberry.interface
+class Shape:
+    name: str
+
+
+@strawberry.type
+class Circle(Shape):
+    radius: float
+
+
+@strawberry.type
+class Square(Shape):
+    side: float
+
+
+@strawberry.type
+class Shapes:
+    @strawberry.field
+    def shapes(self) -> list[Shape]:
+        return [Circle(name="c", radius=1.0), Square(name="s", side=2.0), Circle(name="d",
+                radius=3.0)]  # fmt: skip
+
+    @strawberry.field
+    def either(self) -> list[Circle | Square]:
+        return [Square(name="s", side=2.0), Circle(name="c", radius=1.0)]
+
+
+async def test_batched_completion_of_interfaces_and_unions():
+    from graphql import execute as run
+
+    schema = strawberry.Schema(query=Shapes, types=[Circle, Square])._schema
+    document = parse(
+        "{ shapes { __typename name ... on Circle { radius } ... on Square { side } } "
+        "either { ... on Circle { radius } ... on Square { side name } } }"
+    )
+    expected = run(schema, document)
+    executor = probe(executor_for(shortcuts(schema, strawberry.Info, exception_handlers=False)))
+    got = run(schema, document, executor_class=executor)
+    got = await got if inspect.isawaitable(got) else got
+    assert not got.errors and got.data == expected.data
+    assert executor.used[0].batching  # answered by the batch, not by the fallback
+    assert [s["__typename"] for s in got.data["shapes"]] == ["Circle", "Square", "Circle"]
+
+
 async def test_batched_completion_resolves_a_level_at_once():
     """No resolver of a level starts before every one of the level above has
     finished: one batch per level (graphql-core would start the fast item's
