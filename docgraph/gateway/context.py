@@ -10,6 +10,7 @@ from docgraph.errors import NotFound
 from docgraph.gateway import keys
 from docgraph.gateway.nuxeo.options import read_options
 from docgraph.resolvers.context import DEFAULT_REPOSITORY, REPOSITORIES, RequestContext
+from docgraph.resolvers.rendering import RenderingOptions
 
 
 def requested_repository(request: web.Request, from_url: str | None = None) -> str:
@@ -27,7 +28,11 @@ def requested_repository(request: web.Request, from_url: str | None = None) -> s
     return name
 
 
-def build_ctx(request: web.Request, repository: str | None = None) -> RequestContext:
+def build_ctx(
+    request: web.Request, repository: str | None = None, *, rendering: bool = True
+) -> RequestContext:
+    """``rendering``: read the REST rendering headers (properties, enrichers,
+    fetch, depth); GraphQL selects what it wants instead."""
     app = request.app
     ctx = RequestContext(
         principal=request[keys.PRINCIPAL],
@@ -35,7 +40,11 @@ def build_ctx(request: web.Request, repository: str | None = None) -> RequestCon
         database=app[keys.DATABASE].session(),
         registry=app[keys.REGISTRY],
         settings=app[keys.SETTINGS],
-        rendering=read_options(chain(request.headers.items(), request.query.items())),
+        rendering=(
+            read_options(chain(request.headers.items(), request.query.items()))
+            if rendering
+            else RenderingOptions()
+        ),
         authenticator=app[keys.AUTHENTICATOR],
         changes=app.get(keys.CHANGES),
     )

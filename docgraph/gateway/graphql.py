@@ -56,7 +56,12 @@ class GraphQLDoor:
             return _refusal(exc.status, exc.code, exc.message)
         allowed = QUERIES_ONLY if request.method == "GET" else EVERY_OPERATION
         result = await self.pipeline.run(
-            build_ctx(request), query, variables, operation_name, allowed, extensions
+            build_ctx(request, rendering=False),
+            query,
+            variables,
+            operation_name,
+            allowed,
+            extensions,
         )
         refused = result.errors and (result.errors[0].extensions or {}).get("code")
         return _answer(result, 405 if refused == "operation_not_allowed" else 200)

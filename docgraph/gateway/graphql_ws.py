@@ -143,7 +143,7 @@ class Session:
         operation_name: str | None,
         extensions: dict[str, Any] | None,
     ) -> None:
-        ctx = build_ctx(self.request)
+        ctx = build_ctx(self.request, rendering=False)
         try:
             try:
                 # A query or mutation runs here; a subscription only starts.
