@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import strawberry
 from aiohttp import web
 
 from docgraph.background import running
@@ -122,6 +123,19 @@ def graphql_limits(settings: Settings) -> Limits:
     )
 
 
+# Building the schema (its types generated from the registry) takes a few
+# hundred milliseconds: done once per registry, however many apps use it.
+_SCHEMAS: dict[int, tuple[Registry, strawberry.Schema]] = {}
+
+
+def _schema_of(registry: Registry) -> strawberry.Schema:
+    found = _SCHEMAS.get(id(registry))
+    if found is None:
+        # The registry is kept with its schema, so that its id is never reused.
+        found = _SCHEMAS[id(registry)] = (registry, build_schema(registry))
+    return found[1]
+
+
 def create_app(
     settings: Settings, database_url: str, *, registry: Registry | None = None
 ) -> web.Application:
@@ -151,7 +165,7 @@ def create_app(
     app[keys.CHANGES] = ChangeHub()
     app.cleanup_ctx.append(_live_changes)
     add_routes(app)
-    schema = build_schema(app[keys.REGISTRY])
+    schema = _schema_of(app[keys.REGISTRY])
     door = GraphQLDoor(
         Pipeline(
             schema,
