@@ -16,7 +16,13 @@ import orjson
 from aiohttp import web
 from graphql import ExecutionResult
 
-from docgraph.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
+from docgraph.errors import (
+    BadRequest,
+    DocGraphError,
+    MethodNotAllowed,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+)
 from docgraph.gateway import graphql_ws
 from docgraph.gateway.bodies import read_body
 from docgraph.gateway.context import build_ctx
@@ -55,14 +61,21 @@ class GraphQLDoor:
         except (BadRequest, UnsupportedMediaType, MethodNotAllowed) as exc:
             return _refusal(exc.status, exc.code, exc.message)
         allowed = QUERIES_ONLY if request.method == "GET" else EVERY_OPERATION
-        result = await self.pipeline.run(
-            build_ctx(request, rendering=False),
-            query,
-            variables,
-            operation_name,
-            allowed,
-            extensions,
-        )
+        try:
+            result = await self.pipeline.run(
+                build_ctx(request, rendering=False),
+                query,
+                variables,
+                operation_name,
+                allowed,
+                extensions,
+            )
+        except DocGraphError as exc:
+            # Outside any field: an unknown repository (404), no connection
+            # for a mutation's unit of work (503).
+            if exc.status >= 500 and not isinstance(exc, ServiceUnavailable):
+                raise
+            return _refusal(exc.status, exc.code, exc.message, exc.headers())
         refused = result.errors and (result.errors[0].extensions or {}).get("code")
         return _answer(result, 405 if refused == "operation_not_allowed" else 200)
 
@@ -117,13 +130,18 @@ def _answer(result: ExecutionResult, status: int = 200) -> web.Response:
     return _json_response(body, status)
 
 
-def _refusal(status: int, code: str, message: str) -> web.Response:
+def _refusal(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> web.Response:
     error = {"message": message, "extensions": {"code": code}}
-    return _json_response({"data": None, "errors": [error]}, status)
+    return _json_response({"data": None, "errors": [error]}, status, headers)
 
 
-def _json_response(body: dict[str, Any], status: int) -> web.Response:
-    headers = {"Allow": ", ".join(sorted(_METHODS))} if status == 405 else None
+def _json_response(
+    body: dict[str, Any], status: int, headers: dict[str, str] | None = None
+) -> web.Response:
+    if status == 405:
+        headers = {**(headers or {}), "Allow": ", ".join(sorted(_METHODS))}
     return web.Response(
         body=orjson.dumps(body), status=status, content_type="application/json", headers=headers
     )

@@ -22,6 +22,7 @@ import orjson
 from aiohttp import WSMsgType, web
 from graphql import ExecutionResult, GraphQLError
 
+from docgraph.errors import DocGraphError
 from docgraph.gateway import keys
 from docgraph.gateway.context import build_ctx
 from docgraph.schema.pipeline import Pipeline
@@ -157,6 +158,10 @@ class Session:
                     extensions={"code": "unavailable"},
                 )
                 outcome = ExecutionResult(None, [error])
+            except DocGraphError as exc:  # outside any field (no connection)
+                outcome = ExecutionResult(
+                    None, [GraphQLError(exc.message, extensions={"code": exc.code})]
+                )
             if isinstance(outcome, ExecutionResult):
                 if outcome.data is None and not any(e.path for e in outcome.errors or ()):
                     # Refused before running: the protocol's error message.

@@ -41,9 +41,12 @@ async def test_crossed_graphql_mutations_never_answer_internal(client):
     async def update(first, second, i):
         variables = {"x": first, "y": second, "t": {"dc:title": str(i)}}
         resp = await client.post("/nuxeo/graphql", json={"query": mutation, "variables": variables})
-        assert resp.status == 200
+        # Deadlocks take PostgreSQL a second each to break: a request that
+        # waits too long for a connection meanwhile is shed, 503 and Retry-After.
+        assert resp.status in (200, 503), await resp.text()
+        assert resp.status == 200 or "Retry-After" in resp.headers
         return await resp.json()
 
     bodies = await asyncio.gather(*[update(*((a, b) if i % 2 else (b, a)), i) for i in range(20)])
     codes = {e["extensions"]["code"] for body in bodies for e in body.get("errors", [])}
-    assert codes <= {"transient_conflict"}
+    assert codes <= {"transient_conflict", "unavailable"}
