@@ -262,14 +262,6 @@ def _no_nulls(values: list[Any]) -> list[Any]:
     return values
 
 
-def _spread(present: list[int], size: int, found: list[Any]) -> list[Any]:
-    """``found`` back at the positions it came from; nulls elsewhere."""
-    done: list[Any] = [None] * size
-    for i, value in zip(present, found, strict=True):
-        done[i] = value
-    return done
-
-
 def _split(sizes: list[int], flat: list[Any]) -> list[Any]:
     """A flat list cut back into lists of ``sizes``."""
     lists, start = [], 0
@@ -349,15 +341,13 @@ def executor_for(found: Shortcuts) -> type[Executor]:
                 )
             present = [i for i, v in enumerate(values) if v is not None and v is not Undefined]
             if len(present) < len(values):
-                return _then(
-                    self._complete(
-                        [values[i] for i in present],
-                        [paths[i] for i in present],
-                        return_type,
-                        field_details_list,
-                    ),
-                    partial(_spread, present, len(values)),
+                found = self._complete(
+                    [values[i] for i in present],
+                    [paths[i] for i in present],
+                    return_type,
+                    field_details_list,
                 )
+                return _merge([(present, found)], len(values))
             if isinstance(return_type, GraphQLList):
                 return self._complete_lists(values, paths, return_type, field_details_list)
             if is_leaf_type(return_type):
