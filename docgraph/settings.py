@@ -64,6 +64,8 @@ class Settings:
     graphql_allow_list: str | None = None
     # Operations (subscriptions mostly) running at once on one WebSocket.
     graphql_max_socket_operations: int = 20
+    # Subscriptions one process follows at once, all sockets together.
+    graphql_max_subscriptions: int = 10_000
     # JSON bodies (documents, automation, GraphQL); uploads stream separately.
     max_json_body: int = 1024 * 1024
     migrate_on_start: bool = True

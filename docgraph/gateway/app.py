@@ -162,7 +162,7 @@ def create_app(
     app.cleanup_ctx.append(_deadlines)
     app.cleanup_ctx.append(_timed_acl_refresh)
     app.cleanup_ctx.append(_account_changes)
-    app[keys.CHANGES] = ChangeHub()
+    app[keys.CHANGES] = ChangeHub(max_feeds=settings.graphql_max_subscriptions)
     app.cleanup_ctx.append(_live_changes)
     add_routes(app)
     schema = _schema_of(app[keys.REGISTRY])

@@ -153,8 +153,12 @@ class Feed:
 
 
 class ChangeHub:
-    def __init__(self, feed_size: int = 1000) -> None:
+    """This process's subscribers. Each costs a permission check per matching
+    change, so their number is bounded too."""
+
+    def __init__(self, feed_size: int = 1000, max_feeds: int = 10_000) -> None:
         self.feed_size = feed_size
+        self.max_feeds = max_feeds
         self.feeds: set[Feed] = set()
 
     def publish(self, changes: Iterable[Change]) -> None:
@@ -172,6 +176,10 @@ class ChangeHub:
 
     @contextmanager
     def feed(self) -> Iterator[Feed]:
+        if len(self.feeds) >= self.max_feeds:
+            raise ServiceUnavailable(
+                f"This server follows {self.max_feeds} subscriptions already", retry_after=30
+            )
         feed = Feed(self.feed_size)
         self.feeds.add(feed)
         try:

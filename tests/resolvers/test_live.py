@@ -53,3 +53,12 @@ async def test_a_subscriber_too_slow_is_dropped_not_buffered():
         with pytest.raises(ServiceUnavailable):
             await feed.get()
     assert not hub.feeds
+
+
+def test_a_process_follows_a_bounded_number_of_subscriptions():
+    hub = ChangeHub(max_feeds=2)
+    with hub.feed(), hub.feed():
+        with pytest.raises(ServiceUnavailable), hub.feed():
+            pass
+    with hub.feed():  # the slots came back
+        pass
