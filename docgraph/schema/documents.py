@@ -23,6 +23,14 @@ from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.resolvers.model import Page, PageRequest
 from docgraph.resolvers.typesystem.coerce import format_date
 from docgraph.resolvers.typesystem.model import ResolvedType, TypeRegistry
+from docgraph.schema.arguments import (
+    FullText,
+    PageIndex,
+    PageSize,
+    QueryParams,
+    SortBy,
+    SortOrder,
+)
 
 Context = Info[RequestContext, None]
 
@@ -204,11 +212,11 @@ class Document:
     async def search(
         self,
         info: Context,
-        full_text: Annotated[str | None, strawberry.argument(name="fullText")] = None,
-        current_page_index: Annotated[int, strawberry.argument(name="currentPageIndex")] = 0,
-        page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = None,
-        sort_by: Annotated[str | None, strawberry.argument(name="sortBy")] = None,
-        sort_order: Annotated[str | None, strawberry.argument(name="sortOrder")] = None,
+        full_text: FullText = None,
+        current_page_index: PageIndex = 0,
+        page_size: PageSize = None,
+        sort_by: SortBy = None,
+        sort_order: SortOrder = None,
     ) -> Documents:
         ctx = info.context
         page = _page(ctx, current_page_index, page_size, sort_by, sort_order)
@@ -222,11 +230,11 @@ class Document:
         self,
         info: Context,
         name: str,
-        query_params: Annotated[list[str] | None, strawberry.argument(name="queryParams")] = None,
-        current_page_index: Annotated[int, strawberry.argument(name="currentPageIndex")] = 0,
-        page_size: Annotated[int | None, strawberry.argument(name="pageSize")] = None,
-        sort_by: Annotated[str | None, strawberry.argument(name="sortBy")] = None,
-        sort_order: Annotated[str | None, strawberry.argument(name="sortOrder")] = None,
+        query_params: QueryParams = None,
+        current_page_index: PageIndex = 0,
+        page_size: PageSize = None,
+        sort_by: SortBy = None,
+        sort_order: SortOrder = None,
     ) -> Documents:
         ctx = info.context
         page = _page(ctx, current_page_index, page_size, sort_by, sort_order)

@@ -9,19 +9,12 @@ import strawberry
 from docgraph.errors import BadRequest
 from docgraph.resolvers import documents, search
 from docgraph.resolvers.model import PageRequest
+from docgraph.schema.arguments import FullText, PageIndex, PageSize, QueryParams, SortBy, SortOrder
 from docgraph.schema.documents import Context, Documents
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
 
-QueryParams = Annotated[list[str] | None, strawberry.argument(name="queryParams")]
-PageIndex = Annotated[int, strawberry.argument(name="currentPageIndex")]
-PageSize = Annotated[int | None, strawberry.argument(name="pageSize")]
-SortBy = Annotated[str | None, strawberry.argument(name="sortBy")]
-SortOrder = Annotated[str | None, strawberry.argument(name="sortOrder")]
-FullText = Annotated[
-    str | None, strawberry.argument(name="fullText", description='words, -word, OR, "phrase"')
-]
 Provider = Annotated[str | None, strawberry.argument(name="pageProvider")]
 
 # What fullText searches: live documents listed in navigation.
