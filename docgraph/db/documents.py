@@ -96,15 +96,18 @@ async def children_pages(
 
 @dataclass(frozen=True, slots=True)
 class After:
-    """Where a keyset page starts: at the beginning (``start``), after a
-    titled child (``title``: its title prefix and name), after an untitled
-    one (``untitled``: its name; untitled children sort last), or after a
-    position (``position``, in an Orderable folder)."""
+    """Where a keyset page starts. Forward: at the beginning (``start``),
+    after a titled child (``title``: its title prefix and name), after an
+    untitled one (``untitled``: its name; untitled children sort last), or
+    after a position (``position``, in an Orderable folder). ``backward``:
+    the same places, read towards the beginning (``start`` is then the end;
+    ``titled`` is every titled child, from the last)."""
 
     kind: str = "start"
     title: str | None = None
     name: str | None = None
     position: int | None = None
+    backward: bool = False
 
 
 def _keyset_query(after: str, order: str) -> str:
@@ -113,18 +116,25 @@ def _keyset_query(after: str, order: str) -> str:
     return template.replace("/*AFTER*/", after).replace("/*ORDER BY*/", order)
 
 
+_BY_TITLE, _BY_POSITION = (
+    Q.documents.children_order_by_title,
+    Q.documents.children_order_by_position,
+)
+_BY_TITLE_DESC = Q.documents.children_order_by_title_desc
+_BY_POSITION_DESC = Q.documents.children_order_by_position_desc
+# (kind, ordered folder, backward) -> statement
 _KEYSET = {
-    ("start", False): _keyset_query(Q.documents.after_nothing, Q.documents.children_order_by_title),
-    ("title", False): _keyset_query(Q.documents.after_title, Q.documents.children_order_by_title),
-    ("untitled", False): _keyset_query(
-        Q.documents.after_untitled, Q.documents.children_order_by_title
-    ),
-    ("start", True): _keyset_query(
-        Q.documents.after_nothing, Q.documents.children_order_by_position
-    ),
-    ("position", True): _keyset_query(
-        Q.documents.after_position, Q.documents.children_order_by_position
-    ),
+    ("start", False, False): _keyset_query(Q.documents.after_nothing, _BY_TITLE),
+    ("title", False, False): _keyset_query(Q.documents.after_title, _BY_TITLE),
+    ("untitled", False, False): _keyset_query(Q.documents.after_untitled, _BY_TITLE),
+    ("start", True, False): _keyset_query(Q.documents.after_nothing, _BY_POSITION),
+    ("position", True, False): _keyset_query(Q.documents.after_position, _BY_POSITION),
+    ("start", False, True): _keyset_query(Q.documents.after_nothing, _BY_TITLE_DESC),
+    ("title", False, True): _keyset_query(Q.documents.before_title, _BY_TITLE_DESC),
+    ("untitled", False, True): _keyset_query(Q.documents.before_untitled, _BY_TITLE_DESC),
+    ("titled", False, True): _keyset_query(Q.documents.before_untitled_all, _BY_TITLE_DESC),
+    ("start", True, True): _keyset_query(Q.documents.after_nothing, _BY_POSITION_DESC),
+    ("position", True, True): _keyset_query(Q.documents.before_position, _BY_POSITION_DESC),
 }
 
 
@@ -137,14 +147,15 @@ async def children_after(
     hidden_types: Sequence[str],
     limit: int,
 ) -> dict[UUID, list[Record]]:
-    """Up to ``limit`` children of each parent after its cursor, one
-    statement per kind of cursor in the batch (in practice one)."""
-    by_kind: dict[str, list[tuple[UUID, After]]] = {}
+    """Up to ``limit`` children of each parent after its cursor (before it,
+    nearest first, for a backward one), one statement per kind of cursor in
+    the batch (in practice one)."""
+    by_kind: dict[tuple[str, bool], list[tuple[UUID, After]]] = {}
     for parent, after in parents:
-        by_kind.setdefault(after.kind, []).append((parent, after))
+        by_kind.setdefault((after.kind, after.backward), []).append((parent, after))
     rows: dict[UUID, list[Record]] = {parent: [] for parent, _ in parents}
-    for kind, group in by_kind.items():
-        query = _KEYSET.get((kind, ordered))
+    for (kind, backward), group in by_kind.items():
+        query = _KEYSET.get((kind, ordered, backward))
         if query is None:
             raise ValueError(f"a {kind} cursor does not apply to this folder's order")
         records = await db.fetch(

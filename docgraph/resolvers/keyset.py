@@ -32,7 +32,8 @@ _MAX_CURSOR = 4096
 class Slice:
     entries: list[Document]
     cursors: list[str]
-    has_next: bool
+    # Whether more lie beyond the page in the direction it was read.
+    has_more: bool
 
 
 def cursor_of(doc: Document, ordered: bool) -> str:
@@ -44,11 +45,12 @@ def cursor_of(doc: Document, ordered: bool) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(raw)).decode().rstrip("=")
 
 
-def after(cursor: str | None, ordered: bool) -> After:
-    """Where the page after ``cursor`` starts; a cursor that is not one of
-    ours (or comes from a folder of the other order) is a 400."""
+def start(cursor: str | None, ordered: bool, backward: bool = False) -> After:
+    """Where the page after ``cursor`` (before it, ``backward``) starts; a
+    cursor that is not one of ours, or comes from a folder of the other
+    order, is a 400."""
     if cursor is None:
-        return After()
+        return After(backward=backward)
     try:
         if len(cursor) > _MAX_CURSOR:
             raise ValueError
@@ -57,26 +59,34 @@ def after(cursor: str | None, ordered: bool) -> After:
         raise BadRequest("Invalid cursor") from None
     match raw:
         case ["p", int(position)] if ordered:
-            return After("position", position=position)
+            return After("position", position=position, backward=backward)
         case ["t", str(title), str(name)] if not ordered:
-            return After("title", title=title, name=name)
+            return After("title", title=title, name=name, backward=backward)
         case ["u", str(name)] if not ordered:
-            return After("untitled", name=name)
+            return After("untitled", name=name, backward=backward)
     raise BadRequest("Invalid cursor")
 
 
 async def children(
-    ctx: RequestContext, parent_doc: Document, first: int, cursor: str | None
+    ctx: RequestContext,
+    parent_doc: Document,
+    count: int,
+    cursor: str | None,
+    *,
+    backward: bool = False,
 ) -> Slice:
-    """Up to ``first`` children the user may see, after ``cursor``."""
-    if not 0 <= first <= ctx.settings.max_page_size:
-        raise BadRequest(f"first must be between 0 and {ctx.settings.max_page_size}")
+    """Up to ``count`` children the user may see after ``cursor``, or, going
+    ``backward``, the last ``count`` before it (still in the listing's order;
+    ``has_more`` then tells whether there are more before)."""
+    if not 0 <= count <= ctx.settings.max_page_size:
+        raise BadRequest(f"A page holds 0 to {ctx.settings.max_page_size} documents")
     permissions.check_read(ctx, parent_doc)
     doctype = ctx.registry.types.get(parent_doc.type)
     ordered = bool(doctype and doctype.has_facet("Orderable"))
-    start = after(cursor, ordered)
     found: list[Document] = await ctx.loaders.children_after.load(
-        KeysetKey(parent_doc.id, ordered, first + 1, start)
+        KeysetKey(parent_doc.id, ordered, count + 1, start(cursor, ordered, backward))
     )
-    entries = found[:first]
-    return Slice(entries, [cursor_of(d, ordered) for d in entries], len(found) > first)
+    entries = found[:count]
+    if backward:
+        entries.reverse()
+    return Slice(entries, [cursor_of(d, ordered) for d in entries], len(found) > count)

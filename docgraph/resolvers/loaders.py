@@ -40,6 +40,15 @@ class ChildrenKey:
     sort: tuple[tuple[str, bool], ...] = ()
 
 
+# Where a keyset read goes on when its part of the order runs out: after the
+# last titled child come the untitled ones; before the first untitled one,
+# the titled ones from the last.
+_THEN = {
+    ("title", False): After("untitled", name=""),
+    ("untitled", True): After("titled", backward=True),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class KeysetKey:
     parent_id: UUID
@@ -210,13 +219,12 @@ class Loaders:
             short = []
             for key in group:
                 found[key] = [Document.from_record(r) for r in rows[key.parent_id]]
-                if key.after.kind == "title" and len(found[key]) < limit:
+                if _THEN.get((key.after.kind, key.after.backward)) and len(found[key]) < limit:
                     short.append(key)
             if short:
-                # After the last titled child come the untitled ones.
                 more = await db_documents.children_after(
                     ctx.db,
-                    [(k.parent_id, After("untitled", name="")) for k in short],
+                    [(k.parent_id, _THEN[(k.after.kind, k.after.backward)]) for k in short],
                     ordered=ordered,
                     browse=browse,
                     hidden_types=hidden,

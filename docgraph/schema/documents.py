@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from docgraph.errors import BadRequest
 from docgraph.resolvers import (
     acls,
     documents,
@@ -199,11 +200,18 @@ class Document:
         info: Context,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> DocumentConnection:
         ctx = info.context
-        size = ctx.settings.default_page_size if first is None else first
-        found = await keyset.children(ctx, self.model, size, after)
-        return DocumentConnection.of(ctx, found, after)
+        backward = last is not None or before is not None
+        if backward and (first is not None or after is not None):
+            raise BadRequest("Page forward (first, after) or backward (last, before), not both")
+        size = first if not backward else last
+        count = ctx.settings.default_page_size if size is None else size
+        cursor = before if backward else after
+        found = await keyset.children(ctx, self.model, count, cursor, backward=backward)
+        return DocumentConnection.of(ctx, found, cursor, backward)
 
     @strawberry.field(
         description="Live documents of this folder's subtree (of its parent's for a "
@@ -327,22 +335,27 @@ class PageInfo:
     end_cursor: str | None = strawberry.field(name="endCursor")
 
 
-@strawberry.type(description="Documents as a Relay cursor connection (forward: first, after).")
+@strawberry.type(
+    description="Documents as a Relay cursor connection: first/after forward, last/before back."
+)
 class DocumentConnection:
     edges: list[DocumentEdge]
     page_info: PageInfo = strawberry.field(name="pageInfo")
 
     @classmethod
-    def of(cls, ctx: RequestContext, found: keyset.Slice, after: str | None) -> DocumentConnection:
+    def of(
+        cls, ctx: RequestContext, found: keyset.Slice, cursor: str | None, backward: bool
+    ) -> DocumentConnection:
         edges = [
             DocumentEdge(cursor=c, node=Document.of(ctx, d))
             for d, c in zip(found.entries, found.cursors, strict=True)
         ]
+        # Beyond the cursor there is more, since the cursor's own child is there.
         return cls(
             edges=edges,
             page_info=PageInfo(
-                has_next_page=found.has_next,
-                has_previous_page=after is not None,
+                has_next_page=cursor is not None if backward else found.has_more,
+                has_previous_page=found.has_more if backward else cursor is not None,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),

@@ -9,8 +9,9 @@ the previous one twice costs its size, not 2^depth.
   expansion: an aliased field in a fragment spread ten times counts ten);
 - nesting of the variables' JSON values;
 - cost: every field selected costs 1, and the selection below a field that
-  takes ``pageSize`` (or ``first``) costs as many times as the page may hold (the argument,
-  or its default, capped by the maximum page size). Aliases multiply it.
+  takes ``pageSize`` (or ``first``, ``last``) costs as many times as the page
+  may hold (the argument, or its default, capped by the maximum page size).
+  Aliases multiply it.
 
 Each refusal is a GraphQL error with its own ``extensions.code``.
 """
@@ -192,25 +193,32 @@ class _Cost:
         return 1 + self._page_size(node, definition.args) * inner
 
     def _page_size(self, node: FieldNode, args: Mapping[str, Any]) -> int:
-        name = next((n for n in _PAGE_SIZE_ARGUMENTS if n in args), None)
-        if name is None:
+        """The largest page any sizing argument of the field may ask for."""
+        names = [n for n in _PAGE_SIZE_ARGUMENTS if n in args]
+        if not names:
             return 1
-        value: Any = args[name].default_value
-        for argument in node.arguments or ():
-            if argument.name.value != name:
-                continue
-            if isinstance(argument.value, IntValueNode):
-                value = int(argument.value.value)
-            elif isinstance(argument.value, VariableNode):
+        given = {a.name.value: a.value for a in node.arguments or () if a.name.value in names}
+        sizes = []
+        for name in names:
+            value: Any = args[name].default_value
+            literal = given.get(name)
+            if isinstance(literal, IntValueNode):
+                value = int(literal.value)
+            elif isinstance(literal, VariableNode):
                 self.read_variables = True
-                value = self.variables.get(argument.value.name.value, value)
+                value = self.variables.get(literal.name.value, value)
+            if name in given or name == names[0]:
+                sizes.append(self._bounded(value))
+        return max(sizes)
+
+    def _bounded(self, value: Any) -> int:
         if not isinstance(value, int) or value <= 0:
             value = self.limits.max_page_size if value == 0 else self.limits.default_page_size
         return min(value, self.limits.max_page_size)
 
 
 # Arguments that size a list: Nuxeo's pages, Relay's connections.
-_PAGE_SIZE_ARGUMENTS = ("pageSize", "first")
+_PAGE_SIZE_ARGUMENTS = ("pageSize", "first", "last")
 
 
 def query_cost(

@@ -61,6 +61,43 @@ async def test_pages_follow_the_listing_order(client, folder_type):
         assert pages == -(-len(titles) // first)
 
 
+BACK = """query($id: ID!, $last: Int, $before: String) { document(id: $id) {
+  childrenConnection(last: $last, before: $before) {
+    edges { node { name } } pageInfo { hasNextPage hasPreviousPage startCursor } } } }"""
+
+
+async def walk_back(client, uid, last):
+    names, before = [], None
+    while True:
+        body = await gql(client, BACK, {"id": uid, "last": last, "before": before})
+        assert "errors" not in body, body
+        connection = body["data"]["document"]["childrenConnection"]
+        names = [edge["node"]["name"] for edge in connection["edges"]] + names
+        info = connection["pageInfo"]
+        assert info["hasNextPage"] is (before is not None)
+        if not info["hasPreviousPage"]:
+            return names
+        before = info["startCursor"]
+
+
+@pytest.mark.parametrize("folder_type", ["Folder", "OrderedFolder"])
+async def test_pages_backward_end_where_forward_pages_begin(client, folder_type):
+    titles = ["b", None, "a", "b", "x" * 250 + "2", "x" * 250 + "1", None, "c"]
+    uid = await folder_with_children(client, folder_type, titles)
+    forward, _ = await walk(client, uid, 3)
+    for last in (1, 3, 8, 20):
+        assert await walk_back(client, uid, last) == forward
+
+
+async def test_forward_and_backward_at_once_is_refused(client):
+    uid = await folder_with_children(client, "Folder", ["a"])
+    body = await gql(
+        client, "query($id: ID!) { document(id: $id) { childrenConnection(first: 1, last: 1) "
+        "{ edges { cursor } } } }", {"id": uid},
+    )  # fmt: skip
+    assert body["errors"][0]["extensions"]["code"] == "bad_request"
+
+
 async def test_a_page_does_not_shift_when_children_come_and_go(client):
     uid = await folder_with_children(client, "Folder", ["b", "d", "f"])
     first = await gql(client, PAGE, {"id": uid, "first": 2})

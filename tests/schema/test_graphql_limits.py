@@ -99,3 +99,12 @@ async def test_wrong_variable_types_are_the_clients_mistake(client, caplog, quer
     assert code(body) == "invalid_variables"
     assert "Variable '$" in body["errors"][0]["message"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_connection_sizes_count_forward_and_backward(client):
+    for size in ("first", "last"):
+        query = f"""query($n: Int) {{ document(path: "/") {{
+            childrenConnection({size}: $n) {{ edges {{ node {{
+            childrenConnection({size}: $n) {{ edges {{ node {{ uid }} }} }} }} }} }} }} }}"""
+        assert code(await gql(client, query, {"n": 1000})) == "query_too_costly"
+        assert "errors" not in await gql(client, query, {"n": 5})

@@ -274,3 +274,24 @@ AND left(d.properties ->> 'dc:title', 200) IS NULL AND d.name > p.after_name
 
 -- name: after_position
 AND d.position > p.after_position
+
+-- name: before_title
+-- Backward pages (read in descending order, then turned around): titled
+-- children before (title prefix, name).
+AND (left(d.properties ->> 'dc:title', 200), d.name) < (p.after_title, p.after_name)
+
+-- name: before_untitled
+AND left(d.properties ->> 'dc:title', 200) IS NULL AND d.name < p.after_name
+
+-- name: before_untitled_all
+-- Going back past the first untitled child: the titled ones, from the last.
+AND left(d.properties ->> 'dc:title', 200) IS NOT NULL
+
+-- name: before_position
+AND d.position < p.after_position
+
+-- name: children_order_by_title_desc
+ORDER BY left(d.properties ->> 'dc:title', 200) DESC, d.name DESC
+
+-- name: children_order_by_position_desc
+ORDER BY d.position DESC
