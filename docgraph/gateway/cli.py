@@ -202,6 +202,7 @@ def _worker_main(settings: Settings, dsn: str) -> None:
 
 
 def serve(settings: Settings) -> None:
+    _check_allow_list(settings)
     with database(settings) as dsn:
         default_password = asyncio.run(prepare(dsn, settings))
         if settings.host is None:
@@ -221,6 +222,17 @@ def serve(settings: Settings) -> None:
             _run_worker(settings, dsn, reuse_port=False)
         else:
             _run_workers(settings, dsn)
+
+
+def _check_allow_list(settings: Settings) -> None:
+    """A GraphQL allow-list that cannot be used stops the start, in one line."""
+    if settings.graphql_allow_list:
+        from docgraph.schema.persisted import load_manifest
+
+        try:
+            load_manifest(Path(settings.graphql_allow_list))
+        except (OSError, ValueError) as exc:
+            raise fail(f"cannot use the GraphQL allow-list: {exc}") from None
 
 
 def _run_workers(settings: Settings, dsn: str) -> None:

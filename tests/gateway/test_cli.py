@@ -188,3 +188,21 @@ def test_admin_password_from_the_environment_on_first_start(tmp_path):
     )
     assert result["doc"]["title"] == "Workspaces"
     assert "default password" not in result["output"]
+
+
+def test_an_unusable_graphql_allow_list_stops_the_start_in_one_line(tmp_path):
+    lying = tmp_path / "manifest.json"
+    lying.write_text('{"abc": "{ __typename }"}')
+    for path in (lying, tmp_path / "missing.json"):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGRAPH_")}
+        result = subprocess.run(
+            [sys.executable, "-m", "docgraph", "serve"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+            env={**env, "DOCGRAPH_GRAPHQL_ALLOW_LIST": str(path)},
+        )
+        assert result.returncode != 0
+        assert result.stderr.strip().startswith("docgraph: cannot use the GraphQL allow-list")
+        assert "Traceback" not in result.stderr
