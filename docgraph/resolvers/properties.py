@@ -103,6 +103,9 @@ def render(
             continue
         for key in schema.scalar_keys:
             out[key] = properties.get(key)
+        for key in schema.scalar_list_keys:
+            values = properties.get(key)
+            out[key] = [] if values is None else values
         for key, ftype in schema.structured:
             out[key] = render_value(ftype, properties.get(key))
     return out

@@ -78,8 +78,10 @@ class Schema:
     # (property key, type) of every field, e.g. ("dc:title", string): computed
     # once, since writing a document walks them all.
     keyed: tuple[tuple[str, FieldType], ...] = ()
-    # The same split for rendering: scalars are written as stored.
+    # The same split for rendering: scalars are written as stored, lists of
+    # scalars too (but never null), complex values with every sub-field.
     scalar_keys: tuple[str, ...] = ()
+    scalar_list_keys: tuple[str, ...] = ()
     structured: tuple[tuple[str, FieldType], ...] = ()
 
     @classmethod
@@ -93,7 +95,8 @@ class Schema:
             parsed,
             keyed,
             tuple(k for k, t in keyed if t.is_scalar),
-            tuple((k, t) for k, t in keyed if not t.is_scalar),
+            tuple(k for k, t in keyed if t.is_list and t.kind != "complex"),
+            tuple((k, t) for k, t in keyed if t.kind == "complex"),
         )
 
     def field(self, name: str) -> Field | None:
