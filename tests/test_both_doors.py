@@ -203,3 +203,31 @@ async def test_search_adapters_and_enrichers_match_their_graphql_fields(client, 
     assert [e["title"] for e in doc["pageProvider"]["entries"]] == [
         e["title"] for e in by_pp["entries"]
     ]
+
+
+async def test_an_empty_document_with_defaults_through_both_doors(client):
+    """``@emptyWithDefault`` and ``emptyWithDefault``: nothing stored, every
+    property at its default (lists empty, complex values with their fields)."""
+    rest = await client.get(
+        f"{API}/path/default-domain/workspaces/@emptyWithDefault?type=File&name=draft"
+    )
+    assert rest.status == 200, await rest.text()
+    body = await rest.json()
+    assert body["uid"] is None and body["changeToken"] is None and body["state"] is None
+    assert body["path"] == "/default-domain/workspaces/draft" and body["type"] == "File"
+    props = body["properties"]
+    assert props["dc:title"] is None and props["dc:subjects"] == [] and props["files:files"] == []
+    data = await GraphQL(client).run(
+        """{ document(path: "/default-domain/workspaces") {
+            uid emptyWithDefault(type: "File", name: "draft") {
+                type name path parentRef facets properties } } }"""
+    )
+    empty = data["document"]["emptyWithDefault"]
+    assert empty["properties"] == props
+    assert empty["path"] == body["path"] and empty["facets"] == body["facets"]
+    assert empty["parentRef"] == data["document"]["uid"] == body["parentRef"]
+    missing = await client.get(f"{API}/path/default-domain/workspaces/@emptyWithDefault")
+    unknown = await client.get(f"{API}/path/default-domain/@emptyWithDefault?type=Nope")
+    assert missing.status == 400 and unknown.status == 400
+    # Nothing was stored.
+    assert (await client.get(f"{API}/path/default-domain/workspaces/draft")).status == 404

@@ -18,6 +18,7 @@ COUNTERPARTS = {
     ("adapter", "acl"): ["Document.acl", "Mutation.addPermission", "Mutation.removePermission"],
     ("adapter", "search"): ["Document.search", "Query.search"],
     ("adapter", "pp"): ["Document.pageProvider"],
+    ("adapter", "emptyWithDefault"): ["Document.emptyWithDefault"],
     ("endpoint", "query"): ["Query.search"],
     ("endpoint", "search"): ["Query.search"],
     ("endpoint", "user"): ["Query.user", "Query.users", "Mutation.createUser"],

@@ -18,7 +18,15 @@ from docgraph.resolvers import events, paging, permissions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.events import ChangeEvent
 from docgraph.resolvers.loaders import ChildrenKey
-from docgraph.resolvers.model import DocRef, Document, IdRef, Page, PageRequest, SortKey
+from docgraph.resolvers.model import (
+    DocRef,
+    Document,
+    EmptyDocument,
+    IdRef,
+    Page,
+    PageRequest,
+    SortKey,
+)
 from docgraph.resolvers.permissions import ACE
 from docgraph.resolvers.properties import (
     apply_input,
@@ -131,6 +139,19 @@ def resolve_type(ctx: RequestContext, type_name: str) -> ResolvedType:
     if doctype is None:
         raise UnknownType(f"Type: {type_name} does not exist")
     return doctype
+
+
+def empty(
+    ctx: RequestContext, parent_doc: Document | None, type_name: str | None, name: str | None
+) -> EmptyDocument:
+    """A document of ``type_name`` with its default values, not stored; under
+    ``parent_doc`` (which the user may read) when given."""
+    if not type_name or not type_name.strip():
+        raise BadRequest("Missing type parameter")
+    resolve_type(ctx, type_name)
+    if parent_doc is not None:
+        permissions.check_read(ctx, parent_doc)
+    return EmptyDocument(type_name, path_segment(name) if name else None, parent_doc)
 
 
 def path_segment(name: str) -> str:

@@ -195,6 +195,22 @@ class Page(Generic[T]):
         return self.offset > 0
 
 
+@dataclass(frozen=True, slots=True)
+class EmptyDocument:
+    """A document of ``type`` that is not stored, with its schemas' default
+    values: what a creation form starts from (Nuxeo's ``@emptyWithDefault``)."""
+
+    type: str
+    name: str | None
+    parent: Document | None
+
+    @property
+    def path(self) -> str | None:
+        if self.parent is None or self.parent.path is None or not self.name:
+            return None
+        return self.parent.path.rstrip("/") + "/" + self.name
+
+
 @dataclass(slots=True)
 class DocumentList:
     """A plain (unpaginated) list of documents, e.g. an operation's result."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -21,7 +22,7 @@ from docgraph.resolvers import (
 )
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
-from docgraph.resolvers.model import Page, PageRequest
+from docgraph.resolvers.model import EmptyDocument, Page, PageRequest
 from docgraph.resolvers.typesystem.coerce import format_date
 from docgraph.resolvers.typesystem.model import ResolvedType, TypeRegistry
 from docgraph.schema.arguments import (
@@ -38,6 +39,19 @@ Context = Info[RequestContext, None]
 
 def _doctype(info: Context, doc: DocumentModel) -> ResolvedType:
     return info.context.registry.types.of(doc.type)
+
+
+def _rendered(
+    info: Context, type_name: str, values: Mapping[str, Any], schemas: list[str] | None
+) -> JSON:
+    """``values`` written as JSON for the ``schemas`` asked for (all by default)."""
+    types = info.context.registry.types
+    if schemas is not None:
+        properties.check_schemas(types, schemas)
+    doctype = types.of(type_name)
+    return cast(
+        JSON, properties.render(doctype, values, properties.select_schemas(doctype, schemas))
+    )
 
 
 @strawberry.interface(
@@ -98,11 +112,7 @@ class Document:
 
     @strawberry.field(description="Properties keyed prefix:field; all schemas by default.")
     def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:
-        doctype = _doctype(info, self.model)
-        if schemas is not None:
-            properties.check_schemas(info.context.registry.types, schemas)
-        selected = properties.select_schemas(doctype, schemas)
-        return cast(JSON, properties.render(doctype, self.model.properties, selected))
+        return _rendered(info, self.model.type, self.model.properties, schemas)
 
     @strawberry.field(description="One property, or a path inside one (files:files/0/file).")
     def property(self, info: Context, xpath: str) -> JSON | None:
@@ -189,6 +199,17 @@ class Document:
         )
         page = await documents.children(info.context, self.model, request)
         return Documents.of(info.context, page)
+
+    @strawberry.field(
+        name="emptyWithDefault",
+        description="A child of the given type, not stored, with its schemas' default "
+        "values: what a creation form starts from (REST @emptyWithDefault).",
+    )
+    def empty_with_default(
+        self, info: Context, type: str, name: str | None = None
+    ) -> DocumentTemplate:
+        ctx = info.context
+        return DocumentTemplate.of(ctx, documents.empty(ctx, self.model, type, name))
 
     @strawberry.field(
         name="childrenConnection",
@@ -319,6 +340,32 @@ class ACL:
             name=acl.name,
             aces=[ACE(**{k: v for k, v in e.items() if k != "externalUser"}) for e in entries],
         )
+
+
+@strawberry.type(description="A document not stored yet, with its default values.")
+class DocumentTemplate:
+    template: strawberry.Private[EmptyDocument]
+    type: str
+    name: str | None
+    path: str | None
+    parent_ref: strawberry.ID | None = strawberry.field(name="parentRef")
+    facets: list[str]
+
+    @classmethod
+    def of(cls, ctx: RequestContext, template: EmptyDocument) -> DocumentTemplate:
+        parent = template.parent
+        return cls(
+            template=template,
+            type=template.type,
+            name=template.name,
+            path=template.path,
+            parent_ref=None if parent is None else strawberry.ID(parent.uid),
+            facets=list(ctx.registry.types.of(template.type).facets),
+        )
+
+    @strawberry.field(description="Default values keyed prefix:field; all schemas by default.")
+    def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:
+        return _rendered(info, self.template.type, {}, schemas)
 
 
 @strawberry.type(description="A document and where it stands in its connection.")

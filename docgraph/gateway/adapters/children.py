@@ -1,4 +1,5 @@
-"""``@children``: a page of the document's children."""
+"""``@children``: a page of the document's children; ``@emptyWithDefault``:
+a child not stored yet, with its defaults (for creation forms)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from docgraph.gateway.nuxeo.request import page_request
 from docgraph.plugins import Adapter, Call
 from docgraph.resolvers import documents
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import Document, Page
+from docgraph.resolvers.model import Document, EmptyDocument, Page
 
 if TYPE_CHECKING:
     from docgraph.plugins import Call, Registry
@@ -20,5 +21,12 @@ async def children(
     return await documents.children(ctx, subject, page_request(call.query, ctx.settings))
 
 
+async def empty_with_default(
+    ctx: RequestContext, subject: Document, args: tuple[str, ...], call: Call
+) -> EmptyDocument:
+    return documents.empty(ctx, subject, call.query.get("type"), call.query.get("name"))
+
+
 def register(registry: Registry) -> None:
     registry.add_adapter(Adapter("children", children, accepts=(Document,)))
+    registry.add_adapter(Adapter("emptyWithDefault", empty_with_default, accepts=(Document,)))

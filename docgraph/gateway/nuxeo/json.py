@@ -16,7 +16,7 @@ from docgraph.resolvers import properties as props
 from docgraph.resolvers.accounts import Group, User
 from docgraph.resolvers.acls import ACP
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import Document, Page
+from docgraph.resolvers.model import Document, EmptyDocument, Page
 from docgraph.resolvers.typesystem.coerce import format_date
 
 _JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
@@ -90,6 +90,32 @@ def document(ctx: RequestContext, doc: Document, *, with_properties: bool = True
     out["facets"] = engine.facets(ctx, doc)
     out["schemas"] = [{"name": s.name, "prefix": s.prefix} for s in doctype.schemas]
     return out
+
+
+def empty_document(ctx: RequestContext, doc: EmptyDocument) -> dict[str, Any]:
+    """A document that is not stored: no uid, no state, no change token; its
+    properties are its schemas' defaults."""
+    doctype = ctx.registry.types.of(doc.type)
+    options = ctx.rendering
+    selected = props.select_schemas(doctype, options.properties)
+    return {
+        "entity-type": "document",
+        "repository": ctx.repository,
+        "uid": None,
+        "path": doc.path,
+        "type": doc.type,
+        "state": None,
+        "parentRef": None if doc.parent is None else doc.parent.uid,
+        "isCheckedOut": True,
+        "isVersion": False,
+        "isProxy": False,
+        "changeToken": None,
+        "isTrashed": False,
+        "title": doc.name,
+        "properties": props.render(doctype, {}, selected),
+        "facets": list(doctype.facets),
+        "schemas": [{"name": s.name, "prefix": s.prefix} for s in doctype.schemas],
+    }
 
 
 def paging(page: Page[Any]) -> dict[str, Any]:

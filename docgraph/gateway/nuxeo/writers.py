@@ -21,7 +21,7 @@ from docgraph.plugins import Output, Writer
 from docgraph.resolvers.accounts import Group, User
 from docgraph.resolvers.acls import ACP
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import Document, DocumentList, Page
+from docgraph.resolvers.model import Document, DocumentList, EmptyDocument, Page
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
@@ -109,6 +109,10 @@ async def write_document(out: Output, doc: Document) -> dict[str, Any]:
     return nx_json.document(out.ctx, doc, with_properties=not out.nested)
 
 
+async def write_empty_document(out: Output, doc: EmptyDocument) -> dict[str, Any]:
+    return nx_json.empty_document(out.ctx, doc)
+
+
 async def write_documents(out: Output, docs: DocumentList) -> dict[str, Any]:
     return {"entity-type": "documents", "entries": await out.render_many(docs.entries)}
 
@@ -143,6 +147,7 @@ async def write_acp(out: Output, acp: ACP) -> dict[str, Any]:
 def register(registry: Registry) -> None:
     registry.add_writer(Writer(ACP, write_acp))
     registry.add_writer(Writer(Document, write_document, entity="document"))
+    registry.add_writer(Writer(EmptyDocument, write_empty_document))
     registry.add_writer(Writer(Page, write_page))
     registry.add_writer(Writer(DocumentList, write_documents))
     registry.add_writer(Writer(User, write_user, entity="user"))
