@@ -238,7 +238,13 @@ async def create(
     return doc
 
 
-def change(ctx: RequestContext, kind: str, doc: Document, at: datetime) -> ChangeEvent:
+def change(
+    ctx: RequestContext,
+    kind: str,
+    doc: Document,
+    at: datetime,
+    details: tuple[tuple[str, Any], ...] = (),
+) -> ChangeEvent:
     """The event of a change to ``doc`` (its state after) by the request's principal."""
     return ChangeEvent(
         kind=kind,
@@ -250,6 +256,7 @@ def change(ctx: RequestContext, kind: str, doc: Document, at: datetime) -> Chang
         principal=ctx.principal.username,
         at=at,
         document=None if kind == events.DELETED else doc,
+        details=details,
     )
 
 
@@ -421,7 +428,8 @@ async def move(
     )
     await _recompute_read_acl(ctx, doc.id)
     moved = await _current(ctx, doc)
-    unit.emit(ctx, change(ctx, events.MOVED, moved, datetime.now(UTC)))
+    old_path = (("old_path", doc.path),)
+    unit.emit(ctx, change(ctx, events.MOVED, moved, datetime.now(UTC), old_path))
     return moved
 
 

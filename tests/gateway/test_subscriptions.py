@@ -177,3 +177,34 @@ async def test_protocol_violations_close_the_socket(client, first, code):
 async def test_a_socket_needs_credentials(anonymous):
     resp = await anonymous.get(GRAPHQL, headers={"Upgrade": "websocket", "Connection": "Upgrade"})
     assert resp.status == 401
+
+
+async def test_a_move_out_of_a_watched_subtree_is_seen_with_its_old_path(client):
+    source = await create(client, WS, "Folder", f"src-{uuid.uuid4().hex[:8]}", "Source")
+    target = await create(client, WS, "Folder", f"dst-{uuid.uuid4().hex[:8]}", "Target")
+    note = await create(client, source["path"], "Note", "leaving", "Leaving")
+    ws = await connect(client)
+    await ws.send_json(
+        {
+            "type": "subscribe",
+            "id": "moves",
+            "payload": {
+                "query": "subscription($path: String) { documentChanged(path: $path) "
+                "{ kind path oldPath } }",
+                "variables": {"path": source["path"]},
+            },
+        }
+    )
+    await asyncio.sleep(0.2)
+    resp = await client.post(
+        f"{API}/automation/Document.Move",
+        json={"input": note["uid"], "params": {"target": target["uid"]}},
+    )
+    assert resp.status == 200, await resp.text()
+    change = (await receive(ws))["payload"]["data"]["documentChanged"]
+    assert change == {
+        "kind": "moved",
+        "path": f"{target['path']}/leaving",
+        "oldPath": f"{source['path']}/leaving",
+    }
+    await ws.close()
