@@ -1,10 +1,15 @@
-"""Arguments several fields share, named as Nuxeo's REST parameters are."""
+"""Arguments several fields share, named as Nuxeo's REST parameters are, and
+the page they ask for."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import strawberry
+
+from docgraph.resolvers import documents
+from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.model import PageRequest
 
 PageIndex = Annotated[int, strawberry.argument(name="currentPageIndex")]
 PageSize = Annotated[int | None, strawberry.argument(name="pageSize")]
@@ -21,3 +26,20 @@ QueryParams = Annotated[list[str] | None, strawberry.argument(name="queryParams"
 FullText = Annotated[
     str | None, strawberry.argument(name="fullText", description='words, -word, OR, "phrase"')
 ]
+
+
+def page_request(
+    ctx: RequestContext,
+    index: int,
+    size: int | None,
+    sort_by: str | None,
+    sort_order: str | None,
+    offset: int | None = None,
+) -> PageRequest:
+    """The page the paging arguments ask for (the default size when none)."""
+    return PageRequest(
+        index,
+        ctx.settings.default_page_size if size is None else size,
+        documents.parse_sort(sort_by, sort_order),
+        offset,
+    )

@@ -22,7 +22,7 @@ from docgraph.resolvers import (
 )
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
-from docgraph.resolvers.model import EmptyDocument, Page, PageRequest
+from docgraph.resolvers.model import EmptyDocument, Page
 from docgraph.resolvers.typesystem.coerce import format_date
 from docgraph.resolvers.typesystem.model import ResolvedType, TypeRegistry
 from docgraph.schema.arguments import (
@@ -32,6 +32,7 @@ from docgraph.schema.arguments import (
     QueryParams,
     SortBy,
     SortOrder,
+    page_request,
 )
 
 Context = Info[RequestContext, None]
@@ -191,13 +192,9 @@ class Document:
             int | None, strawberry.argument(description="First entry, instead of a page index")
         ] = None,
     ) -> Documents:
-        request = PageRequest(
-            current_page_index or 0,
-            info.context.settings.default_page_size if page_size is None else page_size,
-            documents.parse_sort(sort_by, sort_order),
-            offset,
-        )
-        page = await documents.children(info.context, self.model, request)
+        ctx = info.context
+        request = page_request(ctx, current_page_index or 0, page_size, sort_by, sort_order, offset)
+        page = await documents.children(ctx, self.model, request)
         return Documents.of(info.context, page)
 
     @strawberry.field(
@@ -248,7 +245,7 @@ class Document:
         sort_order: SortOrder = None,
     ) -> Documents:
         ctx = info.context
-        page = _page(ctx, current_page_index, page_size, sort_by, sort_order)
+        page = page_request(ctx, current_page_index, page_size, sort_by, sort_order)
         return Documents.of(ctx, await search.within(ctx, self.model, page, full_text=full_text))
 
     @strawberry.field(
@@ -266,25 +263,11 @@ class Document:
         sort_order: SortOrder = None,
     ) -> Documents:
         ctx = info.context
-        page = _page(ctx, current_page_index, page_size, sort_by, sort_order)
+        page = page_request(ctx, current_page_index, page_size, sort_by, sort_order)
         found = await search.run_provider_on(
             ctx, self.model, name, query_params or [], page, sized=page_size is not None
         )
         return Documents.of(ctx, found)
-
-
-def _page(
-    ctx: RequestContext,
-    index: int,
-    size: int | None,
-    sort_by: str | None,
-    sort_order: str | None,
-) -> PageRequest:
-    return PageRequest(
-        index,
-        ctx.settings.default_page_size if size is None else size,
-        documents.parse_sort(sort_by, sort_order),
-    )
 
 
 @strawberry.type(

@@ -223,9 +223,7 @@ class Pipeline:
                     extensions={"code": "operation_not_allowed"},
                 )
             )
-        if refused := variables_refusal(variables, self.limits) or cost_refusal(
-            self._cost(prepared, operation_name, variables), self.limits
-        ):
+        if refused := self._refusal(prepared, operation_name, variables):
             raise _Refused(refused)
         if operation is None or operation.operation is not OperationType.MUTATION:
             return await self._execute(ctx, document, variables, operation_name)
@@ -261,9 +259,7 @@ class Pipeline:
             return await self.run(ctx, text, variables, operation_name)
         assert document is not None
         values = dict(variables or {})
-        if refused := variables_refusal(values, self.limits) or cost_refusal(
-            self._cost(prepared, operation_name, values), self.limits
-        ):
+        if refused := self._refusal(prepared, operation_name, values):
             return ExecutionResult(None, [refused])
         stream = subscribe(
             self.schema,
@@ -291,6 +287,14 @@ class Pipeline:
             log_unexpected(result.errors)
             result.errors = [with_code(e) for e in result.errors]
         return result
+
+    def _refusal(
+        self, prepared: Prepared, operation_name: str | None, variables: dict[str, Any]
+    ) -> GraphQLError | None:
+        """Variables nested too deep, or a cost over the budget."""
+        return variables_refusal(variables, self.limits) or cost_refusal(
+            self._cost(prepared, operation_name, variables), self.limits
+        )
 
     def _cost(
         self, prepared: Prepared, operation_name: str | None, variables: dict[str, Any]

@@ -7,9 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from docgraph.errors import BadRequest
-from docgraph.resolvers import documents, search
-from docgraph.resolvers.model import PageRequest
-from docgraph.schema.arguments import FullText, PageIndex, PageSize, QueryParams, SortBy, SortOrder
+from docgraph.resolvers import search
+from docgraph.schema.arguments import (
+    FullText,
+    PageIndex,
+    PageSize,
+    QueryParams,
+    SortBy,
+    SortOrder,
+    page_request,
+)
 from docgraph.schema.documents import Context, Documents
 
 if TYPE_CHECKING:
@@ -45,11 +52,7 @@ class SearchQuery:
         ctx = info.context
         if sum(x is not None for x in (query, page_provider, full_text)) != 1:
             raise BadRequest("Give exactly one of query, pageProvider and fullText")
-        page = PageRequest(
-            current_page_index,
-            ctx.settings.default_page_size if page_size is None else page_size,
-            documents.parse_sort(sort_by, sort_order),
-        )
+        page = page_request(ctx, current_page_index, page_size, sort_by, sort_order)
         params = list(query_params or [])
         if page_provider is not None:
             result = await search.run_provider(
