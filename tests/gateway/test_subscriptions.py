@@ -5,6 +5,7 @@ each subscriber may read; the protocol's refusals."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 
 import orjson
@@ -208,3 +209,34 @@ async def test_a_move_out_of_a_watched_subtree_is_seen_with_its_old_path(client)
         "oldPath": f"{source['path']}/leaving",
     }
     await ws.close()
+
+
+@pytest.fixture
+def two_operations(base_settings):
+    return dataclasses.replace(base_settings, graphql_max_socket_operations=2)
+
+
+async def test_a_socket_runs_a_bounded_number_of_operations(
+    aiohttp_client, database_url, two_operations
+):
+    client = await server(aiohttp_client, database_url, two_operations)
+    ws = await connect(client)
+    for op_id in ("one", "two", "three"):
+        await subscribe(ws, op_id, {})
+    refused = await receive(ws)
+    assert refused["type"] == "error" and refused["id"] == "three"
+    assert refused["payload"][0]["extensions"]["code"] == "too_many_operations"
+    # Completing one frees its place.
+    await ws.send_json({"type": "complete", "id": "one"})
+    await asyncio.sleep(0.1)
+    await subscribe(ws, "four", {})
+    with pytest.raises(TimeoutError):  # accepted: it waits for changes, no error
+        await receive(ws, wait=0.5)
+    await ws.close()
+
+
+async def test_a_message_over_the_body_limit_closes_the_socket(client, settings):
+    ws = await connect(client)
+    await ws.send_str('{"type": "ping", "pad": "' + "x" * settings.max_json_body + '"}')
+    closing = await asyncio.wait_for(ws.receive(), 5)
+    assert closing.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.ERROR)

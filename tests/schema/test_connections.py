@@ -135,3 +135,10 @@ async def test_connections_of_a_page_cost_one_statement(client, app_database):
     # The workspace, its children, then every connection at once: one
     # statement per order (the module's earlier tests made ordered folders too).
     assert stats.statements - before <= 4
+
+
+@pytest.mark.parametrize(("size", "code"), [(-1, "bad_request"), (10**6, "bad_request")])
+async def test_page_sizes_out_of_range_are_refused(client, size, code):
+    uid = await folder_with_children(client, "Folder", ["a"])
+    body = await gql(client, PAGE, {"id": uid, "first": size})
+    assert body["errors"][0]["extensions"]["code"] == code
