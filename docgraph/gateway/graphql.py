@@ -124,10 +124,7 @@ def _json(data: str | bytes) -> Any:
 
 
 def _answer(result: ExecutionResult, status: int = 200) -> web.Response:
-    body: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        body["errors"] = [e.formatted for e in result.errors]
-    return _json_response(body, status)
+    return _json_response(dict(result.formatted), status)
 
 
 def _refusal(

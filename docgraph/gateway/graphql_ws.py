@@ -168,11 +168,11 @@ class Session:
                     errors = [e.formatted for e in outcome.errors or ()]
                     await self._send({"type": "error", "id": op_id, "payload": errors})
                     return
-                await self._send({"type": "next", "id": op_id, "payload": _payload(outcome)})
+                await self._send({"type": "next", "id": op_id, "payload": outcome.formatted})
             else:
                 async with contextlib.aclosing(outcome) as results:
                     async for result in results:
-                        message = {"type": "next", "id": op_id, "payload": _payload(result)}
+                        message = {"type": "next", "id": op_id, "payload": result.formatted}
                         await self._send(message)
             await self._send({"type": "complete", "id": op_id})
         except ConnectionResetError:
@@ -184,13 +184,6 @@ class Session:
     async def _send(self, message: dict[str, Any]) -> None:
         if not self.ws.closed:
             await self.ws.send_bytes(orjson.dumps(message))
-
-
-def _payload(result: ExecutionResult) -> dict[str, Any]:
-    body: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        body["errors"] = [e.formatted for e in result.errors]
-    return body
 
 
 async def serve(request: web.Request, pipeline: Pipeline) -> web.WebSocketResponse:
