@@ -21,6 +21,7 @@ RequestTimeout               408     request_timeout        the body arrived too
 Conflict                     409     conflict               state conflict
 ConcurrentUpdate             409     concurrent_update      stale change token
 TransientConflict            409     transient_conflict     deadlock or serialization failure
+PayloadTooLarge              413     too_large              an upload over its size limit
 UnsupportedMediaType         415     unsupported_media      body is not JSON
 TooManyRequests              429     too_many_requests      throttled (``Retry-After``)
 ServiceUnavailable           503     unavailable            saturated, retry (``Retry-After``)
@@ -118,6 +119,11 @@ class TransientConflict(Conflict):
     """A deadlock or serialization failure: the same request may succeed if retried."""
 
     code = "transient_conflict"
+
+
+class PayloadTooLarge(DocGraphError):
+    status = 413
+    code = "too_large"
 
 
 class UnsupportedMediaType(DocGraphError):

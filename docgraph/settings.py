@@ -68,6 +68,15 @@ class Settings:
     graphql_max_subscriptions: int = 10_000
     # JSON bodies (documents, automation, GraphQL); uploads stream separately.
     max_json_body: int = 1024 * 1024
+    # Where blob bytes go: "filesystem" (under blob_dir, by default
+    # data_dir/blobs).
+    blob_store: str = "filesystem"
+    blob_dir: Path | None = None
+    # Batch upload: one file's size (413 beyond), files in one batch, and how
+    # long a batch lives after its last use (seconds).
+    max_upload_size: int = 10 * 1024**3
+    max_batch_files: int = 1000
+    batch_ttl: float = 6 * 3600.0
     migrate_on_start: bool = True
     # Shortest password accepted when one is set (400 below it).
     password_min_length: int = 4
@@ -118,6 +127,6 @@ def _parse(name: str, raw: str) -> Any:
         return int(raw)
     if isinstance(default, float):
         return float(raw)
-    if isinstance(default, Path):
+    if isinstance(default, Path) or name == "blob_dir":
         return Path(raw)
     return raw

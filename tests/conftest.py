@@ -40,8 +40,10 @@ def registry() -> Registry:
 
 
 @pytest.fixture(scope="session")
-def base_settings() -> Settings:
-    return Settings(pool_min_size=1, pool_max_size=4, plugins=())
+def base_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    # Blobs go under the session's temporary directory, never the working one.
+    data_dir = tmp_path_factory.mktemp("data")
+    return Settings(pool_min_size=1, pool_max_size=4, plugins=(), data_dir=data_dir)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,13 @@ COUNTERPARTS = {
     ("adapter", "search"): ["Document.search", "Query.search"],
     ("adapter", "pp"): ["Document.pageProvider"],
     ("adapter", "emptyWithDefault"): ["Document.emptyWithDefault"],
+    ("adapter", "blob"): ["Document.blob", "Document.blobs", "Mutation.removeBlob"],
+    ("endpoint", "upload"): [
+        "Query.uploadBatch",
+        "Mutation.createUploadBatch",
+        "Mutation.attachBlob",
+        "Mutation.uploadBlob",
+    ],
     ("endpoint", "query"): ["Query.search"],
     ("endpoint", "search"): ["Query.search"],
     ("endpoint", "user"): ["Query.user", "Query.users", "Mutation.createUser"],

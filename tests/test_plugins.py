@@ -160,10 +160,10 @@ def test_params_must_match_the_function_signature_at_start_up():
     with pytest.raises(plugins.PluginError, match=r"Bad.Params.*changeToken.*change_token"):
         plugins.build_registry(enabled=(), extra=[("bad", lambda r: r.add_operations([bad]))])
 
-    @operation("Bad.Type", signature=[("void", "void")], params=[Param("x", type="blob")])
+    @operation("Bad.Type", signature=[("void", "void")], params=[Param("x", type="hologram")])
     async def untyped(call: OperationCall, _input: None, *, x: Any) -> None: ...
 
-    with pytest.raises(plugins.PluginError, match="unknown parameter type 'blob'"):
+    with pytest.raises(plugins.PluginError, match="unknown parameter type 'hologram'"):
         plugins.build_registry(enabled=(), extra=[("t", lambda r: r.add_operations([untyped]))])
 
 

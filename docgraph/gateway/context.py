@@ -47,6 +47,7 @@ def build_ctx(
         ),
         authenticator=app[keys.AUTHENTICATOR],
         changes=app.get(keys.CHANGES),
+        base_url=f"{request.scheme}://{request.host}/nuxeo/",
     )
     request.setdefault(keys.CONTEXTS, []).append(ctx)
     return ctx

@@ -37,6 +37,13 @@ class Deadlines:
         task.uncancel()
         return True
 
+    def lift(self) -> None:
+        """The current task no longer has a deadline: a transfer of any length
+        (an upload, a download) is bounded by idle timeouts instead."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.pop(task, None)
+
     def sweep(self) -> None:
         now = asyncio.get_running_loop().time()
         late = [task for task, deadline in self._running.items() if deadline <= now]

@@ -23,6 +23,7 @@ from docgraph.errors import (
     ServiceUnavailable,
     UnsupportedMediaType,
 )
+from docgraph.gateway import graphql_multipart as multipart
 from docgraph.gateway import graphql_ws
 from docgraph.gateway.bodies import read_body
 from docgraph.gateway.context import build_ctx
@@ -58,8 +59,10 @@ class GraphQLDoor:
                 return _graphiql()
         try:
             query, variables, operation_name, extensions = await _read(request)
-        except (BadRequest, UnsupportedMediaType, MethodNotAllowed) as exc:
-            return _refusal(exc.status, exc.code, exc.message)
+        except DocGraphError as exc:
+            if exc.status >= 500:
+                raise
+            return _refusal(exc.status, exc.code, exc.message, exc.headers())
         allowed = QUERIES_ONLY if request.method == "GET" else EVERY_OPERATION
         try:
             result = await self.pipeline.run(
@@ -90,6 +93,8 @@ async def _read(
             _json(raw) if (raw := params.get(name)) else None
             for name in ("variables", "extensions")
         )
+    elif request.method == "POST" and request.content_type == "multipart/form-data":
+        params, variables, extensions = await multipart.read(request)
     elif request.method == "POST":
         if request.content_type not in _JSON_TYPES:
             raise UnsupportedMediaType(

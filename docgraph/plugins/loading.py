@@ -23,6 +23,7 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.operations.security",
     "docgraph.resolvers.operations.accounts",
     "docgraph.resolvers.operations.search",
+    "docgraph.resolvers.operations.blob",
     "docgraph.resolvers.enrichers",
     "docgraph.resolvers.search",
     "docgraph.resolvers.live",
@@ -30,6 +31,7 @@ DEFAULT_PLUGINS = (
     "docgraph.gateway.adapters.children",
     "docgraph.gateway.adapters.acl",
     "docgraph.gateway.adapters.op",
+    "docgraph.gateway.adapters.blob",
     "docgraph.gateway.nuxeo.endpoints",
     "docgraph.gateway.nuxeo.accounts",
     "docgraph.gateway.nuxeo.tokens",
@@ -39,6 +41,7 @@ DEFAULT_PLUGINS = (
     "docgraph.schema.security",
     "docgraph.schema.search",
     "docgraph.schema.live",
+    "docgraph.schema.files",
 )
 
 

@@ -6,6 +6,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from docgraph.db.blobs import BlobStore, store_for
 from docgraph.db.pool import Database
 from docgraph.resolvers.rendering import RenderingOptions
 from docgraph.settings import Settings
@@ -54,6 +55,8 @@ class RequestContext:
     authenticator: Authenticator | None = None
     # The process's feed of committed changes, for subscriptions.
     changes: ChangeHub | None = None
+    # The server's URL as the client reached it, for links in answers.
+    base_url: str = "/nuxeo/"
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -73,6 +76,17 @@ class RequestContext:
         if self.unit is None:
             raise RuntimeError("a write needs a unit of work: open one with unit_of_work(ctx)")
         return self.unit
+
+    @property
+    def blobs(self) -> BlobStore:
+        """Where file bytes are kept (chosen by settings)."""
+        return store_for(self.settings)
+
+    async def release_connection(self) -> None:
+        """Give the request's connection back before a long wait on the client
+        (an upload streaming in); the next statement takes one again."""
+        assert self.unit is None, "a unit of work keeps its connection"
+        await self.database.close()
 
     async def close(self) -> None:
         """End of the request: rows it cached are dropped at once (the loaders

@@ -14,7 +14,7 @@ from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
 from docgraph.db.documents import MAX_SORT_KEYS
 from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotFound, UnknownType
-from docgraph.resolvers import events, paging, permissions
+from docgraph.resolvers import blobs, events, paging, permissions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.events import ChangeEvent
 from docgraph.resolvers.loaders import ChildrenKey
@@ -195,7 +195,8 @@ async def create(
     if creator_ace is not None:
         read_acl = permissions.read_acl_with_grant(read_acl, user)
     now = datetime.now(UTC)
-    values = apply_input(ctx.registry.types, doctype, {}, properties or {}, lenient=lenient)
+    incoming = await blobs.resolve_inputs(ctx, doctype, None, properties or {}, lenient=lenient)
+    values = apply_input(ctx.registry.types, doctype, {}, incoming, lenient=lenient)
     values.update(system_properties_for_create(doctype, user, now))
     base = path_segment(name)
     if len(child_path(parent_doc, base).encode()) > MAX_PATH_BYTES - 16:
@@ -282,7 +283,8 @@ async def update(
     unit = ctx.work
     doc = await for_write(ctx, doc, permissions.WRITE)
     check_change_token(doc, change_token)
-    changes = apply_input(ctx.registry.types, doctype, doc.properties, properties, lenient=lenient)
+    incoming = await blobs.resolve_inputs(ctx, doctype, doc, properties, lenient=lenient)
+    changes = apply_input(ctx.registry.types, doctype, doc.properties, incoming, lenient=lenient)
     if not changes:
         return doc
     now = datetime.now(UTC)

@@ -222,3 +222,60 @@ class DocumentList:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+@dataclass(frozen=True, slots=True)
+class Blob:
+    """A file: its metadata, and the key of its bytes in the blob store.
+
+    ``document`` and ``xpath`` say where it is attached (its download URL);
+    a blob fresh from an upload batch has neither."""
+
+    name: str
+    mime_type: str
+    key: str
+    digest: str
+    length: int
+    encoding: str | None = None
+    document: Document | None = None
+    xpath: str | None = None
+
+    def stored(self) -> dict[str, Any]:
+        """The value kept in a document's properties."""
+        return {
+            "name": self.name,
+            "mime-type": self.mime_type,
+            "encoding": self.encoding,
+            "digest": self.digest,
+            "digestAlgorithm": "MD5",
+            "length": self.length,
+            "sha256": self.key,
+        }
+
+    @classmethod
+    def from_stored(
+        cls, value: Mapping[str, Any], document: Document | None = None, xpath: str | None = None
+    ) -> Blob:
+        return cls(
+            name=value.get("name") or "file",
+            mime_type=value.get("mime-type") or "application/octet-stream",
+            key=value["sha256"],
+            digest=value.get("digest") or "",
+            length=int(value.get("length") or 0),
+            encoding=value.get("encoding"),
+            document=document,
+            xpath=xpath,
+        )
+
+
+@dataclass(slots=True)
+class BlobList:
+    """Several blobs, as an operation's input or result."""
+
+    entries: list[Blob] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Blob]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,8 @@ SYSTEM_PROPERTIES = frozenset(
     {"dc:created", "dc:modified", "dc:creator", "dc:contributors", "dc:lastContributor"}
 )
 ALL_SCHEMAS = "*"
+# Writes a stored blob (found at an xpath) the way a door shows it.
+BlobWriter = Callable[[str, Mapping[str, Any]], Any]
 
 
 def apply_input(
@@ -43,22 +45,32 @@ def apply_input(
             continue
         if value == render_value(field.type, current.get(canonical)):
             continue
-        changes[canonical] = coerce(field.type, value, canonical, lenient=lenient)
+        coerced = coerce(field.type, value, canonical, lenient=lenient)
+        if coerced != current.get(canonical):  # e.g. a blob echoed back
+            changes[canonical] = coerced
     return changes
 
 
-def render_value(ftype: FieldType, value: Any) -> Any:
-    """A stored value as written in JSON: every sub-field, lists never null."""
+def render_value(
+    ftype: FieldType, value: Any, blob: BlobWriter | None = None, xpath: str = ""
+) -> Any:
+    """A stored value as written in JSON: every sub-field, lists never null;
+    blobs through ``blob(xpath, stored)`` when given."""
     if value is None:
         return ftype.default()
     if ftype.is_list:
-        if ftype.kind != "complex":
+        if ftype.kind not in ("complex", "blob"):
             return list(value)
         item = ftype.item
-        return [render_value(item, v) for v in value]
+        return [render_value(item, v, blob, f"{xpath}/{i}") for i, v in enumerate(value)]
     if ftype.kind == "complex" and isinstance(value, Mapping):
         assert ftype.fields is not None
-        return {name: render_value(sub, value.get(name)) for name, sub in ftype.fields.items()}
+        return {
+            name: render_value(sub, value.get(name), blob, f"{xpath}/{name}")
+            for name, sub in ftype.fields.items()
+        }
+    if ftype.kind == "blob" and blob is not None and isinstance(value, Mapping):
+        return blob(xpath, value)
     return value
 
 
@@ -95,7 +107,10 @@ _MAX_SELECTIONS = 4096
 
 
 def render(
-    doctype: ResolvedType, properties: Mapping[str, Any], schemas: Collection[str]
+    doctype: ResolvedType,
+    properties: Mapping[str, Any],
+    schemas: Collection[str],
+    blob: BlobWriter | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for schema in doctype.schemas:
@@ -107,12 +122,16 @@ def render(
             values = properties.get(key)
             out[key] = [] if values is None else values
         for key, ftype in schema.structured:
-            out[key] = render_value(ftype, properties.get(key))
+            out[key] = render_value(ftype, properties.get(key), blob, key)
     return out
 
 
 def render_xpath(
-    types: TypeRegistry, doctype: ResolvedType, properties: Mapping[str, Any], xpath: str
+    types: TypeRegistry,
+    doctype: ResolvedType,
+    properties: Mapping[str, Any],
+    xpath: str,
+    blob: BlobWriter | None = None,
 ) -> Any:
     """One property (``dc:title``) or a path inside it (``files:files/0/file``)."""
     head, *rest = xpath.split("/")
@@ -121,7 +140,7 @@ def render_xpath(
     field = schema.field(name) if schema and schema in doctype.schemas else None
     if field is None:
         raise InvalidProperty(f"Unknown property: {xpath}")
-    value = render_value(field.type, properties.get(field.key))
+    value = render_value(field.type, properties.get(field.key), blob, field.key)
     for step in rest:
         if isinstance(value, list) and step.isascii() and step.isdigit() and int(step) < len(value):
             value = value[int(step)]

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from docgraph.errors import BadRequest
 from docgraph.resolvers import (
     acls,
+    blobs,
     documents,
     enrichers,
     keyset,
@@ -34,6 +35,7 @@ from docgraph.schema.arguments import (
     SortOrder,
     page_request,
 )
+from docgraph.schema.blob import Blob
 
 Context = Info[RequestContext, None]
 
@@ -43,16 +45,20 @@ def _doctype(info: Context, doc: DocumentModel) -> ResolvedType:
 
 
 def _rendered(
-    info: Context, type_name: str, values: Mapping[str, Any], schemas: list[str] | None
+    info: Context,
+    type_name: str,
+    values: Mapping[str, Any],
+    schemas: list[str] | None,
+    doc: DocumentModel | None = None,
 ) -> JSON:
-    """``values`` written as JSON for the ``schemas`` asked for (all by default)."""
+    """``values`` (of ``doc``, when stored) written as JSON for the ``schemas``
+    asked for (all by default)."""
     types = info.context.registry.types
     if schemas is not None:
         properties.check_schemas(types, schemas)
     doctype = types.of(type_name)
-    return cast(
-        JSON, properties.render(doctype, values, properties.select_schemas(doctype, schemas))
-    )
+    selected = properties.select_schemas(doctype, schemas)
+    return cast(JSON, properties.render(doctype, values, selected, blobs.writer(info.context, doc)))
 
 
 @strawberry.interface(
@@ -113,13 +119,14 @@ class Document:
 
     @strawberry.field(description="Properties keyed prefix:field; all schemas by default.")
     def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:
-        return _rendered(info, self.model.type, self.model.properties, schemas)
+        return _rendered(info, self.model.type, self.model.properties, schemas, self.model)
 
     @strawberry.field(description="One property, or a path inside one (files:files/0/file).")
     def property(self, info: Context, xpath: str) -> JSON | None:
         doctype = _doctype(info, self.model)
+        ctx = info.context
         return properties.render_xpath(
-            info.context.registry.types, doctype, self.model.properties, xpath
+            ctx.registry.types, doctype, self.model.properties, xpath, blobs.writer(ctx, self.model)
         )
 
     @strawberry.field(description="The ACLs (local first, then inherited); needs ReadSecurity.")
@@ -157,6 +164,19 @@ class Document:
     async def subtypes(self, info: Context) -> JSON:
         found = await info.context.loaders.per_document(enrichers.subtypes, self.model)
         return cast(JSON, found)
+
+    @strawberry.field(
+        description="The blob at xpath (file:content, files:files/0/file, blobholder:0); "
+        "null when it is empty."
+    )
+    def blob(self, info: Context, xpath: str = blobs.MAIN_BLOB) -> Blob | None:
+        found = blobs.find(info.context, self.model, xpath)
+        return None if found is None else Blob.from_json(blobs.as_json(info.context, found))
+
+    @strawberry.field(description="Every blob of the document, in schema and list order.")
+    def blobs(self, info: Context) -> list[Blob]:
+        ctx = info.context
+        return [Blob.from_json(blobs.as_json(ctx, b)) for b in blobs.all_of(ctx, self.model)]
 
     @strawberry.field
     async def parent(self, info: Context) -> Document | None:

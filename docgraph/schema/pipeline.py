@@ -68,7 +68,9 @@ V = TypeVar("V")
 QUERIES_ONLY = frozenset({OperationType.QUERY})
 EVERY_OPERATION = frozenset(OperationType)
 # Scalars whose literals are valid whatever the string inside them says.
-_OPAQUE_STRING_SCALARS = frozenset({"String", "ID", "Boolean", "Int", "Float", "JSON", "Long"})
+_OPAQUE_STRING_SCALARS = frozenset(
+    {"String", "ID", "Boolean", "Int", "Float", "JSON", "Long", "Upload"}
+)
 _STRING_TOKENS = (TokenKind.STRING, TokenKind.BLOCK_STRING)
 
 

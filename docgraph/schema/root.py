@@ -16,7 +16,9 @@ from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
 from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.schema import typed
+from docgraph.schema.blob import LONG, Long
 from docgraph.schema.documents import Context, Document, Documents, GenericDocument
+from docgraph.schema.files import UPLOAD, Upload
 
 
 def _ref(id: strawberry.ID | None, path: str | None, what: str = "") -> DocRef:
@@ -201,7 +203,7 @@ def build_schema(registry: Registry | None = None) -> strawberry.Schema:
             mutation=roots["mutation"],
             subscription=roots["subscription"],
             types=[*contributed, GenericDocument, *types],
-            config=StrawberryConfig(scalar_map={typed.Long: typed.LONG}),
+            config=StrawberryConfig(scalar_map={Long: LONG, Upload: UPLOAD}),
         )
 
     # The document types are named after the registry's; the names the rest

@@ -20,61 +20,15 @@ import keyword
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, NewType
+from typing import Any
 
 import strawberry
-from graphql import IntValueNode, ValueNode
 from strawberry.types import Info
 
-from docgraph.resolvers import properties
+from docgraph.resolvers import blobs, properties
 from docgraph.resolvers.typesystem.model import FieldType, Schema, TypeRegistry
+from docgraph.schema.blob import Blob, Long
 from docgraph.schema.documents import Document, implementations
-
-Long = NewType("Long", int)
-
-
-def _long_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> int:
-    # Integer literals only: a string is refused whatever it says, which keeps
-    # validation independent of string values (see pipeline's shape cache).
-    if not isinstance(node, IntValueNode):
-        raise ValueError("Long literals are integers")
-    return int(node.value)
-
-
-# Give it to the schema's config (``scalar_map``).
-LONG = strawberry.scalar(
-    name="Long",
-    description="A 64-bit integer (file sizes, counters).",
-    serialize=int,
-    parse_value=int,
-    parse_literal=_long_literal,
-)
-
-
-@strawberry.type(description="A file's metadata; its bytes are at data.")
-class Blob:
-    name: str | None
-    mime_type: str | None = strawberry.field(name="mimeType")
-    encoding: str | None
-    digest_algorithm: str | None = strawberry.field(name="digestAlgorithm")
-    digest: str | None
-    length: Long | None
-    data: str | None = strawberry.field(description="Where to download the bytes.")
-
-    @classmethod
-    def of(cls, value: Any) -> Blob | None:
-        if not isinstance(value, dict):
-            return None
-        return cls(
-            name=value.get("name"),
-            mime_type=value.get("mime-type"),
-            encoding=value.get("encoding"),
-            digest_algorithm=value.get("digestAlgorithm"),
-            digest=value.get("digest"),
-            length=value.get("length"),
-            data=value.get("data"),
-        )
-
 
 _SCALARS: dict[str, Any] = {
     "string": str,
@@ -214,8 +168,10 @@ def _schema_resolver(schema_name: str, cls: type, build: Callable[[Any], Any]) -
     selected = frozenset({schema_name})
 
     def resolve(root: Any, info: Info) -> Any:
-        doctype = info.context.registry.types.of(root.model.type)
-        return build(properties.render(doctype, root.model.properties, selected))
+        ctx = info.context
+        doctype = ctx.registry.types.of(root.model.type)
+        writer = blobs.writer(ctx, root.model)
+        return build(properties.render(doctype, root.model.properties, selected, writer))
 
     resolve.__annotations__ = {"info": Info, "return": cls}
     return resolve

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docgraph.gateway.nuxeo.automation import automation_endpoint
+from docgraph.gateway.nuxeo.upload import upload_endpoint
 from docgraph.plugins import Endpoint
 
 if TYPE_CHECKING:
@@ -14,4 +15,12 @@ if TYPE_CHECKING:
 def register(registry: Registry) -> None:
     registry.add_endpoint(
         Endpoint("automation", automation_endpoint, frozenset({"GET", "HEAD", "POST"}))
+    )
+    registry.add_endpoint(
+        Endpoint(
+            "upload",
+            upload_endpoint,
+            frozenset({"GET", "HEAD", "POST", "DELETE"}),
+            streaming=True,
+        )
     )

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from docgraph.resolvers import acls
+from docgraph.resolvers import acls, blobs
 from docgraph.resolvers import documents as engine
 from docgraph.resolvers import properties as props
 from docgraph.resolvers.accounts import Group, User
@@ -86,7 +86,7 @@ def document(ctx: RequestContext, doc: Document, *, with_properties: bool = True
     # An empty selection (a header naming no schema) writes no properties at all.
     if with_properties and (options.properties is None or options.properties):
         selected = props.select_schemas(doctype, options.properties)
-        out["properties"] = props.render(doctype, doc.properties, selected)
+        out["properties"] = props.render(doctype, doc.properties, selected, blobs.writer(ctx, doc))
     out["facets"] = engine.facets(ctx, doc)
     out["schemas"] = [{"name": s.name, "prefix": s.prefix} for s in doctype.schemas]
     return out

@@ -20,6 +20,7 @@ from docgraph.gateway.bodies import read_body
 from docgraph.gateway.context import build_ctx
 from docgraph.gateway.nuxeo import execute
 from docgraph.gateway.nuxeo.json import json_response
+from docgraph.gateway.nuxeo.nxfile import NXFILE_ROOT, nxfile_handler
 from docgraph.gateway.nuxeo.parse import EndpointRoot, parse, split_segments
 from docgraph.gateway.nuxeo.request import Call, require_method
 from docgraph.gateway.nuxeo.tokens import TOKEN_PATH, token_handler
@@ -129,3 +130,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_route("POST", TOKEN_PATH + slash, token_handler)
     app.router.add_get("/nuxeo/json/cmis" + slash, cmis_handler)
     app.router.add_get("/nuxeo/runningstatus" + slash, running_status_handler)
+    app.router.add_get(NXFILE_ROOT + "/{tail:.*}", nxfile_handler)

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from docgraph.gateway.nuxeo import download
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.plugins import Output, Writer
+from docgraph.resolvers import blobs
 from docgraph.resolvers.accounts import Group, User
 from docgraph.resolvers.acls import ACP
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import Document, DocumentList, EmptyDocument, Page
+from docgraph.resolvers.model import Blob, BlobList, Document, DocumentList, EmptyDocument, Page
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
@@ -144,8 +146,21 @@ async def write_acp(out: Output, acp: ACP) -> dict[str, Any]:
     return nx_json.acp(acp)
 
 
+async def write_blob(out: Output, blob: Blob) -> Any:
+    """The bytes themselves, streamed (or, nested in an entity, blob JSON)."""
+    if out.nested:
+        return blobs.as_json(out.ctx, blob)
+    return await download.blob_response(out.ctx.blobs, blob)
+
+
+async def write_blob_list(out: Output, value: BlobList) -> Any:
+    return download.blobs_response(out.ctx.blobs, value)
+
+
 def register(registry: Registry) -> None:
     registry.add_writer(Writer(ACP, write_acp))
+    registry.add_writer(Writer(Blob, write_blob))
+    registry.add_writer(Writer(BlobList, write_blob_list))
     registry.add_writer(Writer(Document, write_document, entity="document"))
     registry.add_writer(Writer(EmptyDocument, write_empty_document))
     registry.add_writer(Writer(Page, write_page))

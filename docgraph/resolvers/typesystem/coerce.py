@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from docgraph.errors import InvalidProperty
+from docgraph.resolvers.model import Blob
 from docgraph.resolvers.typesystem.model import FieldType
 
 _UNESCAPED_COMMA = re.compile(r"(?<!\\),")
@@ -147,12 +148,12 @@ def _binary(value: Any) -> str:
     raise TypeError("base64 text is expected")
 
 
-def _blob(value: Any) -> Any:
-    # An echoed, unchanged blob never reaches here (see properties.apply_input).
-    raise InvalidProperty(
-        "Setting blob content is not supported yet: send null to clear a blob, "
-        "or echo its current value"
-    )
+def _blob(value: Any) -> dict[str, Any]:
+    # Blob inputs (upload references, echoes) were resolved into Blob objects
+    # beforehand (resolvers/blobs.py): a client's JSON can never be one.
+    if isinstance(value, Blob):
+        return value.stored()
+    raise TypeError("a blob is set from an upload batch")
 
 
 _SCALARS = {

@@ -79,7 +79,8 @@ class Schema:
     # once, since writing a document walks them all.
     keyed: tuple[tuple[str, FieldType], ...] = ()
     # The same split for rendering: scalars are written as stored, lists of
-    # scalars too (but never null), complex values with every sub-field.
+    # scalars too (but never null), complex values with every sub-field, and
+    # blobs (anywhere) as blob JSON.
     scalar_keys: tuple[str, ...] = ()
     scalar_list_keys: tuple[str, ...] = ()
     structured: tuple[tuple[str, FieldType], ...] = ()
@@ -94,9 +95,9 @@ class Schema:
             prefix,
             parsed,
             keyed,
-            tuple(k for k, t in keyed if t.is_scalar),
-            tuple(k for k, t in keyed if t.is_list and t.kind != "complex"),
-            tuple((k, t) for k, t in keyed if t.kind == "complex"),
+            tuple(k for k, t in keyed if t.is_scalar and t.kind != "blob"),
+            tuple(k for k, t in keyed if t.is_list and t.kind not in ("complex", "blob")),
+            tuple((k, t) for k, t in keyed if t.kind in ("complex", "blob")),
         )
 
     def field(self, name: str) -> Field | None:

@@ -1,0 +1,75 @@
+"""What every blob store offers, and the digests computed while writing."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import AsyncIterable, AsyncIterator
+from dataclasses import dataclass
+from typing import Protocol
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def is_key(text: str) -> bool:
+    """A store key: a SHA-256 in lower-case hex (never a path)."""
+    return _KEY.fullmatch(text) is not None
+
+
+class TooLarge(Exception):
+    """The content went past the length it was allowed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A committed blob: its key (SHA-256), its MD5 (what Nuxeo reports as the
+    digest) and its length in bytes."""
+
+    key: str
+    md5: str
+    length: int
+
+
+class Digests:
+    """MD5 and SHA-256 of a stream, computed as it is written. The key is the
+    SHA-256: MD5 collisions can be forged, and a forged one would let a client
+    make another's upload resolve to its own content."""
+
+    __slots__ = ("md5", "sha256", "length")
+
+    def __init__(self) -> None:
+        self.md5 = hashlib.md5(usedforsecurity=False)
+        self.sha256 = hashlib.sha256()
+        self.length = 0
+
+    def update(self, data: bytes | bytearray) -> None:
+        # hashlib releases the GIL on large buffers: stores call this in a thread.
+        self.md5.update(data)
+        self.sha256.update(data)
+        self.length += len(data)
+
+    def stored(self) -> Stored:
+        return Stored(self.sha256.hexdigest(), self.md5.hexdigest(), self.length)
+
+
+class BlobStore(Protocol):
+    async def put(self, chunks: AsyncIterable[bytes], *, max_length: int | None = None) -> Stored:
+        """Write a stream; :class:`TooLarge` (and nothing kept) past
+        ``max_length`` bytes. Writing content that is already stored keeps one copy."""
+        ...
+
+    def get(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        """The bytes ``[start, end)`` of a blob, in pieces; FileNotFoundError
+        when the store has no such key."""
+        ...
+
+    async def length(self, key: str) -> int | None:
+        """The blob's length, or None when the store does not have it."""
+        ...
+
+    async def delete(self, key: str) -> None: ...
+
+    def keys(self) -> AsyncIterator[tuple[str, float]]:
+        """Every committed key with the time it was written (seconds since
+        the epoch), for garbage collection."""
+        ...

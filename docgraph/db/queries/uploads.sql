@@ -1,0 +1,94 @@
+-- name: create_batch
+INSERT INTO upload_batches (id, owner, handler, expires)
+VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+
+-- name: batch
+-- Touching a batch keeps it alive for another time-to-live.
+UPDATE upload_batches
+   SET expires = now() + make_interval(secs => $3)
+ WHERE id = $1
+   AND owner = $2
+   AND expires > now()
+RETURNING *
+
+-- name: delete_batch
+DELETE FROM upload_batches
+ WHERE id = $1
+   AND owner = $2
+RETURNING id
+
+-- name: files
+SELECT f.*,
+       (SELECT coalesce(array_agg(c.chunk ORDER BY c.chunk), '{}')
+          FROM upload_chunks c
+         WHERE c.batch_id = f.batch_id AND c.idx = f.idx) AS chunks
+  FROM upload_files f
+ WHERE f.batch_id = $1
+ ORDER BY f.idx
+
+-- name: file
+SELECT f.*,
+       (SELECT coalesce(array_agg(c.chunk ORDER BY c.chunk), '{}')
+          FROM upload_chunks c
+         WHERE c.batch_id = f.batch_id AND c.idx = f.idx) AS chunks
+  FROM upload_files f
+ WHERE f.batch_id = $1
+   AND f.idx = $2
+
+-- name: file_count
+SELECT count(*)
+  FROM upload_files
+ WHERE batch_id = $1
+
+-- name: put_file
+-- A file sent again at the same index replaces the earlier one, chunks included.
+INSERT INTO upload_files AS f (batch_id, idx, name, mime_type, declared_size, upload_type,
+                               chunk_count, blob_key, md5, length)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    ON CONFLICT (batch_id, idx) DO UPDATE
+   SET name = excluded.name, mime_type = excluded.mime_type,
+       declared_size = excluded.declared_size, upload_type = excluded.upload_type,
+       chunk_count = excluded.chunk_count, blob_key = excluded.blob_key,
+       md5 = excluded.md5, length = excluded.length
+
+-- name: delete_chunks
+DELETE FROM upload_chunks
+ WHERE batch_id = $1
+   AND idx = $2
+
+-- name: put_chunk
+-- Whether the chunk's content changed (a re-sent chunk usually does not).
+WITH old AS (
+    SELECT blob_key
+      FROM upload_chunks
+     WHERE batch_id = $1 AND idx = $2 AND chunk = $3
+)
+INSERT INTO upload_chunks (batch_id, idx, chunk, blob_key, length)
+VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (batch_id, idx, chunk) DO UPDATE
+   SET blob_key = excluded.blob_key, length = excluded.length
+RETURNING NOT EXISTS (SELECT 1 FROM old WHERE old.blob_key = $4) AS changed
+
+-- name: chunk_keys
+SELECT blob_key
+  FROM upload_chunks
+ WHERE batch_id = $1
+   AND idx = $2
+ ORDER BY chunk
+
+-- name: complete_file
+UPDATE upload_files
+   SET blob_key = $3, md5 = $4, length = $5
+ WHERE batch_id = $1
+   AND idx = $2
+
+-- name: delete_file
+DELETE FROM upload_files
+ WHERE batch_id = $1
+   AND idx = $2
+RETURNING idx
+
+-- name: drop_expired
+DELETE FROM upload_batches
+ WHERE expires <= now()
+RETURNING id

@@ -1,0 +1,84 @@
+"""Upload batches, their files and chunks (see migration 0011)."""
+
+from __future__ import annotations
+
+from docgraph.db.pool import Database, Record
+from docgraph.db.queries import Q
+
+
+async def create_batch(db: Database, batch_id: str, owner: str, handler: str, ttl: float) -> None:
+    await db.execute(Q.uploads.create_batch, batch_id, owner, handler, ttl)
+
+
+async def batch(db: Database, batch_id: str, owner: str, ttl: float) -> Record | None:
+    """The owner's live batch, its life extended by ``ttl`` seconds."""
+    return await db.fetchrow(Q.uploads.batch, batch_id, owner, ttl)
+
+
+async def delete_batch(db: Database, batch_id: str, owner: str) -> bool:
+    return await db.fetchval(Q.uploads.delete_batch, batch_id, owner) is not None
+
+
+async def files(db: Database, batch_id: str) -> list[Record]:
+    return await db.fetch(Q.uploads.files, batch_id)
+
+
+async def file(db: Database, batch_id: str, index: int) -> Record | None:
+    return await db.fetchrow(Q.uploads.file, batch_id, index)
+
+
+async def put_file(
+    db: Database,
+    batch_id: str,
+    index: int,
+    *,
+    name: str,
+    mime_type: str,
+    declared_size: int | None,
+    upload_type: str,
+    chunk_count: int | None = None,
+    blob_key: str | None = None,
+    md5: str | None = None,
+    length: int | None = None,
+) -> None:
+    """Record a file at ``index``, replacing any earlier one and its chunks."""
+    await db.execute(Q.uploads.delete_chunks, batch_id, index)
+    await db.execute(
+        Q.uploads.put_file,
+        batch_id,
+        index,
+        name,
+        mime_type,
+        declared_size,
+        upload_type,
+        chunk_count,
+        blob_key,
+        md5,
+        length,
+    )
+
+
+async def put_chunk(
+    db: Database, batch_id: str, index: int, chunk: int, blob_key: str, length: int
+) -> bool:
+    """Record a chunk; whether its content is new."""
+    changed: bool = await db.fetchval(Q.uploads.put_chunk, batch_id, index, chunk, blob_key, length)
+    return changed
+
+
+async def chunk_keys(db: Database, batch_id: str, index: int) -> list[str]:
+    return [r["blob_key"] for r in await db.fetch(Q.uploads.chunk_keys, batch_id, index)]
+
+
+async def complete_file(
+    db: Database, batch_id: str, index: int, blob_key: str, md5: str, length: int
+) -> None:
+    await db.execute(Q.uploads.complete_file, batch_id, index, blob_key, md5, length)
+
+
+async def delete_file(db: Database, batch_id: str, index: int) -> bool:
+    return await db.fetchval(Q.uploads.delete_file, batch_id, index) is not None
+
+
+async def drop_expired(db: Database) -> list[str]:
+    return [r["id"] for r in await db.fetch(Q.uploads.drop_expired)]

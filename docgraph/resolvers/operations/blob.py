@@ -1,0 +1,176 @@
+"""Blob operations: attach, read, remove and rename document blobs; import files."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from docgraph.errors import BadRequest
+from docgraph.resolvers import blobs, documents, files, uploads
+from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.model import Blob, BlobList, Document, DocumentList, parse_ref
+from docgraph.resolvers.operations.execute import OperationCall
+from docgraph.resolvers.operations.model import Param, operation
+
+if TYPE_CHECKING:
+    from docgraph.plugins import Registry
+
+_XPATH = Param("xpath", default=blobs.MAIN_BLOB)
+# Accepted for compatibility: changes are saved with the request's unit of work.
+_SAVE = Param("save", type="boolean", default=True)
+
+
+async def as_blob(ctx: RequestContext, value: Any) -> Blob:
+    """A blob parameter: a batch upload reference (``{"upload-batch", "upload-fileId"}``)."""
+    if isinstance(value, Blob):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("upload-batch"), str):
+        return await uploads.blob_of(ctx, value["upload-batch"], str(value.get("upload-fileId", 0)))
+    raise TypeError("a blob is given as an upload batch reference")
+
+
+@operation(
+    "Blob.AttachOnDocument",
+    aliases=["Blob.Attach"],
+    label="Attach File",
+    category="Files",
+    signature=[("blob", "blob"), ("bloblist", "bloblist")],
+    writes=True,
+    params=[Param("document", type="document", required=True), _XPATH, _SAVE],
+    description="Attach the input blob(s) to the document: set at xpath, or appended "
+    "when xpath is a list (files:files).",
+)
+async def attach(
+    call: OperationCall, value: Blob | BlobList, *, document: Document, xpath: str, save: bool
+) -> Blob | BlobList:
+    attached = list(value) if isinstance(value, BlobList) else [value]
+    await files.attach(call.ctx, document, attached, xpath)
+    return value
+
+
+@operation(
+    "Document.SetBlob",
+    aliases=["Blob.Set"],
+    label="Set File",
+    category="Files",
+    signature=[("document", "document")],
+    collector=True,
+    writes=True,
+    params=[Param("file", type="blob", required=True), _XPATH, _SAVE],
+    description="Set the blob at xpath of the input document.",
+)
+async def set_blob(
+    call: OperationCall, doc: Document, *, file: Blob, xpath: str, save: bool
+) -> Document:
+    return await files.attach(call.ctx, doc, [file], xpath)
+
+
+@operation(
+    "Blob.RemoveFromDocument",
+    aliases=["Blob.Remove"],
+    label="Remove File",
+    category="Files",
+    signature=[("document", "document")],
+    collector=True,
+    writes=True,
+    params=[_XPATH, _SAVE],
+    description="Remove the blob at xpath (an attachment with its list item).",
+)
+async def remove(call: OperationCall, doc: Document, *, xpath: str, save: bool) -> Document:
+    return await files.remove(call.ctx, doc, xpath)
+
+
+@operation(
+    "Document.SetBlobName",
+    aliases=["Blob.SetFilename"],
+    label="Set Blob Name",
+    category="Files",
+    signature=[("document", "document")],
+    collector=True,
+    writes=True,
+    params=[Param("name", required=True), _XPATH, _SAVE],
+    description="Rename the blob at xpath.",
+)
+async def set_blob_name(
+    call: OperationCall, doc: Document, *, name: str, xpath: str, save: bool
+) -> Document:
+    return await files.rename(call.ctx, doc, name, xpath)
+
+
+@operation(
+    "Document.GetBlob",
+    aliases=["Blob.Get"],
+    label="Get Document File",
+    category="Files",
+    signature=[("document", "blob"), ("documents", "bloblist")],
+    params=[_XPATH],
+    description="The blob at xpath of the input document(s).",
+)
+async def get_blob(
+    call: OperationCall, value: Document | DocumentList, *, xpath: str
+) -> Blob | BlobList:
+    if isinstance(value, Document):
+        return blobs.get(call.ctx, value, xpath)
+    return BlobList([blobs.get(call.ctx, doc, xpath) for doc in value])
+
+
+@operation(
+    "Document.GetBlobs",
+    aliases=["Blob.GetAll"],
+    label="Get All Document Files",
+    category="Files",
+    signature=[("document", "bloblist")],
+    description="Every blob of the input document.",
+)
+async def get_blobs(call: OperationCall, doc: Document) -> BlobList:
+    return BlobList(blobs.all_of(call.ctx, doc))
+
+
+@operation(
+    "Document.GetBlobsByProperty",
+    aliases=["Blob.GetList"],
+    label="Get Document Files",
+    category="Files",
+    signature=[("document", "bloblist")],
+    params=[Param("xpath", default=blobs.ATTACHMENTS)],
+    description="The blobs of the list property at xpath.",
+)
+async def get_blobs_by_property(call: OperationCall, doc: Document, *, xpath: str) -> BlobList:
+    prefix = blobs.at_xpath(call.ctx, doc, xpath)[0] + "/"
+    return BlobList([b for b in blobs.all_of(call.ctx, doc) if (b.xpath or "").startswith(prefix)])
+
+
+@operation(
+    "FileManager.Import",
+    label="Create Document from File",
+    category="Services",
+    signature=[("blob", "document"), ("bloblist", "documents")],
+    writes=True,
+    params=[
+        Param("overwite", type="boolean", default=False, arg="overwrite"),
+        Param("noMimeTypeCheck", type="boolean", default=False, arg="no_mime_type_check"),
+    ],
+    description="Create a File document from each input blob in the folder given by "
+    "the context variable currentDocument.",
+)
+async def import_file(
+    call: OperationCall,
+    value: Blob | BlobList,
+    *,
+    overwrite: bool,
+    no_mime_type_check: bool,
+) -> Document | DocumentList:
+    target = call.vars.get("currentDocument")
+    if not isinstance(target, str) or not target:
+        raise BadRequest("FileManager.Import needs the context variable currentDocument")
+    folder = await documents.get(call.ctx, parse_ref(target))
+    if isinstance(value, Blob):
+        return await files.import_file(call.ctx, folder, value)
+    return DocumentList([await files.import_file(call.ctx, folder, b) for b in value])
+
+
+def register(registry: Registry) -> None:
+    registry.add_param_type("blob", as_blob)
+    registry.add_input_type("blob", Blob)
+    registry.add_input_type("bloblist", BlobList)
+    registry.add_operations(sys.modules[__name__])

@@ -1,0 +1,270 @@
+"""Batch upload: files sent ahead of the request that uses them.
+
+A batch belongs to the user who opened it (anyone else gets 404, as for an
+unknown batch) and expires ``batch_ttl`` seconds after its last use. A file
+arrives whole or in chunks; either way its bytes stream into the blob store
+as they come, with no database connection held meanwhile, and only then is
+the file recorded. Chunks are blobs of their own until the last one arrives;
+the file is then assembled by streaming them, in order, into a new blob.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import uuid
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from docgraph.db import uploads as db_uploads
+from docgraph.db.blobs import BlobStore, TooLarge
+from docgraph.db.pool import Database, Record
+from docgraph.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
+from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.model import Blob
+
+DEFAULT_HANDLER = "default"
+HANDLERS = (DEFAULT_HANDLER,)
+NORMAL, CHUNKED = "normal", "chunked"
+# Chunks one file may be cut into.
+MAX_CHUNKS = 100_000
+_UNKNOWN_TYPE = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """What the client says of the bytes it sends."""
+
+    name: str
+    mime_type: str | None = None
+    declared_size: int | None = None
+    chunk_index: int | None = None
+    chunk_count: int | None = None
+
+    @property
+    def upload_type(self) -> str:
+        return NORMAL if self.chunk_count is None else CHUNKED
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFile:
+    batch_id: str
+    index: int
+    name: str
+    mime_type: str
+    upload_type: str
+    chunk_count: int | None
+    uploaded_chunks: tuple[int, ...]
+    # The length once complete, else the size the client announced.
+    size: int | None
+    blob: Blob | None
+
+    @property
+    def complete(self) -> bool:
+        return self.blob is not None
+
+    @classmethod
+    def from_record(cls, row: Record) -> BatchFile:
+        blob = None
+        if row["blob_key"] is not None:
+            blob = Blob(
+                name=row["name"],
+                mime_type=row["mime_type"],
+                key=row["blob_key"],
+                digest=row["md5"],
+                length=row["length"],
+            )
+        return cls(
+            batch_id=row["batch_id"],
+            index=row["idx"],
+            name=row["name"],
+            mime_type=row["mime_type"],
+            upload_type=row["upload_type"],
+            chunk_count=row["chunk_count"],
+            uploaded_chunks=tuple(row["chunks"]),
+            size=row["length"] if row["length"] is not None else row["declared_size"],
+            blob=blob,
+        )
+
+
+def mime_type_of(upload: Upload) -> str:
+    """The type the client gave, else one guessed from the file name (the
+    generic ``application/octet-stream`` is what clients send when they do
+    not know)."""
+    given = (upload.mime_type or "").strip()
+    if "/" in given and len(given) <= 255 and given.lower() != _UNKNOWN_TYPE:
+        return given
+    guessed, _ = mimetypes.guess_type(upload.name, strict=False)
+    return guessed or _UNKNOWN_TYPE
+
+
+def clean_file_name(name: str) -> str:
+    """The last path segment, without control characters: a file name never
+    names a place (``../../etc/passwd`` is ``passwd``)."""
+    name = "".join(c for c in name if c.isprintable())
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:255] or "file"
+
+
+async def create_batch(ctx: RequestContext, handler: str = DEFAULT_HANDLER) -> str:
+    if handler not in HANDLERS:
+        raise NotFound(f"Unknown upload handler: {handler}")
+    batch_id = f"batchId-{uuid.uuid4()}"
+    await db_uploads.create_batch(
+        ctx.db, batch_id, ctx.principal.username, handler, ctx.settings.batch_ttl
+    )
+    return batch_id
+
+
+async def require_batch(ctx: RequestContext, batch_id: str) -> Record:
+    row = await db_uploads.batch(ctx.db, batch_id, ctx.principal.username, ctx.settings.batch_ttl)
+    if row is None:
+        raise NotFound(f"Batch {batch_id} not found")
+    return row
+
+
+async def files(ctx: RequestContext, batch_id: str) -> list[BatchFile]:
+    await require_batch(ctx, batch_id)
+    return [BatchFile.from_record(r) for r in await db_uploads.files(ctx.db, batch_id)]
+
+
+async def file(ctx: RequestContext, batch_id: str, index: int) -> BatchFile:
+    await require_batch(ctx, batch_id)
+    row = await db_uploads.file(ctx.db, batch_id, index)
+    if row is None:
+        raise NotFound(f"File {index} not found in batch {batch_id}")
+    return BatchFile.from_record(row)
+
+
+async def drop(ctx: RequestContext, batch_id: str) -> None:
+    """Forget a batch; its blobs go at the next garbage collection unless a
+    document took them."""
+    if not await db_uploads.delete_batch(ctx.db, batch_id, ctx.principal.username):
+        raise NotFound(f"Batch {batch_id} not found")
+
+
+async def drop_file(ctx: RequestContext, batch_id: str, index: int) -> None:
+    await require_batch(ctx, batch_id)
+    if not await db_uploads.delete_file(ctx.db, batch_id, index):
+        raise NotFound(f"File {index} not found in batch {batch_id}")
+
+
+def _check(ctx: RequestContext, index: int, upload: Upload) -> None:
+    if not 0 <= index < ctx.settings.max_batch_files:
+        raise BadRequest(f"File index must be between 0 and {ctx.settings.max_batch_files - 1}")
+    limit = ctx.settings.max_upload_size
+    if upload.declared_size is not None and upload.declared_size > limit:
+        raise PayloadTooLarge(f"The file is larger than the {limit}-byte limit")
+    if upload.chunk_count is not None:
+        if not 1 <= upload.chunk_count <= MAX_CHUNKS:
+            raise BadRequest(f"The chunk count must be between 1 and {MAX_CHUNKS}")
+        if upload.chunk_index is None or not 0 <= upload.chunk_index < upload.chunk_count:
+            raise BadRequest(
+                f"The chunk index must be between 0 and {upload.chunk_count - 1}, "
+                f"got {upload.chunk_index}"
+            )
+
+
+async def _store(ctx: RequestContext, body: AsyncIterable[bytes]) -> Any:
+    """Stream ``body`` into the blob store, holding no database connection."""
+    await ctx.release_connection()
+    limit = ctx.settings.max_upload_size
+    try:
+        return await ctx.blobs.put(body, max_length=limit)
+    except TooLarge as exc:
+        raise PayloadTooLarge(f"The file is larger than the {limit}-byte limit") from exc
+
+
+async def upload(
+    ctx: RequestContext, batch_id: str, index: int, upload: Upload, body: AsyncIterable[bytes]
+) -> BatchFile:
+    """Receive a whole file, or one chunk of it, at ``index`` of the batch."""
+    _check(ctx, index, upload)
+    await require_batch(ctx, batch_id)
+    name, mime_type = clean_file_name(upload.name), mime_type_of(upload)
+    if upload.chunk_count is None:
+        stored = await _store(ctx, body)
+        await db_uploads.put_file(
+            ctx.db,
+            batch_id,
+            index,
+            name=name,
+            mime_type=mime_type,
+            declared_size=upload.declared_size,
+            upload_type=NORMAL,
+            blob_key=stored.key,
+            md5=stored.md5,
+            length=stored.length,
+        )
+        return await file(ctx, batch_id, index)
+    current = await db_uploads.file(ctx.db, batch_id, index)
+    if current is not None and current["upload_type"] == CHUNKED and current["chunks"]:
+        if current["chunk_count"] != upload.chunk_count:
+            raise BadRequest(
+                f"File {index} is sent in {current['chunk_count']} chunks, not {upload.chunk_count}"
+            )
+    stored = await _store(ctx, body)
+    async with ctx.unit_of_work() as unit:
+        current = await db_uploads.file(unit.db, batch_id, index)
+        if current is None or current["upload_type"] != CHUNKED:
+            await db_uploads.put_file(
+                unit.db,
+                batch_id,
+                index,
+                name=name,
+                mime_type=mime_type,
+                declared_size=upload.declared_size,
+                upload_type=CHUNKED,
+                chunk_count=upload.chunk_count,
+            )
+        assert upload.chunk_index is not None
+        changed = await db_uploads.put_chunk(
+            unit.db, batch_id, index, upload.chunk_index, stored.key, stored.length
+        )
+        row = await db_uploads.file(unit.db, batch_id, index)
+        assert row is not None
+    if len(row["chunks"]) == upload.chunk_count and (changed or row["blob_key"] is None):
+        await _assemble(ctx, batch_id, index)
+    return await file(ctx, batch_id, index)
+
+
+async def _assemble(ctx: RequestContext, batch_id: str, index: int) -> None:
+    """Join the chunks, in order, into the file's blob: read and written a
+    buffer at a time, never whole."""
+    keys = await db_uploads.chunk_keys(ctx.db, batch_id, index)
+    await ctx.release_connection()
+    limit = ctx.settings.max_upload_size
+    try:
+        stored = await ctx.blobs.put(_concatenated(ctx.blobs, keys), max_length=limit)
+    except TooLarge as exc:
+        await db_uploads.delete_file(ctx.db, batch_id, index)
+        raise PayloadTooLarge(f"The file is larger than the {limit}-byte limit") from exc
+    except FileNotFoundError as exc:  # a chunk collected meanwhile: it must be sent again
+        await db_uploads.delete_file(ctx.db, batch_id, index)
+        raise Conflict(f"File {index} of batch {batch_id} lost a chunk: send it again") from exc
+    await db_uploads.complete_file(ctx.db, batch_id, index, stored.key, stored.md5, stored.length)
+
+
+async def _concatenated(store: BlobStore, keys: Sequence[str]) -> AsyncIterator[bytes]:
+    for key in keys:
+        async for data in store.get(key):
+            yield data
+
+
+async def blob_of(ctx: RequestContext, batch_id: str, file_id: str) -> Blob:
+    """The blob of a completed batch file (``upload-batch`` / ``upload-fileId``)."""
+    if not file_id.isascii() or not file_id.isdigit() or len(file_id) > 9:
+        raise BadRequest(f"Invalid upload-fileId: {file_id[:40]}")
+    found = await file(ctx, batch_id, int(file_id))
+    if found.blob is None:
+        raise Conflict(f"File {file_id} of batch {batch_id} is not complete yet")
+    return found.blob
+
+
+async def blobs_of(ctx: RequestContext, batch_id: str) -> list[Blob]:
+    """Every completed file of the batch, in index order."""
+    return [f.blob for f in await files(ctx, batch_id) if f.blob is not None]
+
+
+async def drop_expired(db: Database) -> int:
+    return len(await db_uploads.drop_expired(db))
