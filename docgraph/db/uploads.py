@@ -82,3 +82,7 @@ async def delete_file(db: Database, batch_id: str, index: int) -> bool:
 
 async def drop_expired(db: Database) -> list[str]:
     return [r["id"] for r in await db.fetch(Q.uploads.drop_expired)]
+
+
+async def referenced_blob_keys(db: Database) -> set[str]:
+    return {r["key"] for r in await db.fetch(Q.uploads.referenced_blob_keys)}

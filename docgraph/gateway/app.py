@@ -26,7 +26,7 @@ from docgraph.gateway.middleware import (
 )
 from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.plugins import Registry, build_registry
-from docgraph.resolvers import acls
+from docgraph.resolvers import acls, uploads
 from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.live import ChangeHub
 from docgraph.resolvers.users import Authenticator, on_accounts_message
@@ -80,6 +80,22 @@ async def _timed_acl_refresh(app: web.Application) -> AsyncIterator[None]:
             since = until
 
     async with running(refresh_forever(), "timed ACE refresh"):
+        yield
+
+
+async def _expired_batches(app: web.Application) -> AsyncIterator[None]:
+    """Upload batches past their time to live are dropped (their blobs go at
+    the next ``docgraph gc-blobs``)."""
+
+    async def drop_forever() -> None:
+        while True:
+            await asyncio.sleep(min(600.0, app[keys.SETTINGS].batch_ttl / 4))
+            try:
+                await uploads.drop_expired(app[keys.DATABASE])
+            except Exception:  # the database may be away for a while
+                log.exception("dropping expired upload batches failed; retrying later")
+
+    async with running(drop_forever(), "expired upload batches"):
         yield
 
 
@@ -161,6 +177,7 @@ def create_app(
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_deadlines)
     app.cleanup_ctx.append(_timed_acl_refresh)
+    app.cleanup_ctx.append(_expired_batches)
     app.cleanup_ctx.append(_account_changes)
     app[keys.CHANGES] = ChangeHub(max_feeds=settings.graphql_max_subscriptions)
     app.cleanup_ctx.append(_live_changes)

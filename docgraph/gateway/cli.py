@@ -18,6 +18,8 @@ from pathlib import Path
 from aiohttp import web
 
 from docgraph import __version__
+from docgraph.db.blobs import store_for
+from docgraph.db.blobs.gc import Collection, collect
 from docgraph.db.embedded import EmbeddedPostgres
 from docgraph.db.migrate import migrate_database
 from docgraph.db.pool import Database, create_pool
@@ -62,6 +64,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     mig.add_argument("--dry-run", action="store_true", help="list pending migrations only")
     database_options(mig)
+
+    gc = commands.add_parser(
+        "gc-blobs",
+        help="remove blobs nothing refers to",
+        description="List the blobs no document, version or live upload batch refers to "
+        "(written more than --grace seconds ago), and with --delete remove them.",
+    )
+    gc.add_argument("--delete", action="store_true", help="remove them (default: dry run)")
+    gc.add_argument(
+        "--grace", type=float, default=3600.0, help="spare blobs younger than this (seconds)"
+    )
+    database_options(gc)
 
     users = commands.add_parser(
         "users", help="manage accounts", description="Manage accounts."
@@ -274,6 +288,24 @@ def migrate_command(settings: Settings, dry_run: bool) -> None:
         asyncio.run(run(dsn))
 
 
+def gc_blobs_command(settings: Settings, delete: bool, grace: float) -> None:
+    async def run(dsn: str) -> Collection:
+        await prepare(dsn, settings)
+        pool = await create_pool(dsn, min_size=1, max_size=1)
+        try:
+            return await collect(Database(pool), store_for(settings), grace=grace, delete=delete)
+        finally:
+            await pool.close()
+
+    with database(settings) as dsn:
+        found = asyncio.run(run(dsn))
+    action = f"deleted {found.deleted}" if delete else "would delete them (dry run: add --delete)"
+    print(
+        f"{found.garbage} unreferenced blob(s), {found.garbage_bytes} bytes; {action}; "
+        f"{found.kept} kept"
+    )
+
+
 def read_password() -> str:
     if not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
@@ -316,6 +348,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         serve(settings)
     elif args.command == "migrate":
         migrate_command(settings, args.dry_run)
+    elif args.command == "gc-blobs":
+        gc_blobs_command(settings, args.delete, args.grace)
     elif args.command == "users":
         set_password_command(settings, args.username)
     sys.exit(0)

@@ -67,7 +67,11 @@ class BlobStore(Protocol):
         """The blob's length, or None when the store does not have it."""
         ...
 
-    async def delete(self, key: str) -> None: ...
+    async def delete(self, key: str, *, written_before: float | None = None) -> bool:
+        """Remove a blob; with ``written_before`` (seconds since the epoch),
+        only if it was last written before then: a blob written again meanwhile
+        (an upload of the same content) is kept. Whether it was removed."""
+        ...
 
     def keys(self) -> AsyncIterator[tuple[str, float]]:
         """Every committed key with the time it was written (seconds since

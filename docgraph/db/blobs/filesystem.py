@@ -81,9 +81,8 @@ class FilesystemBlobStore:
         except FileNotFoundError:
             return None
 
-    async def delete(self, key: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            await asyncio.to_thread(self.path(key).unlink)
+    async def delete(self, key: str, *, written_before: float | None = None) -> bool:
+        return await asyncio.to_thread(_delete, self.path(key), written_before)
 
     async def keys(self) -> AsyncIterator[tuple[str, float]]:
         for key, mtime in await asyncio.to_thread(_walk, self.root):
@@ -110,6 +109,8 @@ def _close_durably(file: BinaryIO) -> None:
 def _commit(tmp: Path, final: Path) -> None:
     if final.exists():  # the same content is already stored
         tmp.unlink()
+        # Written again: garbage collection must now see a fresh blob.
+        os.utime(final)
         return
     final.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp, final)
@@ -125,6 +126,16 @@ def _discard(file: BinaryIO, tmp: Path) -> None:
     file.close()
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
+
+
+def _delete(path: Path, written_before: float | None) -> bool:
+    try:
+        if written_before is not None and path.stat().st_mtime >= written_before:
+            return False
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _walk(root: Path) -> list[tuple[str, float]]:

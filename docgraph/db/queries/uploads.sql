@@ -92,3 +92,15 @@ RETURNING idx
 DELETE FROM upload_batches
  WHERE expires <= now()
 RETURNING id
+
+-- name: referenced_blob_keys
+-- Every blob something still points at: documents (versions included), and
+-- the files and chunks of live batches.
+SELECT DISTINCT key
+  FROM (SELECT jsonb_path_query(properties, 'lax $.**.sha256') #>> '{}' AS key
+          FROM documents
+        UNION ALL
+        SELECT blob_key FROM upload_files
+        UNION ALL
+        SELECT blob_key FROM upload_chunks) AS refs
+ WHERE key IS NOT NULL
