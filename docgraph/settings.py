@@ -69,9 +69,16 @@ class Settings:
     # JSON bodies (documents, automation, GraphQL); uploads stream separately.
     max_json_body: int = 1024 * 1024
     # Where blob bytes go: "filesystem" (under blob_dir, by default
-    # data_dir/blobs).
+    # data_dir/blobs) or "s3" (any S3-compatible storage: the s3_* settings;
+    # credentials may also come from the usual AWS_* variables).
     blob_store: str = "filesystem"
     blob_dir: Path | None = None
+    s3_bucket: str | None = None
+    s3_prefix: str = ""
+    s3_endpoint: str | None = None
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
     # Batch upload: one file's size (413 beyond), files in one batch, and how
     # long a batch lives after its last use (seconds).
     max_upload_size: int = 10 * 1024**3
