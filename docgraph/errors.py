@@ -11,6 +11,7 @@ BadRequest                   400     bad_request            malformed input
 InvalidProperty              400     invalid_property       unknown property or bad value
 UnknownType                  400     unknown_type           document type not registered
 UnknownSchema                400     unknown_schema         schema not registered
+ConverterUnavailable         400     converter_unavailable  no converter, or its tool is missing
 Unauthorized                 401     unauthorized           missing or wrong credentials
 Forbidden                    403     forbidden              permission not granted
 NotFound                     404     not_found              no such resource or route
@@ -63,6 +64,13 @@ class UnknownType(BadRequest):
 
 class UnknownSchema(BadRequest):
     code = "unknown_schema"
+
+
+class ConverterUnavailable(BadRequest):
+    """The message ends with "is not available" or says "is not registered":
+    clients match these phrases."""
+
+    code = "converter_unavailable"
 
 
 class Unauthorized(DocGraphError):

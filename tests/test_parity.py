@@ -20,6 +20,8 @@ COUNTERPARTS = {
     ("adapter", "pp"): ["Document.pageProvider"],
     ("adapter", "emptyWithDefault"): ["Document.emptyWithDefault"],
     ("adapter", "blob"): ["Document.blob", "Document.blobs", "Mutation.removeBlob"],
+    ("adapter", "rendition"): ["Document.renditions"],
+    ("enricher", "renditions"): ["Document.renditions"],
     ("endpoint", "upload"): [
         "Query.uploadBatch",
         "Mutation.createUploadBatch",
@@ -45,6 +47,8 @@ REST_ONLY = {
     ("adapter", "op"): "automation is REST's remote procedure call; GraphQL has typed mutations",
     ("endpoint", "automation"): "the same: operations are the Nuxeo clients' protocol",
     ("endpoint", "token"): "authentication tokens belong to the clients' login flow",
+    ("adapter", "convert"): "a conversion is bytes, not data: GraphQL gives download URLs "
+    "(Blob.url, Document.renditions) and REST serves them",
 }
 
 

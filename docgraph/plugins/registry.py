@@ -148,11 +148,17 @@ class Converter:
 
 @dataclass(frozen=True, slots=True)
 class Rendition:
+    """``@rendition/{name}``: ``async func(ctx, document)`` returns a blob (or
+    a generated file); ``available(ctx, document)`` says whether the document
+    has it (default: always). Hidden ones are served but not listed."""
+
     name: str
     func: Callable[..., Awaitable[Any]]
     kind: str = ""
     # Document types it applies to; empty: every type.
     types: tuple[str, ...] = ()
+    available: Callable[..., bool] | None = None
+    hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True)

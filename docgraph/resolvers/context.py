@@ -88,6 +88,12 @@ class RequestContext:
         assert self.unit is None, "a unit of work keeps its connection"
         await self.database.close()
 
+    async def release_if_idle(self) -> None:
+        """The same, before slow work (a conversion), unless a unit of work
+        holds the connection."""
+        if self.unit is None:
+            await self.database.close()
+
     async def close(self) -> None:
         """End of the request: rows it cached are dropped at once (the loaders
         and the context refer to each other, so the garbage collector alone

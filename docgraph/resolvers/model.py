@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -279,3 +279,13 @@ class BlobList:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedFile:
+    """A file made on request (an XML or zip export), streamed as it is made:
+    it is not kept in the blob store and has no known length beforehand."""
+
+    name: str
+    mime_type: str
+    chunks: AsyncIterator[bytes]

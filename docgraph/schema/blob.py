@@ -1,5 +1,5 @@
-"""The ``Blob`` type and the ``Long`` scalar its length needs, shared by the
-generated document types and the fields every document has."""
+"""The ``Blob`` and ``Rendition`` types and the ``Long`` scalar a blob's length
+needs, shared by the generated document types and the fields every document has."""
 
 from __future__ import annotations
 
@@ -59,3 +59,11 @@ class Blob:
             length=value.get("length"),
             data=value.get("data"),
         )
+
+
+@strawberry.type(description="Another form of a document (pdf, thumbnail, xmlExport...).")
+class Rendition:
+    name: str
+    kind: str
+    icon: str
+    url: str = strawberry.field(description="Where to download it (REST @rendition).")

@@ -19,6 +19,7 @@ from docgraph.resolvers import (
     keyset,
     permissions,
     properties,
+    renditions,
     search,
 )
 from docgraph.resolvers.context import RequestContext
@@ -35,7 +36,7 @@ from docgraph.schema.arguments import (
     SortOrder,
     page_request,
 )
-from docgraph.schema.blob import Blob
+from docgraph.schema.blob import Blob, Rendition
 
 Context = Info[RequestContext, None]
 
@@ -177,6 +178,14 @@ class Document:
     def blobs(self, info: Context) -> list[Blob]:
         ctx = info.context
         return [Blob.from_json(blobs.as_json(ctx, b)) for b in blobs.all_of(ctx, self.model)]
+
+    @strawberry.field(description="The renditions the document has, and where to get them.")
+    def renditions(self, info: Context) -> list[Rendition]:
+        ctx = info.context
+        return [
+            Rendition(**renditions.rendition_json(ctx, self.model, r))
+            for r in renditions.listed(ctx, self.model)
+        ]
 
     @strawberry.field
     async def parent(self, info: Context) -> Document | None:

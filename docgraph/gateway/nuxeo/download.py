@@ -18,7 +18,7 @@ from aiohttp.payload import AsyncIterablePayload
 
 from docgraph.db.blobs import BlobStore
 from docgraph.errors import NotFound
-from docgraph.resolvers.model import Blob, BlobList
+from docgraph.resolvers.model import Blob, BlobList, GeneratedFile
 from docgraph.resolvers.uploads import clean_file_name
 
 # A client that reads nothing for this long is dropped.
@@ -121,3 +121,26 @@ def blobs_response(store: BlobStore, blobs: BlobList) -> web.StreamResponse:
         payload.set_content_disposition("attachment", filename=clean_file_name(blob.name))
         parts.append_payload(payload)
     return web.Response(body=parts)
+
+
+class GeneratedResponse(web.StreamResponse):
+    """A file made as it is sent (chunked: its length is not known before)."""
+
+    def __init__(self, generated: GeneratedFile) -> None:
+        super().__init__()
+        self._generated = generated
+        self.headers[hdrs.CONTENT_TYPE] = generated.mime_type
+        self.headers[hdrs.CONTENT_DISPOSITION] = content_disposition(generated.name)
+        self.enable_chunked_encoding()
+
+    async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
+        if self.prepared:
+            return await super().prepare(request)
+        writer = await super().prepare(request)
+        if request.method != "HEAD":
+            async for data in self._generated.chunks:
+                if data:
+                    async with asyncio.timeout(WRITE_TIMEOUT):
+                        await self.write(data)
+        await self.write_eof()
+        return writer

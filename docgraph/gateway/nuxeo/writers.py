@@ -23,7 +23,15 @@ from docgraph.resolvers import blobs
 from docgraph.resolvers.accounts import Group, User
 from docgraph.resolvers.acls import ACP
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import Blob, BlobList, Document, DocumentList, EmptyDocument, Page
+from docgraph.resolvers.model import (
+    Blob,
+    BlobList,
+    Document,
+    DocumentList,
+    EmptyDocument,
+    GeneratedFile,
+    Page,
+)
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
@@ -157,10 +165,15 @@ async def write_blob_list(out: Output, value: BlobList) -> Any:
     return download.blobs_response(out.ctx.blobs, value)
 
 
+async def write_generated(out: Output, value: GeneratedFile) -> Any:
+    return download.GeneratedResponse(value)
+
+
 def register(registry: Registry) -> None:
     registry.add_writer(Writer(ACP, write_acp))
     registry.add_writer(Writer(Blob, write_blob))
     registry.add_writer(Writer(BlobList, write_blob_list))
+    registry.add_writer(Writer(GeneratedFile, write_generated))
     registry.add_writer(Writer(Document, write_document, entity="document"))
     registry.add_writer(Writer(EmptyDocument, write_empty_document))
     registry.add_writer(Writer(Page, write_page))

@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from docgraph.errors import BadRequest
-from docgraph.resolvers import blobs, documents, files, uploads
+from docgraph.resolvers import blobs, conversions, documents, files, uploads
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Blob, BlobList, Document, DocumentList, parse_ref
 from docgraph.resolvers.operations.execute import OperationCall
@@ -138,6 +138,63 @@ async def get_blobs(call: OperationCall, doc: Document) -> BlobList:
 async def get_blobs_by_property(call: OperationCall, doc: Document, *, xpath: str) -> BlobList:
     prefix = blobs.at_xpath(call.ctx, doc, xpath)[0] + "/"
     return BlobList([b for b in blobs.all_of(call.ctx, doc) if (b.xpath or "").startswith(prefix)])
+
+
+async def _converted(
+    call: OperationCall, value: Document | Blob | BlobList, **choice: Any
+) -> Blob | BlobList:
+    ctx = call.ctx
+    if isinstance(value, BlobList):
+        return BlobList([await conversions.convert(ctx, b, **choice) for b in value])
+    blob = value if isinstance(value, Blob) else blobs.get(ctx, value, "blobholder:0")
+    return await conversions.convert(ctx, blob, **choice)
+
+
+_CONVERTS = [("document", "blob"), ("blob", "blob"), ("bloblist", "bloblist")]
+
+
+@operation(
+    "Blob.ToPDF",
+    label="Convert to PDF",
+    category="Conversion",
+    signature=_CONVERTS,
+    description="The input (a document's main blob, a blob, blobs) as PDF.",
+)
+async def to_pdf(call: OperationCall, value: Document | Blob | BlobList) -> Blob | BlobList:
+    return await _converted(call, value, mime_type="application/pdf")
+
+
+@operation(
+    "Blob.Convert",
+    label="Convert",
+    category="Conversion",
+    signature=_CONVERTS,
+    params=[Param("mimeType", required=True, arg="mime_type")],
+    description="The input converted to a MIME type.",
+)
+async def convert(
+    call: OperationCall, value: Document | Blob | BlobList, *, mime_type: str
+) -> Blob | BlobList:
+    return await _converted(call, value, mime_type=mime_type)
+
+
+@operation(
+    "Blob.RunConverter",
+    label="Run Converter",
+    category="Conversion",
+    signature=[("blob", "blob"), ("bloblist", "bloblist")],
+    params=[Param("converter", required=True), Param("parameters", type="properties")],
+    description="The input converted by the named converter.",
+)
+async def run_converter(
+    call: OperationCall,
+    value: Blob | BlobList,
+    *,
+    converter: str,
+    parameters: dict[str, Any] | None,
+) -> Blob | BlobList:
+    params = {k: str(v) for k, v in (parameters or {}).items()}
+    return await _converted(call, value, converter=converter, params=params)
 
 
 @operation(

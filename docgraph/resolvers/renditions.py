@@ -1,0 +1,244 @@
+"""Renditions: other forms of a document (its PDF, a thumbnail, XML and zip
+exports), served by ``@rendition/{name}`` and listed by the ``renditions``
+enricher. Converted renditions are cached by their source's content (see
+``conversions``); exports are made as they stream out."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
+
+from docgraph.errors import NotFound
+from docgraph.plugins import Enricher, Rendition
+from docgraph.resolvers import blobs, conversions, documents, permissions
+from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.model import Blob, Document, GeneratedFile, PageRequest
+from docgraph.resolvers.typesystem.model import FieldType
+
+if TYPE_CHECKING:
+    from docgraph.plugins import Registry
+
+# A tree export stops past this many documents (ask for less, or page).
+MAX_TREE_DOCUMENTS = 10_000
+_XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def applies(ctx: RequestContext, rendition: Rendition, doc: Document) -> bool:
+    if rendition.types and doc.type not in rendition.types:
+        return False
+    return rendition.available is None or rendition.available(ctx, doc)
+
+
+def listed(ctx: RequestContext, doc: Document) -> list[Rendition]:
+    return [r for r in ctx.registry.renditions.values() if not r.hidden and applies(ctx, r, doc)]
+
+
+async def render(ctx: RequestContext, doc: Document, name: str) -> Blob | GeneratedFile:
+    rendition = ctx.registry.renditions.get(name)
+    if rendition is None or not applies(ctx, rendition, doc):
+        raise NotFound(f"No rendition '{name}' was found")
+    result: Blob | GeneratedFile = await rendition.func(ctx, doc)
+    return result
+
+
+def rendition_json(ctx: RequestContext, doc: Document, rendition: Rendition) -> dict[str, Any]:
+    return {
+        "name": rendition.name,
+        "kind": rendition.kind,
+        "icon": f"/icons/{rendition.kind or 'file'}.png",
+        "url": f"{ctx.base_url}api/v1/repo/{doc.repository}/id/{doc.uid}/@rendition/"
+        f"{rendition.name}",
+    }
+
+
+async def renditions_enricher(ctx: RequestContext, docs: Sequence[Document]) -> list[Any]:
+    return [[rendition_json(ctx, d, r) for r in listed(ctx, d)] for d in docs]
+
+
+# -- the default renditions --------------------------------------------------
+
+
+def _main_blob(ctx: RequestContext, doc: Document) -> Blob | None:
+    try:
+        return blobs.find(ctx, doc, "blobholder:0")
+    except NotFound:
+        return None
+
+
+def has_blob(ctx: RequestContext, doc: Document) -> bool:
+    return _main_blob(ctx, doc) is not None
+
+
+def is_folder(ctx: RequestContext, doc: Document) -> bool:
+    return ctx.registry.types.of(doc.type).has_facet("Folderish")
+
+
+async def pdf(ctx: RequestContext, doc: Document) -> Blob:
+    main = _main_blob(ctx, doc)
+    if main is None:
+        raise NotFound("No rendition 'pdf' was found")
+    return await conversions.convert(ctx, main, mime_type="application/pdf")
+
+
+async def thumbnail(ctx: RequestContext, doc: Document) -> Blob:
+    """The main blob's thumbnail; a document without one gets a card with its
+    title and type."""
+    main = _main_blob(ctx, doc)
+    if main is None:
+        card = f"{doc.title}\n{doc.type}".encode()
+        main = await conversions.store_bytes(ctx, card, f"{doc.name}.txt", "text/plain")
+    return await conversions.convert(ctx, main, converter="anyToThumbnail")
+
+
+async def main_blob(ctx: RequestContext, doc: Document) -> Blob:
+    main = _main_blob(ctx, doc)
+    if main is None:
+        raise NotFound("No rendition 'mainBlob' was found")
+    return main
+
+
+def _element_value(parent: ElementTree.Element, ftype: FieldType, value: Any) -> None:
+    if value is None:
+        return
+    if ftype.is_list:
+        for item in value:
+            _element_value(ElementTree.SubElement(parent, "item"), ftype.item, item)
+    elif ftype.kind == "blob":
+        for name, key in (
+            ("encoding", "encoding"),
+            ("mime-type", "mime-type"),
+            ("filename", "name"),
+            ("digest", "digest"),
+        ):
+            ElementTree.SubElement(parent, name).text = str(value.get(key) or "")
+        ElementTree.SubElement(parent, "data").text = _entry_name(value)
+    elif ftype.kind == "complex":
+        for name, sub in (ftype.fields or {}).items():
+            _element_value(ElementTree.SubElement(parent, name), sub, value.get(name))
+    else:
+        parent.text = str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _entry_name(stored: Any) -> str:
+    """A blob's file in a zip export: by digest, so that names never clash."""
+    return f"{stored.get('digest') or stored.get('sha256')}.blob"
+
+
+def document_xml(ctx: RequestContext, doc: Document) -> bytes:
+    """The document as Nuxeo's XML export writes it (system part, then one
+    element per schema)."""
+    doctype = ctx.registry.types.of(doc.type)
+    root = ElementTree.Element("document", repository=doc.repository, id=doc.uid)
+    system = ElementTree.SubElement(root, "system")
+    ElementTree.SubElement(system, "type").text = doc.type
+    ElementTree.SubElement(system, "path").text = (doc.path or "").lstrip("/")
+    ElementTree.SubElement(system, "lifecycle-state").text = doc.state_name or ""
+    ElementTree.SubElement(system, "lifecycle-policy").text = doctype.lifecycle or ""
+    for facet in documents.facets(ctx, doc):
+        ElementTree.SubElement(system, "facet").text = facet
+    for schema in doctype.schemas:
+        element = ElementTree.SubElement(root, "schema", name=schema.name)
+        for key, ftype in schema.keyed:
+            # Element names are the field names: prefixes would need namespaces.
+            field = ElementTree.SubElement(element, key.split(":", 1)[1])
+            _element_value(field, ftype, doc.properties.get(key))
+    return _XML.encode() + ElementTree.tostring(root, encoding="utf-8")
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+async def xml_export(ctx: RequestContext, doc: Document) -> GeneratedFile:
+    return GeneratedFile(f"{doc.name}.xml", "text/xml", _once(document_xml(ctx, doc)))
+
+
+class _Pipe:
+    """A write-only file for ``zipfile`` whose bytes are taken as they come."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.buffer = bytes(self.buffer), bytearray()
+        return data
+
+
+async def _zip(
+    ctx: RequestContext, entries: Iterator[tuple[str, Document]]
+) -> AsyncIterator[bytes]:
+    """A zip streamed as it is written: each document's XML, and its blobs
+    read from the store a piece at a time (never a whole file in memory)."""
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as archive:
+        for folder, doc in entries:
+            archive.writestr(f"{folder}document.xml", document_xml(ctx, doc))
+            yield pipe.take()
+            for blob in blobs.all_of(ctx, doc):
+                name = f"{folder}{_entry_name(blob.stored())}"
+                # Files are stored as they are: most are compressed already.
+                info = zipfile.ZipInfo(name)
+                info.compress_type = zipfile.ZIP_STORED
+                with archive.open(info, "w", force_zip64=True) as entry:
+                    async for data in ctx.blobs.get(blob.key):
+                        entry.write(data)
+                        yield pipe.take()
+    yield pipe.take()
+
+
+async def zip_export(ctx: RequestContext, doc: Document) -> GeneratedFile:
+    return GeneratedFile(f"{doc.name}.zip", "application/zip", _zip(ctx, iter([("", doc)])))
+
+
+async def _tree(ctx: RequestContext, root: Document) -> list[tuple[str, Document]]:
+    """The documents under ``root`` the user may see, depth first, with the
+    folder each goes in."""
+    found: list[tuple[str, Document]] = []
+    stack = [(f"{root.name}/", root)]
+    while stack:
+        folder, doc = stack.pop()
+        found.append((folder, doc))
+        if len(found) > MAX_TREE_DOCUMENTS:
+            raise NotFound(f"The tree has more than {MAX_TREE_DOCUMENTS} documents to export")
+        if not is_folder(ctx, doc) or not permissions.can_read(ctx.principal, doc):
+            continue
+        index = 0
+        while True:
+            page = await documents.children(ctx, doc, PageRequest(page_index=index, page_size=0))
+            stack.extend((f"{folder}{child.name}/", child) for child in page.entries)
+            if not page.is_next_page_available:
+                break
+            index += 1
+    return found
+
+
+async def zip_tree_export(ctx: RequestContext, doc: Document) -> GeneratedFile:
+    tree = await _tree(ctx, doc)
+    return GeneratedFile(f"{doc.name}.zip", "application/zip", _zip(ctx, iter(tree)))
+
+
+def register(registry: Registry) -> None:
+    for rendition in (
+        Rendition("pdf", pdf, kind="pdf", available=has_blob),
+        Rendition("thumbnail", thumbnail, kind="thumbnail"),
+        Rendition("xmlExport", xml_export, kind="xml"),
+        Rendition(
+            "zipExport", zip_export, kind="zip", available=lambda ctx, d: not is_folder(ctx, d)
+        ),
+        Rendition("zipTreeExport", zip_tree_export, kind="zip", available=is_folder),
+        Rendition("mainBlob", main_blob, kind="file", available=has_blob, hidden=True),
+    ):
+        registry.add_rendition(rendition)
+    registry.add_enricher(Enricher("document", "renditions", renditions_enricher))

@@ -1,0 +1,182 @@
+"""Conversions (@convert, Blob.* operations) and renditions (@rendition,
+the renditions enricher, GraphQL Document.renditions)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+API = "/nuxeo/api/v1"
+WS = "/default-domain/workspaces"
+
+
+async def new_file(client, name: str, content: bytes, file_name: str, mime: str) -> dict:
+    batch = (await (await client.post(f"{API}/upload")).json())["batchId"]
+    await client.post(
+        f"{API}/upload/{batch}/0",
+        data=content,
+        headers={"X-File-Name": file_name, "X-File-Type": mime},
+    )
+    resp = await client.post(
+        f"{API}/path{WS}",
+        json={
+            "entity-type": "document",
+            "type": "File",
+            "name": name,
+            "properties": {
+                "dc:title": name,
+                "file:content": {"upload-batch": batch, "upload-fileId": "0"},
+            },
+        },
+    )
+    assert resp.status == 201, await resp.text()
+    return await resp.json()
+
+
+def png(width=600, height=400) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "teal").save(out, "PNG")
+    return out.getvalue()
+
+
+async def test_text_to_html_by_format_type_and_converter(client):
+    doc = await new_file(client, "conv-text", "une <note> été".encode(), "n.txt", "text/plain")
+    base = f"{API}/repo/default/id/{doc['uid']}/@blob/blobholder:0/@convert"
+    for query in ("format=html", "type=text/html", "converter=office2html", "converter=any2html"):
+        resp = await client.get(f"{base}?{query}")
+        assert resp.status == 200, (query, await resp.text())
+        page = await resp.read()
+        assert b"<html" in page and "une &lt;note&gt; été".encode() in page
+        assert resp.headers["Content-Type"].startswith("text/html")
+
+
+async def test_pdf_round_trip_and_text_extraction(client):
+    doc = await new_file(
+        client, "conv-pdf", "Bonjour le monde, été".encode(), "b.txt", "text/plain"
+    )
+    resp = await client.get(f"{API}/id/{doc['uid']}/@convert?type=application/pdf")
+    assert resp.status == 200
+    pdf = await resp.read()
+    assert pdf.startswith(b"%PDF")
+    assert "Bonjour le monde" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    # The same conversion again is served from the cache: same bytes.
+    again = await client.get(f"{API}/id/{doc['uid']}/@convert?type=application/pdf")
+    assert await again.read() == pdf
+    # Piping: the PDF back to text with an operation.
+    to_pdf = await client.post(f"{API}/id/{doc['uid']}/@op/Blob.ToPDF", json={"params": {}})
+    assert (await to_pdf.read()).startswith(b"%PDF")
+
+
+async def test_images_thumbnails_and_resizes(client):
+    doc = await new_file(client, "conv-image", png(), "p.png", "image/png")
+    thumb = await client.get(f"{API}/id/{doc['uid']}/@rendition/thumbnail")
+    assert thumb.status == 200 and thumb.headers["Content-Type"] == "image/jpeg"
+    image = Image.open(io.BytesIO(await thumb.read()))
+    assert max(image.size) <= 350
+    small = await client.get(
+        f"{API}/id/{doc['uid']}/@blob/file:content/@convert?converter=pictureResize&width=60"
+    )
+    assert Image.open(io.BytesIO(await small.read())).size == (60, 40)
+    pdf = await client.get(f"{API}/id/{doc['uid']}/@rendition/pdf")
+    assert (await pdf.read()).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("query", "phrase"),
+    [
+        ("", "No converter, type or format"),
+        ("converter=nope", "is not registered"),
+        ("type=application/x-unheard-of", "is not available"),
+        ("converter=pictureResize", "is not available"),  # a text file is no picture
+        ("format=notaformat", "Unknown format"),
+    ],
+)
+async def test_conversion_refusals_are_4xx_with_the_clients_phrases(client, query, phrase):
+    doc = await new_file(client, f"conv-bad-{abs(hash(query))}", b"text", "t.txt", "text/plain")
+    resp = await client.get(f"{API}/id/{doc['uid']}/@convert?{query}")
+    assert resp.status == 400
+    assert phrase in (await resp.json())["message"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is not None, reason="LibreOffice is installed here")
+async def test_office_files_need_libreoffice(client):
+    doc = await new_file(
+        client,
+        "conv-office",
+        b"PK\x03\x04 not really",
+        "d.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    resp = await client.get(f"{API}/id/{doc['uid']}/@convert?converter=office2pdf")
+    assert resp.status == 400
+    assert (await resp.json())["message"].endswith("is not available")
+
+
+async def test_a_broken_image_is_a_400_not_a_500(client):
+    doc = await new_file(client, "conv-broken", b"\x89PNG not at all", "x.png", "image/png")
+    resp = await client.get(f"{API}/id/{doc['uid']}/@rendition/thumbnail")
+    assert resp.status == 400
+
+
+async def test_renditions_listed_and_exported(client):
+    doc = await new_file(client, "rend-file", b"zip me", "z.txt", "text/plain")
+    enriched = await client.get(
+        f"{API}/id/{doc['uid']}", headers={"enrichers-document": "renditions"}
+    )
+    listed = (await enriched.json())["contextParameters"]["renditions"]
+    names = [r["name"] for r in listed]
+    assert {"pdf", "thumbnail", "xmlExport", "zipExport"} <= set(names)
+    assert "zipTreeExport" not in names and "mainBlob" not in names
+    assert all(r["url"].endswith(f"/@rendition/{r['name']}") for r in listed)
+
+    xml = await (await client.get(f"{API}/id/{doc['uid']}/@rendition/xmlExport")).read()
+    assert xml.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    assert f"<path>{doc['path'].lstrip('/')}</path>".encode() in xml
+    assert b"<title>rend-file</title>" in xml
+
+    exported = await client.get(f"{API}/id/{doc['uid']}/@rendition/zipExport")
+    archive = zipfile.ZipFile(io.BytesIO(await exported.read()))
+    names = archive.namelist()
+    assert "document.xml" in names
+    digest = doc["properties"]["file:content"]["digest"]
+    assert archive.read(f"{digest}.blob") == b"zip me"
+
+    missing = await client.get(f"{API}/id/{doc['uid']}/@rendition/nope")
+    assert missing.status == 404
+    assert (await missing.json())["message"] == "No rendition 'nope' was found"
+
+
+async def test_a_folder_tree_exports_as_a_zip(client):
+    folder = await client.post(
+        f"{API}/path{WS}", json={"entity-type": "document", "type": "Folder", "name": "tree"}
+    )
+    folder_doc = await folder.json()
+    await client.post(
+        f"{API}/id/{folder_doc['uid']}",
+        json={"entity-type": "document", "type": "Note", "name": "inner"},
+    )
+    resp = await client.get(f"{API}/id/{folder_doc['uid']}/@rendition/zipTreeExport")
+    assert resp.status == 200
+    names = zipfile.ZipFile(io.BytesIO(await resp.read())).namelist()
+    assert names == ["tree/document.xml", "tree/inner/document.xml"]
+    assert (await client.get(f"{API}/id/{folder_doc['uid']}/@rendition/zipExport")).status == 404
+
+
+async def test_graphql_lists_the_same_renditions(client):
+    doc = await new_file(client, "rend-gql", b"gql", "g.txt", "text/plain")
+    resp = await client.post(
+        "/nuxeo/graphql",
+        json={
+            "query": "query($id: ID!) { document(id: $id) { renditions { name url } } }",
+            "variables": {"id": doc["uid"]},
+        },
+    )
+    found = (await resp.json())["data"]["document"]["renditions"]
+    rest = await client.get(f"{API}/id/{doc['uid']}", headers={"enrichers-document": "renditions"})
+    expected = (await rest.json())["contextParameters"]["renditions"]
+    assert found == [{"name": r["name"], "url": r["url"]} for r in expected]
