@@ -180,3 +180,64 @@ async def test_graphql_lists_the_same_renditions(client):
     rest = await client.get(f"{API}/id/{doc['uid']}", headers={"enrichers-document": "renditions"})
     expected = (await rest.json())["contextParameters"]["renditions"]
     assert found == [{"name": r["name"], "url": r["url"]} for r in expected]
+
+
+def pdf_of(pages: int) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.cell(text=f"page {number}")
+    return bytes(pdf.output())
+
+
+async def test_pdf_pages_are_extracted(client):
+    doc = await new_file(client, "conv-pages", pdf_of(4), "four.pdf", "application/pdf")
+    resp = await client.post(
+        f"{API}/automation/PDF.ExtractPages",
+        json={"input": doc["uid"], "params": {"startPage": 2, "endPage": 3}},
+    )
+    assert resp.status == 200, await resp.text()
+    pages = PdfReader(io.BytesIO(await resp.read())).pages
+    assert [p.extract_text().strip() for p in pages] == ["page 2", "page 3"]
+    beyond = await client.post(
+        f"{API}/automation/PDF.ExtractPages",
+        json={"input": doc["uid"], "params": {"startPage": 9, "endPage": 10}},
+    )
+    assert beyond.status == 400
+
+
+async def test_a_blob_from_a_url_is_for_administrators(client, aiohttp_server, db):
+    from aiohttp import web
+
+    from docgraph.db import security as db_security
+    from docgraph.resolvers.users import hash_password
+
+    from ..conftest import basic
+
+    async def serve(request):
+        return web.Response(body=b"fetched bytes", content_type="text/csv")
+
+    app = web.Application()
+    app.router.add_get("/data.csv", serve)
+    source = await aiohttp_server(app)
+    url = str(source.make_url("/data.csv"))
+    resp = await client.post(f"{API}/automation/Blob.CreateFromURL", json={"params": {"file": url}})
+    assert resp.status == 200, await resp.text()
+    assert await resp.read() == b"fetched bytes"
+    assert resp.headers["Content-Type"].startswith("text/csv")
+    assert "data.csv" in resp.headers["Content-Disposition"]
+    local = await client.post(
+        f"{API}/automation/Blob.Create", json={"params": {"file": "file:///etc/passwd"}}
+    )
+    assert local.status == 400
+    if await db_security.user_by_name(db, "fetcher") is None:
+        await db_security.insert_user(db, "fetcher", hash_password("fetcher-pw"))
+    member = await client.post(
+        f"{API}/automation/Blob.CreateFromURL",
+        json={"params": {"file": url}},
+        headers=basic("fetcher", "fetcher-pw"),
+    )
+    assert member.status == 404

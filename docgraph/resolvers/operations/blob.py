@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import TYPE_CHECKING, Any
 
-from docgraph.errors import BadRequest
-from docgraph.resolvers import blobs, conversions, documents, files, uploads
+from docgraph.errors import BadRequest, OperationNotFound
+from docgraph.resolvers import blobs, conversions, documents, fetch, files, uploads
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Blob, BlobList, Document, DocumentList, parse_ref
 from docgraph.resolvers.operations.execute import OperationCall
@@ -195,6 +196,91 @@ async def run_converter(
 ) -> Blob | BlobList:
     params = {k: str(v) for k, v in (parameters or {}).items()}
     return await _converted(call, value, converter=converter, params=params)
+
+
+def _pages(data: bytes, start: int, end: int) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        count = len(reader.pages)
+        if not 1 <= start <= end or start > count:
+            raise BadRequest(f"Pages {start} to {end} are not in a PDF of {count} pages")
+        writer = PdfWriter()
+        for page in reader.pages[start - 1 : min(end, count)]:
+            writer.add_page(page)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+        raise BadRequest(f"Not a readable PDF: {exc}") from exc
+
+
+@operation(
+    "PDF.ExtractPages",
+    label="PDF: Extract Pages",
+    category="Conversion",
+    signature=[("document", "blob"), ("blob", "blob")],
+    params=[
+        Param("startPage", type="integer", required=True, arg="start_page"),
+        Param("endPage", type="integer", required=True, arg="end_page"),
+        Param("fileName", arg="file_name"),
+        Param("xpath", default=blobs.MAIN_BLOB),
+        Param("pdfPassword", arg="pdf_password"),
+    ],
+    description="Pages startPage to endPage (from 1, inclusive) of a PDF.",
+)
+async def extract_pages(
+    call: OperationCall,
+    value: Document | Blob,
+    *,
+    start_page: int,
+    end_page: int,
+    file_name: str | None,
+    xpath: str,
+    pdf_password: str | None,
+) -> Blob:
+    ctx = call.ctx
+    source = value if isinstance(value, Blob) else blobs.get(ctx, value, xpath)
+    if source.mime_type != "application/pdf":
+        raise BadRequest(f"{source.name} is not a PDF")
+    data = await conversions.read_all(ctx, source)
+    out = await conversions.in_worker(_pages, data, start_page, end_page)
+    name = file_name or conversions.renamed(source.name, f"{start_page}-{end_page}.pdf")
+    return await conversions.store_bytes(ctx, out, name, "application/pdf")
+
+
+@operation(
+    "Blob.CreateFromURL",
+    aliases=["Blob.Create"],
+    label="Blob From URL",
+    category="Files",
+    signature=[("void", "blob")],
+    params=[
+        Param("file", required=True, description="an http or https URL"),
+        Param("mime-type", arg="mime_type"),
+        Param("filename"),
+        Param("encoding"),
+    ],
+    description="A blob fetched from a URL (administrators only, as in Nuxeo: it makes "
+    "the server call any address).",
+)
+async def create_from_url(
+    call: OperationCall,
+    _: None,
+    *,
+    file: str,
+    mime_type: str | None,
+    filename: str | None,
+    encoding: str | None,
+) -> Blob:
+    ctx = call.ctx
+    if not ctx.principal.is_administrator:
+        raise OperationNotFound("No operation with id Blob.CreateFromURL")
+    return await fetch.fetch_url(
+        ctx, file, name=filename, mime_type=mime_type, encoding=encoding or None
+    )
 
 
 @operation(
