@@ -12,11 +12,13 @@ import strawberry
 from aiohttp import web
 
 from docgraph.background import running
+from docgraph.db import idempotency as db_idempotency
 from docgraph.db.notify import ACCOUNTS, CHANGES, listening
 from docgraph.db.pool import Database, Gate, create_pool
 from docgraph.gateway import keys
 from docgraph.gateway.deadlines import Deadlines
 from docgraph.gateway.graphql import STATIC, GraphQLDoor
+from docgraph.gateway.idempotency import idempotency
 from docgraph.gateway.middleware import (
     authenticate,
     close_contexts,
@@ -83,19 +85,20 @@ async def _timed_acl_refresh(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-async def _expired_batches(app: web.Application) -> AsyncIterator[None]:
+async def _expired_rows(app: web.Application) -> AsyncIterator[None]:
     """Upload batches past their time to live are dropped (their blobs go at
-    the next ``docgraph gc-blobs``)."""
+    the next ``docgraph gc-blobs``), and so are kept idempotent answers."""
 
     async def drop_forever() -> None:
         while True:
             await asyncio.sleep(min(600.0, app[keys.SETTINGS].batch_ttl / 4))
             try:
                 await uploads.drop_expired(app[keys.DATABASE])
+                await db_idempotency.drop_expired(app[keys.DATABASE])
             except Exception:  # the database may be away for a while
-                log.exception("dropping expired upload batches failed; retrying later")
+                log.exception("dropping expired rows failed; retrying later")
 
-    async with running(drop_forever(), "expired upload batches"):
+    async with running(drop_forever(), "expired rows"):
         yield
 
 
@@ -157,7 +160,7 @@ def create_app(
 ) -> web.Application:
     app = web.Application(
         # cors first: error answers get its headers too, so browsers show them.
-        middlewares=[cors, nuxeo_errors, time_limit, close_contexts, authenticate],
+        middlewares=[cors, nuxeo_errors, time_limit, close_contexts, authenticate, idempotency],
         client_max_size=settings.max_json_body,
     )
     app[keys.SETTINGS] = settings
@@ -177,7 +180,7 @@ def create_app(
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_deadlines)
     app.cleanup_ctx.append(_timed_acl_refresh)
-    app.cleanup_ctx.append(_expired_batches)
+    app.cleanup_ctx.append(_expired_rows)
     app.cleanup_ctx.append(_account_changes)
     app[keys.CHANGES] = ChangeHub(max_feeds=settings.graphql_max_subscriptions)
     app.cleanup_ctx.append(_live_changes)
