@@ -229,10 +229,9 @@ async def test_a_blob_from_a_url_is_for_administrators(client, aiohttp_server, d
     assert await resp.read() == b"fetched bytes"
     assert resp.headers["Content-Type"].startswith("text/csv")
     assert "data.csv" in resp.headers["Content-Disposition"]
-    local = await client.post(
-        f"{API}/automation/Blob.Create", json={"params": {"file": "file:///etc/passwd"}}
-    )
-    assert local.status == 400
+    for bad in ("file:///etc/passwd", url.replace("data.csv", "missing.csv")):
+        refused = await client.post(f"{API}/automation/Blob.Create", json={"params": {"file": bad}})
+        assert refused.status == 400, bad
     if await db_security.user_by_name(db, "fetcher") is None:
         await db_security.insert_user(db, "fetcher", hash_password("fetcher-pw"))
     member = await client.post(
