@@ -84,6 +84,8 @@ class Settings:
     max_upload_size: int = 10 * 1024**3
     max_batch_files: int = 1000
     batch_ttl: float = 6 * 3600.0
+    # How often the server looks for files whose text to extract (seconds).
+    extraction_interval: float = 1.0
     migrate_on_start: bool = True
     # Shortest password accepted when one is set (400 below it).
     password_min_length: int = 4

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from docgraph.background import running
 from docgraph.db import idempotency as db_idempotency
+from docgraph.db.blobs import store_for
 from docgraph.db.notify import ACCOUNTS, CHANGES, listening
 from docgraph.db.pool import Database, Gate, create_pool
 from docgraph.gateway import keys
@@ -28,7 +29,7 @@ from docgraph.gateway.middleware import (
 )
 from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.plugins import Registry, build_registry
-from docgraph.resolvers import acls, uploads
+from docgraph.resolvers import acls, extraction, uploads
 from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.live import ChangeHub
 from docgraph.resolvers.users import Authenticator, on_accounts_message
@@ -99,6 +100,16 @@ async def _expired_rows(app: web.Application) -> AsyncIterator[None]:
                 log.exception("dropping expired rows failed; retrying later")
 
     async with running(drop_forever(), "expired rows"):
+        yield
+
+
+async def _text_extraction(app: web.Application) -> AsyncIterator[None]:
+    """Files' text, for full-text search, extracted off the request path."""
+    settings = app[keys.SETTINGS]
+    work = extraction.drain_forever(
+        app[keys.DATABASE], store_for(settings), settings.extraction_interval
+    )
+    async with running(work, "text extraction"):
         yield
 
 
@@ -181,6 +192,7 @@ def create_app(
     app.cleanup_ctx.append(_deadlines)
     app.cleanup_ctx.append(_timed_acl_refresh)
     app.cleanup_ctx.append(_expired_rows)
+    app.cleanup_ctx.append(_text_extraction)
     app.cleanup_ctx.append(_account_changes)
     app[keys.CHANGES] = ChangeHub(max_feeds=settings.graphql_max_subscriptions)
     app.cleanup_ctx.append(_live_changes)

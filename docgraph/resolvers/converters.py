@@ -246,17 +246,18 @@ def _office(target: str, mime_type: str, fallback: Any = None) -> Any:
     async def func(ctx: RequestContext, blob: Blob, params: Mapping[str, str]) -> Blob:
         if fallback is not None and not any(fnmatch.fnmatch(blob.mime_type, p) for p in OFFICE):
             return await fallback(ctx, blob, params)
-        soffice = shutil.which("soffice") or shutil.which("libreoffice")
-        if soffice is None:
-            raise ConverterUnavailable(f"Converter to {target} (LibreOffice) is not available")
         data = await read_all(ctx, blob)
-        out = await _soffice(soffice, data, blob.name, target)
+        out = await soffice_convert(data, blob.name, target)
         return await store_bytes(ctx, out, renamed(blob.name, target), mime_type)
 
     return func
 
 
-async def _soffice(soffice: str, data: bytes, name: str, target: str) -> bytes:
+async def soffice_convert(data: bytes, name: str, target: str) -> bytes:
+    """``data`` converted by LibreOffice to the ``target`` format (pdf, html, txt)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise ConverterUnavailable(f"Converter to {target} (LibreOffice) is not available")
     with tempfile.TemporaryDirectory(prefix="docgraph-soffice-") as work:
         source = Path(work) / ("source." + (name.rsplit(".", 1)[-1] if "." in name else "bin"))
         source.write_bytes(data)

@@ -1,0 +1,90 @@
+"""Words inside files are found by full-text search, once the background
+extraction has read them; writes never wait for it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from docgraph.db import extraction as db_extraction
+from docgraph.db.blobs import store_for
+from docgraph.gateway import keys
+from docgraph.resolvers import extraction
+
+API = "/nuxeo/api/v1"
+
+
+async def file_doc(client, name: str, content: bytes, file_name: str, mime: str) -> dict:
+    batch = (await (await client.post(f"{API}/upload")).json())["batchId"]
+    await client.post(
+        f"{API}/upload/{batch}/0",
+        data=content,
+        headers={"X-File-Name": file_name, "X-File-Type": mime},
+    )
+    resp = await client.post(
+        f"{API}/path/default-domain/workspaces",
+        json={
+            "entity-type": "document",
+            "type": "File",
+            "name": name,
+            "properties": {"file:content": {"upload-batch": batch, "upload-fileId": "0"}},
+        },
+    )
+    assert resp.status == 201
+    return await resp.json()
+
+
+async def fulltext(client, word: str) -> list[str]:
+    query = f"SELECT * FROM Document WHERE ecm:fulltext = '{word}'"
+    resp = await client.get(f"{API}/search/lang/NXQL/execute", params={"query": query})
+    assert resp.status == 200, await resp.text()
+    return [e["title"] for e in (await resp.json())["entries"]]
+
+
+async def until_found(client, word: str, timeout: float = 10.0) -> list[str]:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not (found := await fulltext(client, word)):
+        assert asyncio.get_running_loop().time() < deadline, f"{word!r} never found"
+        await asyncio.sleep(0.2)
+    return found
+
+
+async def test_words_inside_text_html_and_pdf_files_are_found(client):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="quixotically pdfword")
+    await file_doc(client, "ft-text", b"zephyrine lorem", "a.txt", "text/plain")
+    await file_doc(client, "ft-html", b"<p>gossamerish <b>ipsum</b></p>", "b.html", "text/html")
+    await file_doc(client, "ft-pdf", bytes(pdf.output()), "c.pdf", "application/pdf")
+    assert await until_found(client, "zephyrine") == ["ft-text"]
+    assert await until_found(client, "gossamerish") == ["ft-html"]
+    assert await until_found(client, "pdfword") == ["ft-pdf"]
+
+
+async def test_the_text_stays_when_properties_change_and_goes_with_the_file(client):
+    doc = await file_doc(client, "ft-kept", b"marmalade clouds", "m.txt", "text/plain")
+    await until_found(client, "marmalade")
+    await client.put(
+        f"{API}/id/{doc['uid']}",
+        json={"entity-type": "document", "properties": {"dc:title": "renamed"}},
+    )
+    assert await fulltext(client, "marmalade") == ["renamed"]
+    await client.put(
+        f"{API}/id/{doc['uid']}",
+        json={"entity-type": "document", "properties": {"file:content": None}},
+    )
+    assert await fulltext(client, "marmalade") == []
+
+
+async def test_files_without_text_and_broken_files_end_their_jobs(client):
+    app = client.app
+    db, store = app[keys.DATABASE], store_for(app[keys.SETTINGS])
+    await file_doc(client, "ft-image", b"\x89PNG...", "i.png", "image/png")
+    await file_doc(client, "ft-broken", b"%PDF-1.4 broken", "x.pdf", "application/pdf")
+    for _ in range(extraction.MAX_ATTEMPTS + 1):
+        await extraction.extract_due(db, store)
+        # Retries wait for their lease: make them due now.
+        await db.execute("UPDATE fulltext_jobs SET not_before = now()")
+    assert await db_extraction.pending_jobs(db) == 0
