@@ -40,11 +40,11 @@ async def fulltext(client, word: str) -> list[str]:
     return [e["title"] for e in (await resp.json())["entries"]]
 
 
-async def until_found(client, word: str, timeout: float = 10.0) -> list[str]:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (found := await fulltext(client, word)):
-        assert asyncio.get_running_loop().time() < deadline, f"{word!r} never found"
-        await asyncio.sleep(0.2)
+async def until_found(client, word: str) -> list[str]:
+    """The search's answer once it finds ``word`` (within 10 s)."""
+    async with asyncio.timeout(10):
+        while not (found := await fulltext(client, word)):
+            await asyncio.sleep(0.2)
     return found
 
 
