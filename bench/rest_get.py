@@ -237,6 +237,8 @@ async def start_docgraph(
     port = free_port()
     log = workdir / "docgraph.log"
     command = [*docgraph_command(), "serve", "--host", HOST, "--port", str(port)]
+    # Its blobs go under the benchmark's directory, removed at the end.
+    command += ["--data-dir", str(workdir / "docgraph-data")]
     server = stack.enter_context(child_process([*command, "--database-url", dsn], log))
     url = f"http://{HOST}:{port}/nuxeo"
     await wait_ready("docgraph", f"{url}/runningstatus", server, log)

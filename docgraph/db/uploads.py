@@ -59,15 +59,18 @@ async def put_file(
 
 
 async def put_chunk(
-    db: Database, batch_id: str, index: int, chunk: int, blob_key: str, length: int
-) -> bool:
-    """Record a chunk; whether its content is new."""
-    changed: bool = await db.fetchval(Q.uploads.put_chunk, batch_id, index, chunk, blob_key, length)
-    return changed
+    db: Database, batch_id: str, index: int, chunk: int, part: str, length: int
+) -> None:
+    """Record a chunk: the staged part holding it, and its length."""
+    await db.execute(Q.uploads.put_chunk, batch_id, index, chunk, part, length)
 
 
-async def chunk_keys(db: Database, batch_id: str, index: int) -> list[str]:
-    return [r["blob_key"] for r in await db.fetch(Q.uploads.chunk_keys, batch_id, index)]
+async def chunk_parts(db: Database, batch_id: str, index: int) -> list[Record]:
+    return await db.fetch(Q.uploads.chunk_parts, batch_id, index)
+
+
+async def delete_chunk(db: Database, batch_id: str, index: int, chunk: int) -> None:
+    await db.execute(Q.uploads.delete_chunk, batch_id, index, chunk)
 
 
 async def complete_file(

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from collections.abc import AsyncIterable
 from dataclasses import dataclass
-from typing import Any
 
 from docgraph.db import uploads as db_uploads
-from docgraph.db.blobs import BlobStore, TooLarge
+from docgraph.db.blobs import TooLarge
 from docgraph.db.pool import Database, Record
 from docgraph.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from docgraph.resolvers.context import RequestContext
@@ -165,31 +164,30 @@ def _check(ctx: RequestContext, index: int, upload: Upload) -> None:
             )
 
 
-async def _store(ctx: RequestContext, body: AsyncIterable[bytes]) -> Any:
-    """Stream ``body`` into the blob store, holding no database connection."""
-    await ctx.release_connection()
-    limit = ctx.settings.max_upload_size
-    try:
-        return await ctx.blobs.put(body, max_length=limit)
-    except TooLarge as exc:
-        raise PayloadTooLarge(f"The file is larger than the {limit}-byte limit") from exc
+def _too_large(ctx: RequestContext) -> PayloadTooLarge:
+    return PayloadTooLarge(f"The file is larger than the {ctx.settings.max_upload_size}-byte limit")
 
 
 async def upload(
     ctx: RequestContext, batch_id: str, index: int, upload: Upload, body: AsyncIterable[bytes]
 ) -> BatchFile:
-    """Receive a whole file, or one chunk of it, at ``index`` of the batch."""
+    """Receive a whole file, or one chunk of it, at ``index`` of the batch.
+    Bytes stream into the store with no database connection held."""
     _check(ctx, index, upload)
     await require_batch(ctx, batch_id)
-    name, mime_type = clean_file_name(upload.name), mime_type_of(upload)
+    limit = ctx.settings.max_upload_size
     if upload.chunk_count is None:
-        stored = await _store(ctx, body)
+        await ctx.release_connection()
+        try:
+            stored = await ctx.blobs.put(body, max_length=limit)
+        except TooLarge as exc:
+            raise _too_large(ctx) from exc
         await db_uploads.put_file(
             ctx.db,
             batch_id,
             index,
-            name=name,
-            mime_type=mime_type,
+            name=clean_file_name(upload.name),
+            mime_type=mime_type_of(upload),
             declared_size=upload.declared_size,
             upload_type=NORMAL,
             blob_key=stored.key,
@@ -197,13 +195,32 @@ async def upload(
             length=stored.length,
         )
         return await file(ctx, batch_id, index)
+    return await _chunk(ctx, batch_id, index, upload, body)
+
+
+async def _chunk(
+    ctx: RequestContext, batch_id: str, index: int, upload: Upload, body: AsyncIterable[bytes]
+) -> BatchFile:
+    """A chunk is staged as it arrives (no digest yet: the file gets its
+    digests once, when the last chunk is in)."""
+    assert upload.chunk_index is not None and upload.chunk_count is not None
     current = await db_uploads.file(ctx.db, batch_id, index)
     if current is not None and current["upload_type"] == CHUNKED and current["chunks"]:
         if current["chunk_count"] != upload.chunk_count:
             raise BadRequest(
                 f"File {index} is sent in {current['chunk_count']} chunks, not {upload.chunk_count}"
             )
-    stored = await _store(ctx, body)
+        if current["blob_key"] is not None and upload.chunk_index in current["chunks"]:
+            # A complete file's chunk sent again (a client retrying): nothing changes.
+            async for _ in body:
+                pass
+            return BatchFile.from_record(current)
+    part = f"{batch_id}/{index}/{upload.chunk_index}"
+    await ctx.release_connection()
+    try:
+        length = await ctx.blobs.stage(part, body, max_length=ctx.settings.max_upload_size)
+    except TooLarge as exc:
+        raise _too_large(ctx) from exc
     async with ctx.unit_of_work() as unit:
         current = await db_uploads.file(unit.db, batch_id, index)
         if current is None or current["upload_type"] != CHUNKED:
@@ -211,44 +228,52 @@ async def upload(
                 unit.db,
                 batch_id,
                 index,
-                name=name,
-                mime_type=mime_type,
+                name=clean_file_name(upload.name),
+                mime_type=mime_type_of(upload),
                 declared_size=upload.declared_size,
                 upload_type=CHUNKED,
                 chunk_count=upload.chunk_count,
             )
-        assert upload.chunk_index is not None
-        changed = await db_uploads.put_chunk(
-            unit.db, batch_id, index, upload.chunk_index, stored.key, stored.length
-        )
+        await db_uploads.put_chunk(unit.db, batch_id, index, upload.chunk_index, part, length)
         row = await db_uploads.file(unit.db, batch_id, index)
         assert row is not None
-    if len(row["chunks"]) == upload.chunk_count and (changed or row["blob_key"] is None):
+    if len(row["chunks"]) == upload.chunk_count:
         await _assemble(ctx, batch_id, index)
     return await file(ctx, batch_id, index)
 
 
 async def _assemble(ctx: RequestContext, batch_id: str, index: int) -> None:
-    """Join the chunks, in order, into the file's blob: read and written a
-    buffer at a time, never whole."""
-    keys = await db_uploads.chunk_keys(ctx.db, batch_id, index)
+    """Join the staged chunks, in order, into the file's blob (a buffer at a
+    time, never whole), then drop them. A part lost or cut short (a crash
+    before it was recorded durably) is forgotten: the client's resume sends
+    it again."""
+    parts = await db_uploads.chunk_parts(ctx.db, batch_id, index)
     await ctx.release_connection()
-    limit = ctx.settings.max_upload_size
+    store = ctx.blobs
+    broken = [p for p in parts if await store.staged_length(p["blob_key"]) != p["length"]]
+    if broken and await _completed(ctx, batch_id, index):
+        return  # a request sending the same last chunk assembled it first
+    if broken:
+        for part in broken:
+            await db_uploads.delete_chunk(ctx.db, batch_id, index, part["chunk"])
+        raise Conflict(f"File {index} of batch {batch_id} lost a chunk: send it again")
+    if sum(p["length"] for p in parts) > ctx.settings.max_upload_size:
+        await db_uploads.delete_file(ctx.db, batch_id, index)
+        raise _too_large(ctx)
     try:
-        stored = await ctx.blobs.put(_concatenated(ctx.blobs, keys), max_length=limit)
-    except TooLarge as exc:
-        await db_uploads.delete_file(ctx.db, batch_id, index)
-        raise PayloadTooLarge(f"The file is larger than the {limit}-byte limit") from exc
-    except FileNotFoundError as exc:  # a chunk collected meanwhile: it must be sent again
-        await db_uploads.delete_file(ctx.db, batch_id, index)
+        stored = await store.commit([p["blob_key"] for p in parts])
+    except FileNotFoundError as exc:
+        if await _completed(ctx, batch_id, index):
+            return
         raise Conflict(f"File {index} of batch {batch_id} lost a chunk: send it again") from exc
     await db_uploads.complete_file(ctx.db, batch_id, index, stored.key, stored.md5, stored.length)
+    for part in parts:
+        await store.unstage(part["blob_key"])
 
 
-async def _concatenated(store: BlobStore, keys: Sequence[str]) -> AsyncIterator[bytes]:
-    for key in keys:
-        async for data in store.get(key):
-            yield data
+async def _completed(ctx: RequestContext, batch_id: str, index: int) -> bool:
+    row = await db_uploads.file(ctx.db, batch_id, index)
+    return row is not None and row["blob_key"] is not None
 
 
 async def blob_of(ctx: RequestContext, batch_id: str, file_id: str) -> Blob:

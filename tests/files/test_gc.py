@@ -66,3 +66,27 @@ def test_the_command_is_a_dry_run_by_default(server_dsn, template_dsn, tmp_path)
     result = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr
     assert "unreferenced blob(s)" in result.stdout and "dry run" in result.stdout
+
+
+async def test_chunks_of_an_abandoned_upload_are_collected(client):
+    app = client.app
+    db, store = app[keys.DATABASE], store_for(app[keys.SETTINGS])
+    batch = (await (await client.post(f"{API}/upload")).json())["batchId"]
+    resp = await client.post(
+        f"{API}/upload/{batch}/0",
+        data=b"the first of two chunks",
+        headers={
+            "X-Upload-Type": "chunked",
+            "X-Upload-Chunk-Index": "0",
+            "X-Upload-Chunk-Count": "2",
+            "X-File-Name": "half",
+        },
+    )
+    assert resp.status == 202
+    part = f"{batch}/0/0"
+    assert await store.staged_length(part) == len(b"the first of two chunks")
+    await collect(db, store, grace=0, delete=True)
+    assert await store.staged_length(part) is not None  # the batch still lives
+    await client.delete(f"{API}/upload/{batch}")
+    await collect(db, store, grace=0, delete=True)
+    assert await store.staged_length(part) is None

@@ -65,6 +65,8 @@ async def test_upload_attach_download_collect_on_s3(client):
 
     await client.delete(f"{API}/upload/{batch}")
     app = client.app
-    done = await collect(app[keys.DATABASE], store_for(app[keys.SETTINGS]), grace=0, delete=True)
-    assert done.deleted == len(thirds)  # the chunks; the assembled file is referenced
+    store = store_for(app[keys.SETTINGS])
+    assert [name async for name, _ in store.staged()] == []  # chunks dropped once joined
+    done = await collect(app[keys.DATABASE], store, grace=0, delete=True)
+    assert done.deleted == 0  # the file is the document's
     assert await (await client.get(url)).read() == content

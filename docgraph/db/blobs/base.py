@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 
 
+_STAGED = re.compile(r"[A-Za-z0-9_-]{1,100}(/[A-Za-z0-9_-]{1,100}){0,3}")
+
+
 def is_key(text: str) -> bool:
     """A store key: a SHA-256 in lower-case hex (never a path)."""
     return _KEY.fullmatch(text) is not None
+
+
+def is_staged_name(text: str) -> bool:
+    """A staged part's name: up to four plain segments (``batch/0/3``)."""
+    return _STAGED.fullmatch(text) is not None
 
 
 class TooLarge(Exception):
@@ -42,10 +51,21 @@ class Digests:
         self.sha256 = hashlib.sha256()
         self.length = 0
 
-    def update(self, data: bytes | bytearray) -> None:
-        # hashlib releases the GIL on large buffers: stores call this in a thread.
-        self.md5.update(data)
-        self.sha256.update(data)
+    async def absorb(
+        self, data: bytes | bytearray, also: Callable[[], object] | None = None
+    ) -> None:
+        """Hash ``data`` in two threads at once (and run ``also``, a write,
+        beside the MD5): hashlib releases the GIL on large buffers, so on two
+        cores the digests cost half the time."""
+
+        def md5_and_also() -> None:
+            self.md5.update(data)
+            if also is not None:
+                also()
+
+        await asyncio.gather(
+            asyncio.to_thread(md5_and_also), asyncio.to_thread(self.sha256.update, data)
+        )
         self.length += len(data)
 
     def stored(self) -> Stored:
@@ -76,4 +96,26 @@ class BlobStore(Protocol):
     def keys(self) -> AsyncIterator[tuple[str, float]]:
         """Every committed key with the time it was written (seconds since
         the epoch), for garbage collection."""
+        ...
+
+    # Staged parts: pieces of a file arriving in several requests (chunked
+    # uploads), kept by name without hashing, then committed together.
+
+    async def stage(
+        self, name: str, chunks: AsyncIterable[bytes], *, max_length: int | None = None
+    ) -> int:
+        """Write (or replace) the part ``name``, durably; its length."""
+        ...
+
+    async def commit(self, names: Sequence[str], *, max_length: int | None = None) -> Stored:
+        """The parts, in order, as one blob (the parts stay until unstaged).
+        FileNotFoundError when a part is missing."""
+        ...
+
+    async def staged_length(self, name: str) -> int | None: ...
+
+    async def unstage(self, name: str) -> None: ...
+
+    def staged(self) -> AsyncIterator[tuple[str, float]]:
+        """Every staged part with the time it was written."""
         ...

@@ -1,85 +1,64 @@
-"""Blobs as files under one directory: ``ab/cd/abcd...`` by SHA-256.
+"""Blobs as files under one directory: ``ab/cd/abcd...`` by SHA-256; staged
+parts under ``staging/``.
 
 File I/O and hashing run in worker threads, a buffer at a time, so that a
-large upload neither blocks the event loop nor sits in memory whole.
+large upload neither blocks the event loop nor sits in memory whole. Writing
+is pipelined: while one buffer is hashed and written, the next one arrives.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import os
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from docgraph.db.blobs.base import Digests, Stored, TooLarge, is_key
+from docgraph.db.blobs.base import Digests, Stored, TooLarge, is_key, is_staged_name
 
 # Bytes gathered before each hand-off to a thread: large enough that the
 # hand-off costs little, small enough that memory stays flat.
 BUFFER = 1 << 20
-READ_BLOCK = 256 * 1024
+READ_BLOCK = 1 << 20
 
 
 class FilesystemBlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._tmp = root / "tmp"
+        self._staging = root / "staging"
 
     def path(self, key: str) -> Path:
         if not is_key(key):
             raise ValueError(f"not a blob key: {key[:80]!r}")
         return self.root / key[:2] / key[2:4] / key
 
+    def staged_path(self, name: str) -> Path:
+        if not is_staged_name(name):
+            raise ValueError(f"not a staged part name: {name[:80]!r}")
+        return self._staging / name
+
     async def put(self, chunks: AsyncIterable[bytes], *, max_length: int | None = None) -> Stored:
-        tmp = self._tmp / uuid.uuid4().hex
-        file = await asyncio.to_thread(_create, tmp)
         digests = Digests()
-        try:
-            pending = bytearray()
-            async for chunk in chunks:
-                if (
-                    max_length is not None
-                    and digests.length + len(pending) + len(chunk) > max_length
-                ):
-                    raise TooLarge(f"more than {max_length} bytes")
-                pending += chunk
-                if len(pending) >= BUFFER:
-                    data, pending = pending, bytearray()
-                    await asyncio.to_thread(_write, file, digests, data)
-            if pending:
-                await asyncio.to_thread(_write, file, digests, pending)
-            await asyncio.to_thread(_close_durably, file)
-            stored = digests.stored()
-            await asyncio.to_thread(_commit, tmp, self.path(stored.key))
-            return stored
-        except BaseException:
-            await asyncio.shield(asyncio.to_thread(_discard, file, tmp))
-            raise
+
+        def absorb(file: BinaryIO, data: bytearray) -> Awaitable[None]:
+            return digests.absorb(data, also=lambda: file.write(data))
+
+        tmp = self._tmp / uuid.uuid4().hex
+        await _written(tmp, chunks, max_length, absorb)
+        stored = digests.stored()
+        await asyncio.to_thread(_commit, tmp, self.path(stored.key))
+        return stored
 
     async def get(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
-        file = await asyncio.to_thread(open, self.path(key), "rb")
-        try:
-            if start:
-                await asyncio.to_thread(file.seek, start)
-            left = None if end is None else end - start
-            while left is None or left > 0:
-                size = READ_BLOCK if left is None else min(READ_BLOCK, left)
-                data = await asyncio.to_thread(file.read, size)
-                if not data:
-                    break
-                if left is not None:
-                    left -= len(data)
-                yield data
-        finally:
-            await asyncio.to_thread(file.close)
+        async for data in _read(self.path(key), start, end):
+            yield data
 
     async def length(self, key: str) -> int | None:
-        try:
-            return (await asyncio.to_thread(self.path(key).stat)).st_size
-        except FileNotFoundError:
-            return None
+        return await _length(self.path(key))
 
     async def delete(self, key: str, *, written_before: float | None = None) -> bool:
         return await asyncio.to_thread(_delete, self.path(key), written_before)
@@ -88,6 +67,122 @@ class FilesystemBlobStore:
         for key, mtime in await asyncio.to_thread(_walk, self.root):
             yield key, mtime
 
+    async def stage(
+        self, name: str, chunks: AsyncIterable[bytes], *, max_length: int | None = None
+    ) -> int:
+        final = self.staged_path(name)
+        length = 0
+
+        def write(file: BinaryIO, data: bytearray) -> Awaitable[None]:
+            nonlocal length
+            length += len(data)
+            return asyncio.to_thread(_write, file, data)
+
+        tmp = self._tmp / uuid.uuid4().hex
+        # Not synced to disk: a part is checked against its recorded length
+        # before it is used, and only the committed blob must be durable.
+        await _written(tmp, chunks, max_length, write, durable=False)
+        await asyncio.to_thread(_replace, tmp, final, durable=False)
+        return length
+
+    async def commit(self, names: Sequence[str], *, max_length: int | None = None) -> Stored:
+        # Three passes over the parts, in three threads at once: the MD5, the
+        # SHA-256, and a kernel-side copy into the new file. The parts are in
+        # the page cache, so reading them three times costs little; hashing
+        # while copying in one pass would serialise the two slowest steps.
+        paths = [self.staged_path(n) for n in names]
+        sizes = await asyncio.to_thread(lambda: [p.stat().st_size for p in paths])
+        if max_length is not None and sum(sizes) > max_length:
+            raise TooLarge(f"more than {max_length} bytes")
+        tmp = self._tmp / uuid.uuid4().hex
+        try:
+            md5, sha256, _ = await asyncio.gather(
+                asyncio.to_thread(_file_digest, paths, "md5"),
+                asyncio.to_thread(_file_digest, paths, "sha256"),
+                asyncio.to_thread(_concatenate, paths, tmp),
+            )
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                await asyncio.shield(asyncio.to_thread(tmp.unlink))
+            raise
+        stored = Stored(sha256, md5, sum(sizes))
+        await asyncio.to_thread(_commit, tmp, self.path(stored.key))
+        return stored
+
+    async def staged_length(self, name: str) -> int | None:
+        return await _length(self.staged_path(name))
+
+    async def unstage(self, name: str) -> None:
+        await asyncio.to_thread(_delete, self.staged_path(name), None)
+
+    async def staged(self) -> AsyncIterator[tuple[str, float]]:
+        for name, mtime in await asyncio.to_thread(_walk_staging, self._staging):
+            yield name, mtime
+
+
+async def _written(
+    tmp: Path,
+    chunks: AsyncIterable[bytes],
+    max_length: int | None,
+    absorb: Callable[[BinaryIO, bytearray], Awaitable[None]],
+    *,
+    durable: bool = True,
+) -> None:
+    """Write ``chunks`` to ``tmp`` a buffer at a time (``absorb`` writes one,
+    and may hash it), the next buffer filling while the last is absorbed;
+    durable once this returns, removed if anything fails."""
+    file = await asyncio.to_thread(_create, tmp)
+    inflight: asyncio.Future[None] | None = None
+    try:
+        pending, total = bytearray(), 0
+        async for chunk in chunks:
+            total += len(chunk)
+            if max_length is not None and total > max_length:
+                raise TooLarge(f"more than {max_length} bytes")
+            pending += chunk
+            if len(pending) >= BUFFER:
+                if inflight is not None:
+                    await inflight
+                inflight = asyncio.ensure_future(absorb(file, pending))
+                pending = bytearray()
+        if inflight is not None:
+            await inflight
+            inflight = None
+        if pending:
+            await absorb(file, pending)
+        await asyncio.to_thread(_close_durably if durable else _close, file)
+    except BaseException:
+        if inflight is not None:
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(inflight)
+        await asyncio.shield(asyncio.to_thread(_discard, file, tmp))
+        raise
+
+
+async def _read(path: Path, start: int, end: int | None) -> AsyncIterator[bytes]:
+    file = await asyncio.to_thread(open, path, "rb")
+    try:
+        if start:
+            await asyncio.to_thread(file.seek, start)
+        left = None if end is None else end - start
+        while left is None or left > 0:
+            size = READ_BLOCK if left is None else min(READ_BLOCK, left)
+            data = await asyncio.to_thread(file.read, size)
+            if not data:
+                break
+            if left is not None:
+                left -= len(data)
+            yield data
+    finally:
+        await asyncio.to_thread(file.close)
+
+
+async def _length(path: Path) -> int | None:
+    try:
+        return (await asyncio.to_thread(path.stat)).st_size
+    except FileNotFoundError:
+        return None
+
 
 def _create(path: Path) -> BinaryIO:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,9 +190,37 @@ def _create(path: Path) -> BinaryIO:
     return open(path, "xb")
 
 
-def _write(file: BinaryIO, digests: Digests, data: bytearray) -> None:
-    digests.update(data)
+def _write(file: BinaryIO, data: bytearray) -> None:
     file.write(data)
+
+
+def _file_digest(paths: Sequence[Path], algorithm: str) -> str:
+    digest = hashlib.new(algorithm, usedforsecurity=False)
+    for path in paths:
+        with path.open("rb") as part:
+            while block := part.read(READ_BLOCK):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _concatenate(paths: Sequence[Path], target: Path) -> None:
+    """``paths`` one after the other into ``target``, copied by the kernel, durably."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("xb") as out:
+        for path in paths:
+            with path.open("rb") as part:
+                left = os.fstat(part.fileno()).st_size
+                while left > 0:
+                    copied = os.copy_file_range(part.fileno(), out.fileno(), left)
+                    if copied == 0:
+                        raise FileNotFoundError(f"{path.name} is shorter than it was")
+                    left -= copied
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _close(file: BinaryIO) -> None:
+    file.close()
 
 
 def _close_durably(file: BinaryIO) -> None:
@@ -106,20 +229,29 @@ def _close_durably(file: BinaryIO) -> None:
     file.close()
 
 
+def _sync_directory(directory: Path) -> None:
+    # A rename must survive a crash too.
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _commit(tmp: Path, final: Path) -> None:
     if final.exists():  # the same content is already stored
         tmp.unlink()
         # Written again: garbage collection must now see a fresh blob.
         os.utime(final)
         return
+    _replace(tmp, final)
+
+
+def _replace(tmp: Path, final: Path, *, durable: bool = True) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
     os.replace(tmp, final)
-    # The rename itself must survive a crash too.
-    fd = os.open(final.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    if durable:
+        _sync_directory(final.parent)
 
 
 def _discard(file: BinaryIO, tmp: Path) -> None:
@@ -145,3 +277,13 @@ def _walk(root: Path) -> list[tuple[str, float]]:
             if is_key(path.name):
                 found.append((path.name, path.stat().st_mtime))
     return found
+
+
+def _walk_staging(root: Path) -> list[tuple[str, float]]:
+    if not root.exists():
+        return []
+    return [
+        (str(path.relative_to(root)), path.stat().st_mtime)
+        for path in root.rglob("*")
+        if path.is_file()
+    ]

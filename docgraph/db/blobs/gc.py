@@ -39,4 +39,14 @@ async def collect(
         garbage_bytes += await store.length(key) or 0
         if delete and await store.delete(key, written_before=cutoff):
             deleted += 1
+    # Chunks of batches that are gone.
+    async for name, written in store.staged():
+        if name in referenced or written >= cutoff:
+            kept += 1
+            continue
+        garbage += 1
+        garbage_bytes += await store.staged_length(name) or 0
+        if delete:
+            await store.unstage(name)
+            deleted += 1
     return Collection(kept, garbage, garbage_bytes, deleted)

@@ -15,17 +15,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from typing import Any
 
 import obstore
 from obstore.store import S3Store
 
-from docgraph.db.blobs.base import Digests, Stored, TooLarge, is_key
+from docgraph.db.blobs.base import Digests, Stored, TooLarge, is_key, is_staged_name
 
 _HASH_BUFFER = 1 << 20
 _READ_CHUNK = 256 * 1024
 _TMP = "tmp/"
+_STAGING = "staging/"
 
 
 class S3BlobStore:
@@ -76,11 +77,11 @@ class S3BlobStore:
                 pending += chunk
                 if len(pending) >= _HASH_BUFFER:
                     data, pending = bytes(pending), bytearray()
-                    await asyncio.to_thread(digests.update, data)
+                    await digests.absorb(data)
                     yield data
             if pending:
                 data = bytes(pending)
-                await asyncio.to_thread(digests.update, data)
+                await digests.absorb(data)
                 yield data
 
         tmp = f"{_TMP}{uuid.uuid4().hex}"
@@ -129,6 +130,57 @@ class S3BlobStore:
     async def keys(self) -> AsyncIterator[tuple[str, float]]:
         async for batch in obstore.list(self._store):
             for meta in batch:
-                name = meta["path"].rsplit("/", 1)[-1]
-                if not meta["path"].startswith(_TMP) and is_key(name):
+                path = meta["path"]
+                name = path.rsplit("/", 1)[-1]
+                if not path.startswith((_TMP, _STAGING)) and is_key(name):
                     yield name, meta["last_modified"].timestamp()
+
+    @staticmethod
+    def staged_path(name: str) -> str:
+        if not is_staged_name(name):
+            raise ValueError(f"not a staged part name: {name[:80]!r}")
+        return _STAGING + name
+
+    async def stage(
+        self, name: str, chunks: AsyncIterable[bytes], *, max_length: int | None = None
+    ) -> int:
+        length = 0
+
+        async def counted() -> AsyncIterator[bytes]:
+            nonlocal length
+            async for chunk in chunks:
+                length += len(chunk)
+                if max_length is not None and length > max_length:
+                    raise TooLarge(f"more than {max_length} bytes")
+                yield chunk
+
+        # An S3 object appears whole or not at all: no temporary name needed.
+        await obstore.put_async(self._store, self.staged_path(name), counted())
+        return length
+
+    async def commit(self, names: Sequence[str], *, max_length: int | None = None) -> Stored:
+        paths = [self.staged_path(n) for n in names]
+
+        async def parts() -> AsyncIterator[bytes]:
+            for path in paths:
+                result = await obstore.get_async(self._store, path)
+                async for chunk in result.stream(min_chunk_size=_HASH_BUFFER):
+                    yield bytes(chunk)
+
+        return await self.put(parts(), max_length=max_length)
+
+    async def staged_length(self, name: str) -> int | None:
+        try:
+            meta = await obstore.head_async(self._store, self.staged_path(name))
+        except FileNotFoundError:
+            return None
+        return int(meta["size"])
+
+    async def unstage(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            await obstore.delete_async(self._store, self.staged_path(name))
+
+    async def staged(self) -> AsyncIterator[tuple[str, float]]:
+        async for batch in obstore.list(self._store, _STAGING):
+            for meta in batch:
+                yield meta["path"][len(_STAGING) :], meta["last_modified"].timestamp()

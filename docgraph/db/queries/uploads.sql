@@ -57,24 +57,23 @@ DELETE FROM upload_chunks
    AND idx = $2
 
 -- name: put_chunk
--- Whether the chunk's content changed (a re-sent chunk usually does not).
-WITH old AS (
-    SELECT blob_key
-      FROM upload_chunks
-     WHERE batch_id = $1 AND idx = $2 AND chunk = $3
-)
 INSERT INTO upload_chunks (batch_id, idx, chunk, blob_key, length)
 VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (batch_id, idx, chunk) DO UPDATE
    SET blob_key = excluded.blob_key, length = excluded.length
-RETURNING NOT EXISTS (SELECT 1 FROM old WHERE old.blob_key = $4) AS changed
 
--- name: chunk_keys
-SELECT blob_key
+-- name: chunk_parts
+SELECT chunk, blob_key, length
   FROM upload_chunks
  WHERE batch_id = $1
    AND idx = $2
  ORDER BY chunk
+
+-- name: delete_chunk
+DELETE FROM upload_chunks
+ WHERE batch_id = $1
+   AND idx = $2
+   AND chunk = $3
 
 -- name: complete_file
 UPDATE upload_files
@@ -95,7 +94,7 @@ RETURNING id
 
 -- name: referenced_blob_keys
 -- Every blob something still points at: documents (versions included), and
--- the files and chunks of live batches.
+-- the files of live batches; and the staged parts of their chunks.
 SELECT DISTINCT key
   FROM (SELECT jsonb_path_query(properties, 'lax $.**.sha256') #>> '{}' AS key
           FROM documents

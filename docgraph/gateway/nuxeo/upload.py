@@ -139,7 +139,7 @@ async def _receive(ctx: RequestContext, batch_id: str, index: int, call: Call) -
         body = _Counted(_trickled(lambda: part.read_chunk(_READ), timeout))
         html = True
     else:
-        body = _Counted(_trickled(lambda: request.content.read(_READ), timeout))
+        body = _Counted(_trickled(request.content.readany, timeout))
     found = await uploads.upload(ctx, batch_id, index, upload, body)
     status = 202 if upload.chunk_count is not None and not found.complete else 201
     answer = _uploaded_json(found, body.size)
