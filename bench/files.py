@@ -149,9 +149,9 @@ async def baseline_round(base: str, source: Path, chunk: int, expected: str) -> 
 
 
 async def docgraph_round(
-    api: str, source: Path, chunk: int, expected: str, server: psutil.Process
+    api: str, source: Path, size: int, chunk: int, expected: str, server: psutil.Process
 ) -> tuple[float, float, float, float]:
-    count = -(-source.stat().st_size // chunk)
+    count = -(-size // chunk)
     headers = {"Authorization": AUTH_HEADER}
     async with aiohttp.ClientSession(headers=headers) as session:
         async with session.post(f"{api}/upload") as resp:
@@ -268,7 +268,7 @@ def main() -> int:
         )
         progress("docgraph: up and down")
         up, down, up_rss, down_rss = await docgraph_round(
-            api, source, args.chunk * MIB, expected, psutil.Process(server.pid)
+            api, source, args.size * MIB, args.chunk * MIB, expected, psutil.Process(server.pid)
         )
         progress(f"docgraph: {args.small} small files")
         rate = await small_files(api, args.small)
