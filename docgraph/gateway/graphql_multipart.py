@@ -12,20 +12,17 @@ so a form on another site cannot make a user's browser upload in their name.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import orjson
-from aiohttp import BodyPartReader, ClientPayloadError, MultipartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
 
-from docgraph.db.blobs import TooLarge, store_for
-from docgraph.errors import BadRequest, PayloadTooLarge, RequestTimeout
+from docgraph.db.blobs import store_for
+from docgraph.errors import BadRequest
 from docgraph.gateway import keys
+from docgraph.gateway.bodies import file_part, json_part
 from docgraph.resolvers.model import Blob
-from docgraph.resolvers.uploads import Upload, clean_file_name, mime_type_of
 
 PREFLIGHT_HEADERS = ("GraphQL-Preflight", "Apollo-Require-Preflight", "X-Apollo-Operation-Name")
-_READ = 64 * 1024
 
 
 async def read(request: web.Request) -> tuple[dict[str, Any], Any, Any]:
@@ -40,8 +37,8 @@ async def read(request: web.Request) -> tuple[dict[str, Any], Any, Any]:
     deadlines = request.app[keys.DEADLINES]
     deadlines.lift()  # the files may take longer than a query may
     reader = await request.multipart()
-    operations = await _json_part(reader, "operations", settings.max_json_body)
-    mapping = await _json_part(reader, "map", settings.max_json_body)
+    operations = await _first_json(reader, "operations", settings.max_json_body)
+    mapping = await _first_json(reader, "map", settings.max_json_body)
     if not isinstance(operations, dict):
         raise BadRequest("operations must be one JSON object (batches are not supported)")
     if not isinstance(mapping, dict) or not all(
@@ -57,19 +54,7 @@ async def read(request: web.Request) -> tuple[dict[str, Any], Any, Any]:
         if not isinstance(part, BodyPartReader) or part.name is None or part.name not in mapping:
             raise BadRequest(f"Unexpected part: {str(getattr(part, 'name', None))[:80]}")
         field = part.name
-        try:
-            stored = await store.put(
-                _chunks(part, settings.body_timeout), max_length=settings.max_upload_size
-            )
-        except TooLarge as exc:
-            raise PayloadTooLarge(
-                f"A file is larger than the {settings.max_upload_size}-byte limit"
-            ) from exc
-        name = clean_file_name(part.filename or "file")
-        mime = mime_type_of(Upload(name=name, mime_type=part.headers.get("Content-Type")))
-        received[field] = Blob(
-            name=name, mime_type=mime, key=stored.key, digest=stored.md5, length=stored.length
-        )
+        received[field] = await file_part(store, part, settings)
     deadlines.enter(settings.request_timeout)
     for name, paths in mapping.items():
         if name not in received:
@@ -79,33 +64,11 @@ async def read(request: web.Request) -> tuple[dict[str, Any], Any, Any]:
     return operations, operations.get("variables"), operations.get("extensions")
 
 
-async def _json_part(reader: MultipartReader, name: str, limit: int) -> Any:
+async def _first_json(reader: MultipartReader, name: str, limit: int) -> Any:
     part = await reader.next()
     if not isinstance(part, BodyPartReader) or part.name != name:
         raise BadRequest(f"The first parts must be operations, then map; expected {name}")
-    data = bytearray()
-    while chunk := await part.read_chunk(_READ):
-        data += chunk
-        if len(data) > limit:
-            raise PayloadTooLarge(f"The {name} part is larger than {limit} bytes")
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise BadRequest(f"Malformed JSON in {name}: {exc}") from exc
-
-
-async def _chunks(part: BodyPartReader, idle: float) -> Any:
-    while True:
-        try:
-            async with asyncio.timeout(idle):
-                data = await part.read_chunk(_READ)
-        except TimeoutError as exc:
-            raise RequestTimeout(f"No upload data arrived for {idle:g} s") from exc
-        except (ConnectionResetError, ClientPayloadError) as exc:
-            raise BadRequest("The upload was interrupted") from exc
-        if not data:
-            return
-        yield data
+    return await json_part(part, limit)
 
 
 def _place(operations: dict[str, Any], path: str, blob: Blob) -> None:

@@ -487,3 +487,51 @@ async def test_downloads_need_read_permission(client, db):
         f"{API}/id/{doc['uid']}/@blob/file:content", headers={"Authorization": ""}
     )
     assert anonymous.status == 401
+
+
+async def test_automation_takes_blobs_in_a_multipart_body(client):
+    """The JavaScript client's blob input: a params part, then input parts."""
+    from aiohttp import FormData
+
+    doc = await create_file(client, "js-input", await new_batch_with(client, b"before"))
+    form = FormData()
+    form.add_field(
+        "params",
+        b'{"params": {"document": "%s"}, "context": {}}' % doc["uid"].encode(),
+        filename="blob",
+        content_type="application/json",
+    )
+    form.add_field("input", b"from javascript", filename="js.txt", content_type="text/plain")
+    resp = await client.post(
+        f"{API}/automation/Blob.AttachOnDocument",
+        data=form,
+        headers={"X-NXVoidOperation": "true"},
+    )
+    assert resp.status == 204, await resp.text()
+    blob = await client.get(f"{API}/id/{doc['uid']}/@blob/file:content")
+    assert await blob.read() == b"from javascript"
+
+    listed = FormData()
+    listed.add_field(
+        "params",
+        b'{"params": {}, "context": {"currentDocument": "/default-domain/workspaces"}}',
+        filename="blob",
+        content_type="application/json",
+    )
+    for i in range(2):
+        listed.add_field(f"input#{i}", b"file %d" % i, filename=f"many-{i}.txt")
+    imported = await client.post(f"{API}/automation/FileManager.Import", data=listed)
+    assert imported.status == 200, await imported.text()
+    assert [d["title"] for d in (await imported.json())["entries"]] == ["many-0.txt", "many-1.txt"]
+
+    alone = FormData()
+    alone.add_field("params", b"{}", filename="blob", content_type="application/json")
+    missing = await client.post(f"{API}/automation/FileManager.Import", data=alone)
+    assert missing.status == 400
+    assert "only 1 part" in (await missing.json())["message"]
+
+
+async def new_batch_with(client, content: bytes) -> str:
+    batch = await new_batch(client)
+    await send(client, batch, 0, content)
+    return batch

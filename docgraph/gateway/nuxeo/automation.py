@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiohttp import BodyPartReader, web
+
 from docgraph.errors import BadRequest, NotFound
+from docgraph.gateway.bodies import file_part, json_part
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.gateway.nuxeo.request import require_method
+from docgraph.gateway.nuxeo.units import in_unit
 from docgraph.plugins import Call, Registry
 from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.model import Blob, BlobList
 from docgraph.resolvers.operations.decode import decode_input
 from docgraph.resolvers.operations.execute import execute, require
 from docgraph.resolvers.operations.model import Chain, Operation
@@ -74,12 +79,18 @@ def catalogue_json(registry: Registry) -> dict[str, Any]:
 
 
 async def execute_request(
-    ctx: RequestContext, op_id: str, call: Call, implicit_input: Any = NO_INPUT
+    ctx: RequestContext,
+    op_id: str,
+    call: Call,
+    implicit_input: Any = NO_INPUT,
+    body: Any = None,
 ) -> Any:
-    """Run the operation of an automation request; its result, or ``None``
-    when the client asked for none (``X-NXVoidOperation: true``)."""
+    """Run the operation of an automation request (``body``: its JSON, when
+    already read); its result, or ``None`` when the client asked for none
+    (``X-NXVoidOperation: true``)."""
     require(ctx, op_id)  # an unknown operation is a 404 whatever the body
-    body = await call.json()
+    if body is None:
+        body = await call.json()
     if not isinstance(body, dict):
         raise BadRequest("The automation request must be a JSON object")
     params = body.get("params") or {}
@@ -117,6 +128,53 @@ async def automation_endpoint(ctx: RequestContext, args: tuple[str, ...], call: 
         require_method(call, _POST, "automation/login")
         return login_json(ctx)
     if call.method == "POST":
-        return await execute_request(ctx, op_id, call)
+        return await _posted(ctx, op_id, call)
     require_method(call, _READ, f"automation/{op_id}")
     return nx_json.json_response(operation_json(require(ctx, op_id)))
+
+
+_MULTIPART = frozenset({"multipart/form-data", "multipart/related"})
+
+
+async def _posted(ctx: RequestContext, op_id: str, call: Call) -> Any:
+    """An execution request: JSON, or multipart with blobs as the input
+    (streamed into the store first), run in one unit of work."""
+    request = getattr(call, "request", None)
+    assert request is not None, "automation reads the request's stream itself"
+    require(ctx, op_id)
+    body: Any = None
+    value: Any = NO_INPUT
+    if request.content_type in _MULTIPART:
+        body, value = await _multipart(ctx, request)
+    return await in_unit(ctx, request, lambda: execute_request(ctx, op_id, call, value, body))
+
+
+async def _multipart(ctx: RequestContext, request: web.Request) -> tuple[Any, Any]:
+    """The JavaScript client's form (a ``params`` part, then ``input`` or
+    ``input#0``, ``input#1``... files) or the older ``multipart/related``
+    (the JSON request first, then the files): the request and its input."""
+    reader = await request.multipart()
+    settings = ctx.settings
+    body: Any = None
+    blobs: list[Blob] = []
+    listed = False
+    await ctx.release_if_idle()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader):
+            raise BadRequest("Nested multipart bodies are not supported")
+        name = part.name or ""
+        if body is None and not blobs and (name in ("params", "request") or not part.filename):
+            body = await json_part(part, settings.max_json_body)
+        elif name == "input" or name.startswith("input#") or part.filename:
+            listed = listed or name.startswith("input#")
+            if len(blobs) >= settings.max_batch_files:
+                raise BadRequest(f"At most {settings.max_batch_files} files in one request")
+            blobs.append(await file_part(ctx.blobs, part, settings))
+        else:
+            raise BadRequest(f"Unexpected part in the automation request: {name[:80]}")
+    if body is None:
+        raise BadRequest("The multipart automation request has no params part")
+    if not blobs:
+        raise BadRequest("Received only 1 part in a multipart request")
+    value = blobs[0] if len(blobs) == 1 and not listed else BlobList(blobs)
+    return body, value

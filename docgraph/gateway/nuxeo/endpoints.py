@@ -14,7 +14,11 @@ if TYPE_CHECKING:
 
 def register(registry: Registry) -> None:
     registry.add_endpoint(
-        Endpoint("automation", automation_endpoint, frozenset({"GET", "HEAD", "POST"}))
+        # Streaming: a multipart request's files go to the store before its
+        # unit of work opens (the endpoint opens it itself).
+        Endpoint(
+            "automation", automation_endpoint, frozenset({"GET", "HEAD", "POST"}), streaming=True
+        )
     )
     registry.add_endpoint(
         Endpoint(

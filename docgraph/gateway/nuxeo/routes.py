@@ -7,16 +7,11 @@ holds no database connection meanwhile.
 
 from __future__ import annotations
 
-import asyncio
-import random
-from collections.abc import Awaitable, Callable
-
 from aiohttp import web
 
 from docgraph import NUXEO_API_VERSION, __version__
-from docgraph.errors import NotFound, TransientConflict
+from docgraph.errors import NotFound
 from docgraph.gateway import keys
-from docgraph.gateway.bodies import read_body
 from docgraph.gateway.context import build_ctx
 from docgraph.gateway.nuxeo import execute
 from docgraph.gateway.nuxeo.json import json_response
@@ -24,6 +19,7 @@ from docgraph.gateway.nuxeo.nxfile import NXFILE_ROOT, nxfile_handler
 from docgraph.gateway.nuxeo.parse import EndpointRoot, parse, split_segments
 from docgraph.gateway.nuxeo.request import Call, require_method
 from docgraph.gateway.nuxeo.tokens import TOKEN_PATH, token_handler
+from docgraph.gateway.nuxeo.units import in_unit
 from docgraph.gateway.nuxeo.writers import respond
 from docgraph.plugins import Endpoint
 from docgraph.resolvers.context import RequestContext
@@ -31,8 +27,6 @@ from docgraph.resolvers.context import RequestContext
 API_ROOTS = ("/nuxeo/api/v1", "/nuxeo/site/api/v1")
 AUTOMATION_ROOT = "/nuxeo/site/automation"
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Runs of a mutating request that hit a deadlock or serialization failure.
-_ATTEMPTS = 3
 
 
 def _raw_tail(request: web.Request, root: str) -> str:
@@ -41,35 +35,12 @@ def _raw_tail(request: web.Request, root: str) -> str:
     return raw[len(root) :] if raw.startswith(root) else raw
 
 
-async def _in_unit(
-    ctx: RequestContext,
-    request: web.Request,
-    handle: Callable[[], Awaitable[web.StreamResponse]],
-) -> web.StreamResponse:
-    """Reads run as they are; a write reads its body, then runs in one unit
-    of work: a pipe commits or fails as a whole."""
-    if request.method in _READS:
-        return await handle()
-    await read_body(request)
-    for attempt in range(1, _ATTEMPTS + 1):
-        try:
-            async with ctx.unit_of_work():
-                return await handle()
-        except TransientConflict:
-            # A deadlock or serialization failure rolled the unit back: the
-            # same request, run again, usually succeeds.
-            if attempt == _ATTEMPTS:
-                raise
-            await asyncio.sleep(random.uniform(0.005, 0.05) * attempt)
-    raise AssertionError("unreachable")
-
-
 async def api_handler(request: web.Request) -> web.StreamResponse:
     root = next(r for r in API_ROOTS if request.raw_path.startswith(r))
     route = parse(_raw_tail(request, root))
     ctx = build_ctx(request, route.repository)
     if not isinstance(route.root, EndpointRoot):
-        return await _in_unit(ctx, request, lambda: execute.run(ctx, route, request))
+        return await in_unit(ctx, request, lambda: execute.run(ctx, route, request))
     endpoint = ctx.registry.endpoints.get(route.root.name)
     if endpoint is None:
         raise NotFound(f"Type not found: {route.root.name}")
@@ -94,7 +65,7 @@ async def _serve(
 
     if endpoint.streaming:
         return await handle()
-    return await _in_unit(ctx, request, handle)
+    return await in_unit(ctx, request, handle)
 
 
 async def cmis_handler(request: web.Request) -> web.Response:

@@ -8,21 +8,21 @@ apply to the transfer, which may rightly take longer than any query.
 
 from __future__ import annotations
 
-import asyncio
 import email.header
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 from urllib.parse import unquote
 
 import orjson
-from aiohttp import BodyPartReader, ClientPayloadError, web
+from aiohttp import BodyPartReader, web
 
-from docgraph.errors import BadRequest, Conflict, NotFound, RequestTimeout
+from docgraph.errors import BadRequest, Conflict, NotFound
 from docgraph.gateway import keys
-from docgraph.gateway.bodies import read_body
+from docgraph.gateway.bodies import trickled
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.gateway.nuxeo.automation import execute_request
 from docgraph.gateway.nuxeo.request import Call, require_method
+from docgraph.gateway.nuxeo.units import in_unit
 from docgraph.plugins import Call as CallLike
 from docgraph.resolvers import uploads
 from docgraph.resolvers.context import RequestContext
@@ -84,23 +84,6 @@ def _uploaded_json(found: BatchFile, size: int) -> dict[str, Any]:
     return out
 
 
-async def _trickled(read: Any, idle: float) -> AsyncIterator[bytes]:
-    """Pieces from ``read()`` until it returns nothing; 408 when the client
-    sends nothing for ``idle`` seconds."""
-    while True:
-        try:
-            async with asyncio.timeout(idle):
-                data = await read()
-        except TimeoutError as exc:
-            raise RequestTimeout(f"No upload data arrived for {idle:g} s") from exc
-        except (ConnectionResetError, ClientPayloadError) as exc:
-            # The client went away mid-body: nothing is kept, nothing to log.
-            raise BadRequest("The upload was interrupted") from exc
-        if not data:
-            return
-        yield data
-
-
 class _Counted:
     """A body stream that counts what went through it."""
 
@@ -136,10 +119,10 @@ async def _receive(ctx: RequestContext, batch_id: str, index: int, call: Call) -
             mime_type=part.headers.get("Content-Type") or upload.mime_type,
             declared_size=upload.declared_size,
         )
-        body = _Counted(_trickled(lambda: part.read_chunk(_READ), timeout))
+        body = _Counted(trickled(lambda: part.read_chunk(_READ), timeout))
         html = True
     else:
-        body = _Counted(_trickled(request.content.readany, timeout))
+        body = _Counted(trickled(request.content.readany, timeout))
     found = await uploads.upload(ctx, batch_id, index, upload, body)
     status = 202 if upload.chunk_count is not None and not found.complete else 201
     answer = _uploaded_json(found, body.size)
@@ -163,8 +146,8 @@ async def _execute(
 ) -> Any:
     """Run an operation on a batch's file, or on all its files (then the
     batch is dropped unless ``X-Batch-No-Drop: true``)."""
-    await read_body(call.request)
-    async with ctx.unit_of_work():
+
+    async def run() -> Any:
         if index is None:
             value: Any = BlobList(await uploads.blobs_of(ctx, batch_id))
         else:
@@ -173,6 +156,8 @@ async def _execute(
         if call.headers.get("X-Batch-No-Drop", "").strip().lower() != "true":
             await uploads.drop(ctx, batch_id)
         return result
+
+    return await in_unit(ctx, call.request, run)
 
 
 async def upload_endpoint(ctx: RequestContext, args: tuple[str, ...], call: CallLike) -> Any:
