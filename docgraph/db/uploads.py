@@ -65,6 +65,18 @@ async def put_chunk(
     await db.execute(Q.uploads.put_chunk, batch_id, index, chunk, part, length)
 
 
+async def advance_join(
+    db: Database, batch_id: str, index: int, chunk: int, joined_length: int
+) -> bool:
+    return (
+        await db.fetchval(Q.uploads.advance_join, batch_id, index, chunk, joined_length) is not None
+    )
+
+
+async def reset_join(db: Database, batch_id: str, index: int) -> None:
+    await db.execute(Q.uploads.reset_join, batch_id, index)
+
+
 async def chunk_parts(db: Database, batch_id: str, index: int) -> list[Record]:
     return await db.fetch(Q.uploads.chunk_parts, batch_id, index)
 

@@ -201,24 +201,37 @@ async def upload(
 async def _chunk(
     ctx: RequestContext, batch_id: str, index: int, upload: Upload, body: AsyncIterable[bytes]
 ) -> BatchFile:
-    """A chunk is staged as it arrives (no digest yet: the file gets its
-    digests once, when the last chunk is in)."""
-    assert upload.chunk_index is not None and upload.chunk_count is not None
+    """A chunk is staged as it arrives, without digests: the file gets them
+    once. Where the store can append, a chunk that comes next in order is
+    appended to the file's joined part, so that a file sent in order is
+    written once and, when complete, renamed into place."""
+    chunk, count = upload.chunk_index, upload.chunk_count
+    assert chunk is not None and count is not None
     current = await db_uploads.file(ctx.db, batch_id, index)
-    if current is not None and current["upload_type"] == CHUNKED and current["chunks"]:
-        if current["chunk_count"] != upload.chunk_count:
+    chunked = current is not None and current["upload_type"] == CHUNKED
+    if chunked and current is not None and current["chunks"]:
+        if current["chunk_count"] != count:
             raise BadRequest(
-                f"File {index} is sent in {current['chunk_count']} chunks, not {upload.chunk_count}"
+                f"File {index} is sent in {current['chunk_count']} chunks, not {count}"
             )
-        if current["blob_key"] is not None and upload.chunk_index in current["chunks"]:
-            # A complete file's chunk sent again (a client retrying): nothing changes.
+        if chunk in current["chunks"]:
+            # A chunk sent again (a client retrying after a lost answer): it
+            # is received once; the answer says where the file stands.
             async for _ in body:
                 pass
             return BatchFile.from_record(current)
-    part = f"{batch_id}/{index}/{upload.chunk_index}"
+    joined_chunks = current["joined_chunks"] if chunked and current is not None else 0
+    joined_length = current["joined_length"] if chunked and current is not None else 0
+    store = ctx.blobs
+    in_order = store.appends and chunk == joined_chunks
+    part = f"{batch_id}/{index}/{'joined' if in_order else chunk}"
     await ctx.release_connection()
     try:
-        length = await ctx.blobs.stage(part, body, max_length=ctx.settings.max_upload_size)
+        if in_order:
+            end = await store.append(part, body, offset=joined_length, max_length=_limit(ctx))
+            length = end - joined_length
+        else:
+            length = await store.stage(part, body, max_length=_limit(ctx))
     except TooLarge as exc:
         raise _too_large(ctx) from exc
     async with ctx.unit_of_work() as unit:
@@ -232,43 +245,57 @@ async def _chunk(
                 mime_type=mime_type_of(upload),
                 declared_size=upload.declared_size,
                 upload_type=CHUNKED,
-                chunk_count=upload.chunk_count,
+                chunk_count=count,
             )
-        await db_uploads.put_chunk(unit.db, batch_id, index, upload.chunk_index, part, length)
+        if in_order and not await db_uploads.advance_join(
+            unit.db, batch_id, index, chunk, joined_length + length
+        ):
+            raise Conflict(f"Chunk {chunk} of file {index} was sent twice at once: send it again")
+        await db_uploads.put_chunk(unit.db, batch_id, index, chunk, part, length)
         row = await db_uploads.file(unit.db, batch_id, index)
         assert row is not None
-    if len(row["chunks"]) == upload.chunk_count:
+    if len(row["chunks"]) == count:
         await _assemble(ctx, batch_id, index)
     return await file(ctx, batch_id, index)
 
 
+def _limit(ctx: RequestContext) -> int:
+    return ctx.settings.max_upload_size
+
+
 async def _assemble(ctx: RequestContext, batch_id: str, index: int) -> None:
-    """Join the staged chunks, in order, into the file's blob (a buffer at a
-    time, never whole), then drop them. A part lost or cut short (a crash
-    before it was recorded durably) is forgotten: the client's resume sends
-    it again."""
-    parts = await db_uploads.chunk_parts(ctx.db, batch_id, index)
+    """Join the parts, in order, into the file's blob (a buffer at a time,
+    never whole, and not at all for a file whose chunks were all appended in
+    order), then drop them. A part lost or cut short (a crash) is forgotten:
+    the client's resume sends its chunks again."""
+    rows = await db_uploads.chunk_parts(ctx.db, batch_id, index)
     await ctx.release_connection()
     store = ctx.blobs
-    broken = [p for p in parts if await store.staged_length(p["blob_key"]) != p["length"]]
+    parts: dict[str, int] = {}  # part -> its expected length, in chunk order
+    for row in rows:
+        parts[row["blob_key"]] = parts.get(row["blob_key"], 0) + row["length"]
+    broken = {p for p, n in parts.items() if await store.staged_length(p) != n}
     if broken and await _completed(ctx, batch_id, index):
         return  # a request sending the same last chunk assembled it first
     if broken:
-        for part in broken:
-            await db_uploads.delete_chunk(ctx.db, batch_id, index, part["chunk"])
+        for row in rows:
+            if row["blob_key"] in broken:
+                await db_uploads.delete_chunk(ctx.db, batch_id, index, row["chunk"])
+        if any(p.endswith("/joined") for p in broken):
+            await db_uploads.reset_join(ctx.db, batch_id, index)
         raise Conflict(f"File {index} of batch {batch_id} lost a chunk: send it again")
-    if sum(p["length"] for p in parts) > ctx.settings.max_upload_size:
+    if sum(parts.values()) > _limit(ctx):
         await db_uploads.delete_file(ctx.db, batch_id, index)
         raise _too_large(ctx)
     try:
-        stored = await store.commit([p["blob_key"] for p in parts])
+        stored = await store.commit(list(parts))
     except FileNotFoundError as exc:
         if await _completed(ctx, batch_id, index):
             return
         raise Conflict(f"File {index} of batch {batch_id} lost a chunk: send it again") from exc
     await db_uploads.complete_file(ctx.db, batch_id, index, stored.key, stored.md5, stored.length)
     for part in parts:
-        await store.unstage(part["blob_key"])
+        await store.unstage(part)
 
 
 async def _completed(ctx: RequestContext, batch_id: str, index: int) -> bool:

@@ -83,7 +83,7 @@ async def test_chunks_of_an_abandoned_upload_are_collected(client):
         },
     )
     assert resp.status == 202
-    part = f"{batch}/0/0"
+    part = f"{batch}/0/joined"  # chunk 0 came first: appended to the joined part
     assert await store.staged_length(part) == len(b"the first of two chunks")
     await collect(db, store, grace=0, delete=True)
     assert await store.staged_length(part) is not None  # the batch still lives

@@ -73,6 +73,9 @@ class Digests:
 
 
 class BlobStore(Protocol):
+    # Whether staged parts can grow in place (append); else each is its own.
+    appends: bool
+
     async def put(self, chunks: AsyncIterable[bytes], *, max_length: int | None = None) -> Stored:
         """Write a stream; :class:`TooLarge` (and nothing kept) past
         ``max_length`` bytes. Writing content that is already stored keeps one copy."""
@@ -110,6 +113,18 @@ class BlobStore(Protocol):
     async def commit(self, names: Sequence[str], *, max_length: int | None = None) -> Stored:
         """The parts, in order, as one blob (the parts stay until unstaged).
         FileNotFoundError when a part is missing."""
+        ...
+
+    async def append(
+        self,
+        name: str,
+        chunks: AsyncIterable[bytes],
+        *,
+        offset: int,
+        max_length: int | None = None,
+    ) -> int:
+        """Write at ``offset`` of the part (cutting what was after it); its
+        new length. Only when ``appends``."""
         ...
 
     async def staged_length(self, name: str) -> int | None: ...

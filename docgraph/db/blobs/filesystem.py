@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -25,11 +26,21 @@ BUFFER = 1 << 20
 READ_BLOCK = 1 << 20
 
 
+# Digests of parts being appended to, kept by the process that appends.
+MAX_RUNNING_DIGESTS = 256
+
+
 class FilesystemBlobStore:
+    # Staged parts can grow in place (see append).
+    appends = True
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self._tmp = root / "tmp"
         self._staging = root / "staging"
+        # part name -> the digests of its bytes so far: a file sent in order
+        # is hashed as it arrives, not read again at the end.
+        self._running: OrderedDict[str, Digests] = OrderedDict()
 
     def path(self, key: str) -> Path:
         if not is_key(key):
@@ -85,7 +96,43 @@ class FilesystemBlobStore:
         await asyncio.to_thread(_replace, tmp, final, durable=False)
         return length
 
+    async def append(
+        self,
+        name: str,
+        chunks: AsyncIterable[bytes],
+        *,
+        offset: int,
+        max_length: int | None = None,
+    ) -> int:
+        """Write ``chunks`` at ``offset`` of the part (cut there first: what a
+        failed append left behind goes); the part's new length. FileNotFoundError
+        when the part is shorter than ``offset``."""
+        path = self.staged_path(name)
+        digests = self._running.pop(name, None)
+        if digests is None and offset == 0:
+            digests = Digests()
+        elif digests is not None and digests.length != offset:
+            digests = None  # this process did not see every byte: hash at commit
+
+        def absorb(file: BinaryIO, data: bytearray) -> Awaitable[None]:
+            if digests is None:
+                return asyncio.to_thread(_write, file, data)
+            return digests.absorb(data, also=lambda: file.write(data))
+
+        file = await asyncio.to_thread(_open_at, path, offset)
+        try:
+            written = await _pump(file, chunks, max_length, absorb)
+        finally:
+            await asyncio.to_thread(file.close)
+        if digests is not None:
+            self._running[name] = digests
+            while len(self._running) > MAX_RUNNING_DIGESTS:
+                self._running.popitem(last=False)
+        return offset + written
+
     async def commit(self, names: Sequence[str], *, max_length: int | None = None) -> Stored:
+        if len(names) == 1:
+            return await self._commit_one(names[0], max_length)
         # Three passes over the parts, in three threads at once: the MD5, the
         # SHA-256, and a kernel-side copy into the new file. The parts are in
         # the page cache, so reading them three times costs little; hashing
@@ -109,10 +156,32 @@ class FilesystemBlobStore:
         await asyncio.to_thread(_commit, tmp, self.path(stored.key))
         return stored
 
+    async def _commit_one(self, name: str, max_length: int | None) -> Stored:
+        """One part becomes the blob by a rename: nothing is copied, and a
+        part appended in order by this process is not even read again."""
+        path = self.staged_path(name)
+        size = await _length(path)
+        if size is None:
+            raise FileNotFoundError(name)
+        if max_length is not None and size > max_length:
+            raise TooLarge(f"more than {max_length} bytes")
+        digests = self._running.pop(name, None)
+        if digests is not None and digests.length == size:
+            md5, sha256 = digests.md5.hexdigest(), digests.sha256.hexdigest()
+        else:
+            md5, sha256 = await asyncio.gather(
+                asyncio.to_thread(_file_digest, [path], "md5"),
+                asyncio.to_thread(_file_digest, [path], "sha256"),
+            )
+        await asyncio.to_thread(_sync_file, path)
+        await asyncio.to_thread(_commit, path, self.path(sha256))
+        return Stored(sha256, md5, size)
+
     async def staged_length(self, name: str) -> int | None:
         return await _length(self.staged_path(name))
 
     async def unstage(self, name: str) -> None:
+        self._running.pop(name, None)
         await asyncio.to_thread(_delete, self.staged_path(name), None)
 
     async def staged(self) -> AsyncIterator[tuple[str, float]]:
@@ -128,10 +197,26 @@ async def _written(
     *,
     durable: bool = True,
 ) -> None:
-    """Write ``chunks`` to ``tmp`` a buffer at a time (``absorb`` writes one,
-    and may hash it), the next buffer filling while the last is absorbed;
-    durable once this returns, removed if anything fails."""
+    """Write ``chunks`` to a new file ``tmp``; durable once this returns,
+    removed if anything fails."""
     file = await asyncio.to_thread(_create, tmp)
+    try:
+        await _pump(file, chunks, max_length, absorb)
+        await asyncio.to_thread(_close_durably if durable else _close, file)
+    except BaseException:
+        await asyncio.shield(asyncio.to_thread(_discard, file, tmp))
+        raise
+
+
+async def _pump(
+    file: BinaryIO,
+    chunks: AsyncIterable[bytes],
+    max_length: int | None,
+    absorb: Callable[[BinaryIO, bytearray], Awaitable[None]],
+) -> int:
+    """Write ``chunks`` a buffer at a time (``absorb`` writes one, and may
+    hash it), the next buffer filling while the last is absorbed; the bytes
+    written."""
     inflight: asyncio.Future[None] | None = None
     try:
         pending, total = bytearray(), 0
@@ -150,12 +235,11 @@ async def _written(
             inflight = None
         if pending:
             await absorb(file, pending)
-        await asyncio.to_thread(_close_durably if durable else _close, file)
+        return total
     except BaseException:
         if inflight is not None:
             with contextlib.suppress(BaseException):
                 await asyncio.shield(inflight)
-        await asyncio.shield(asyncio.to_thread(_discard, file, tmp))
         raise
 
 
@@ -217,6 +301,24 @@ def _concatenate(paths: Sequence[Path], target: Path) -> None:
                     left -= copied
         out.flush()
         os.fsync(out.fileno())
+
+
+def _open_at(path: Path, offset: int) -> BinaryIO:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Closed by the caller.
+    file = open(path, "r+b" if path.exists() else "w+b")
+    size = os.fstat(file.fileno()).st_size
+    if size < offset:
+        file.close()
+        raise FileNotFoundError(f"{path.name} holds {size} bytes, not {offset}")
+    file.truncate(offset)
+    file.seek(offset)
+    return file
+
+
+def _sync_file(path: Path) -> None:
+    with path.open("rb") as file:
+        os.fsync(file.fileno())
 
 
 def _close(file: BinaryIO) -> None:

@@ -30,6 +30,9 @@ _STAGING = "staging/"
 
 
 class S3BlobStore:
+    # Objects cannot grow: each chunk is a part of its own.
+    appends = False
+
     def __init__(
         self,
         bucket: str,
@@ -168,6 +171,16 @@ class S3BlobStore:
                     yield bytes(chunk)
 
         return await self.put(parts(), max_length=max_length)
+
+    async def append(
+        self,
+        name: str,
+        chunks: AsyncIterable[bytes],
+        *,
+        offset: int,
+        max_length: int | None = None,
+    ) -> int:
+        raise NotImplementedError("S3 objects cannot be appended to")
 
     async def staged_length(self, name: str) -> int | None:
         try:

@@ -49,7 +49,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
    SET name = excluded.name, mime_type = excluded.mime_type,
        declared_size = excluded.declared_size, upload_type = excluded.upload_type,
        chunk_count = excluded.chunk_count, blob_key = excluded.blob_key,
-       md5 = excluded.md5, length = excluded.length
+       md5 = excluded.md5, length = excluded.length, joined_chunks = 0, joined_length = 0
 
 -- name: delete_chunks
 DELETE FROM upload_chunks
@@ -61,6 +61,22 @@ INSERT INTO upload_chunks (batch_id, idx, chunk, blob_key, length)
 VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (batch_id, idx, chunk) DO UPDATE
    SET blob_key = excluded.blob_key, length = excluded.length
+
+-- name: advance_join
+-- Chunk $3 was appended to the joined part, now $4 bytes long; nothing when
+-- another request appended it first.
+UPDATE upload_files
+   SET joined_chunks = joined_chunks + 1, joined_length = $4
+ WHERE batch_id = $1
+   AND idx = $2
+   AND joined_chunks = $3
+RETURNING idx
+
+-- name: reset_join
+UPDATE upload_files
+   SET joined_chunks = 0, joined_length = 0
+ WHERE batch_id = $1
+   AND idx = $2
 
 -- name: chunk_parts
 SELECT chunk, blob_key, length
