@@ -28,6 +28,8 @@ NORMAL, CHUNKED = "normal", "chunked"
 # Chunks one file may be cut into.
 MAX_CHUNKS = 100_000
 _UNKNOWN_TYPE = "application/octet-stream"
+# curl's default body type, and the one of raw bytes.
+_GENERIC_TYPES = frozenset({_UNKNOWN_TYPE, "application/x-www-form-urlencoded"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +90,9 @@ class BatchFile:
 
 def mime_type_of(upload: Upload) -> str:
     """The type the client gave, else one guessed from the file name (the
-    generic ``application/octet-stream`` is what clients send when they do
-    not know)."""
-    given = (upload.mime_type or "").strip()
-    if "/" in given and len(given) <= 255 and given.lower() != _UNKNOWN_TYPE:
+    generic types are what HTTP clients send when nobody told them)."""
+    given = (upload.mime_type or "").split(";")[0].strip()
+    if "/" in given and len(given) <= 255 and given.lower() not in _GENERIC_TYPES:
         return given
     guessed, _ = mimetypes.guess_type(upload.name, strict=False)
     return guessed or _UNKNOWN_TYPE

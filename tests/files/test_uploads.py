@@ -181,6 +181,26 @@ async def test_oversize_files_are_413_whether_announced_or_not(client):
     assert (await send_chunk(client, batch, 1, 1, 2, half, size=1)).status == 413
 
 
+async def test_the_type_comes_from_x_file_type_else_from_the_name(client):
+    batch = await new_batch(client)
+    await client.post(
+        f"{API}/upload/{batch}/0",
+        data=b"x",
+        headers={"X-File-Name": "a.pdf", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    await send(client, batch, 1, b"x", name="b.png", mime="application/octet-stream")
+    await send(client, batch, 2, b"x", name="c.bin", mime="text/csv; charset=utf-8")
+    resp = await client.post(
+        "/nuxeo/graphql",
+        json={
+            "query": "query($b: ID!) { uploadBatch(id: $b) { files { mimeType } } }",
+            "variables": {"b": batch},
+        },
+    )
+    files = (await resp.json())["data"]["uploadBatch"]["files"]
+    assert [f["mimeType"] for f in files] == ["application/pdf", "image/png", "text/csv"]
+
+
 async def test_names_are_decoded_and_never_a_path(client):
     batch = await new_batch(client)
     await send(client, batch, 0, b"x", name="%C3%A9t%C3%A9%20%E2%82%AC.txt")
