@@ -11,31 +11,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-API = "/nuxeo/api/v1"
-WS = "/default-domain/workspaces"
-
-
-async def new_file(client, name: str, content: bytes, file_name: str, mime: str) -> dict:
-    batch = (await (await client.post(f"{API}/upload")).json())["batchId"]
-    await client.post(
-        f"{API}/upload/{batch}/0",
-        data=content,
-        headers={"X-File-Name": file_name, "X-File-Type": mime},
-    )
-    resp = await client.post(
-        f"{API}/path{WS}",
-        json={
-            "entity-type": "document",
-            "type": "File",
-            "name": name,
-            "properties": {
-                "dc:title": name,
-                "file:content": {"upload-batch": batch, "upload-fileId": "0"},
-            },
-        },
-    )
-    assert resp.status == 201, await resp.text()
-    return await resp.json()
+from .helpers import API, WS, new_file
 
 
 def png(width=600, height=400) -> bytes:

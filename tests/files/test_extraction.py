@@ -10,27 +10,7 @@ from docgraph.db.blobs import store_for
 from docgraph.gateway import keys
 from docgraph.resolvers import extraction
 
-API = "/nuxeo/api/v1"
-
-
-async def file_doc(client, name: str, content: bytes, file_name: str, mime: str) -> dict:
-    batch = (await (await client.post(f"{API}/upload")).json())["batchId"]
-    await client.post(
-        f"{API}/upload/{batch}/0",
-        data=content,
-        headers={"X-File-Name": file_name, "X-File-Type": mime},
-    )
-    resp = await client.post(
-        f"{API}/path/default-domain/workspaces",
-        json={
-            "entity-type": "document",
-            "type": "File",
-            "name": name,
-            "properties": {"file:content": {"upload-batch": batch, "upload-fileId": "0"}},
-        },
-    )
-    assert resp.status == 201
-    return await resp.json()
+from .helpers import API, new_file
 
 
 async def fulltext(client, word: str) -> list[str]:
@@ -57,16 +37,16 @@ async def test_words_inside_text_html_and_pdf_files_are_found(client):
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
     pdf.cell(text="quixotically pdfword")
-    await file_doc(client, "ft-text", b"zephyrine lorem", "a.txt", "text/plain")
-    await file_doc(client, "ft-html", b"<p>gossamerish <b>ipsum</b></p>", "b.html", "text/html")
-    await file_doc(client, "ft-pdf", bytes(pdf.output()), "c.pdf", "application/pdf")
+    await new_file(client, "ft-text", b"zephyrine lorem", "a.txt", "text/plain")
+    await new_file(client, "ft-html", b"<p>gossamerish <b>ipsum</b></p>", "b.html", "text/html")
+    await new_file(client, "ft-pdf", bytes(pdf.output()), "c.pdf", "application/pdf")
     assert await until_found(client, "zephyrine") == ["ft-text"]
     assert await until_found(client, "gossamerish") == ["ft-html"]
     assert await until_found(client, "pdfword") == ["ft-pdf"]
 
 
 async def test_the_text_stays_when_properties_change_and_goes_with_the_file(client):
-    doc = await file_doc(client, "ft-kept", b"marmalade clouds", "m.txt", "text/plain")
+    doc = await new_file(client, "ft-kept", b"marmalade clouds", "m.txt", "text/plain")
     await until_found(client, "marmalade")
     await client.put(
         f"{API}/id/{doc['uid']}",
@@ -83,8 +63,8 @@ async def test_the_text_stays_when_properties_change_and_goes_with_the_file(clie
 async def test_files_without_text_and_broken_files_end_their_jobs(client):
     app = client.app
     db, store = app[keys.DATABASE], store_for(app[keys.SETTINGS])
-    await file_doc(client, "ft-image", b"\x89PNG...", "i.png", "image/png")
-    await file_doc(client, "ft-broken", b"%PDF-1.4 broken", "x.pdf", "application/pdf")
+    await new_file(client, "ft-image", b"\x89PNG...", "i.png", "image/png")
+    await new_file(client, "ft-broken", b"%PDF-1.4 broken", "x.pdf", "application/pdf")
     for _ in range(extraction.MAX_ATTEMPTS + 1):
         await extraction.extract_due(db, store)
         # Retries wait for their lease: make them due now.

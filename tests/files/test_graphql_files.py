@@ -8,7 +8,8 @@ import hashlib
 import orjson
 from aiohttp import FormData
 
-API = "/nuxeo/api/v1"
+from .helpers import API, new_file
+
 GRAPHQL = "/nuxeo/graphql"
 PREFLIGHT = {"GraphQL-Preflight": "1"}
 
@@ -16,22 +17,6 @@ PREFLIGHT = {"GraphQL-Preflight": "1"}
 async def gql(client, query, variables=None):
     resp = await client.post(GRAPHQL, json={"query": query, "variables": variables or {}})
     assert resp.status == 200, await resp.text()
-    return await resp.json()
-
-
-async def new_file(client, name: str, content: bytes) -> dict:
-    batch = (await (await client.post(f"{API}/upload")).json())["batchId"]
-    await client.post(f"{API}/upload/{batch}/0", data=content, headers={"X-File-Name": "f.txt"})
-    resp = await client.post(
-        f"{API}/path/default-domain/workspaces",
-        json={
-            "entity-type": "document",
-            "type": "File",
-            "name": name,
-            "properties": {"file:content": {"upload-batch": batch, "upload-fileId": "0"}},
-        },
-    )
-    assert resp.status == 201
     return await resp.json()
 
 

@@ -13,20 +13,14 @@ from docgraph.db import security as db_security
 from docgraph.resolvers.users import hash_password
 
 from ..conftest import basic
+from .helpers import API, file_from, new_batch, uploaded
 
-API = "/nuxeo/api/v1"
 LIMIT = 64 * 1024
 
 
 @pytest.fixture
 def settings(base_settings):
     return replace(base_settings, max_upload_size=LIMIT, max_batch_files=10, body_timeout=2.0)
-
-
-async def new_batch(client) -> str:
-    resp = await client.post(f"{API}/upload")
-    assert resp.status == 201, await resp.text()
-    return (await resp.json())["batchId"]
 
 
 async def send(client, batch, index, data: bytes, name="a.txt", mime="text/plain", **headers):
@@ -215,7 +209,7 @@ async def test_an_empty_file(client):
     resp = await send(client, batch, 0, b"")
     assert resp.status == 201
     assert (await resp.json())["uploadedSize"] == "0"
-    doc = await create_file(client, "empty", batch)
+    doc = await file_from(client, "empty", batch)
     assert doc["properties"]["file:content"]["length"] == "0"
     download = await client.get(f"{API}/id/{doc['uid']}/@blob/file:content")
     assert download.status == 200 and await download.read() == b""
@@ -275,28 +269,11 @@ async def test_slow_uploads_hold_no_database_connection(client):
             writer.close()
 
 
-async def create_file(client, name, batch, index="0", parent="/default-domain/workspaces"):
-    resp = await client.post(
-        f"{API}/path{parent}",
-        json={
-            "entity-type": "document",
-            "type": "File",
-            "name": name,
-            "properties": {
-                "dc:title": name,
-                "file:content": {"upload-batch": batch, "upload-fileId": index},
-            },
-        },
-    )
-    assert resp.status == 201, await resp.text()
-    return await resp.json()
-
-
 async def test_a_document_takes_an_upload_and_serves_it_back(client):
     content = "contenu été".encode()
     batch = await new_batch(client)
     await send(client, batch, 0, content, name="%C3%A9t%C3%A9.txt")
-    doc = await create_file(client, "with-blob", batch)
+    doc = await file_from(client, "with-blob", batch)
     blob = doc["properties"]["file:content"]
     assert blob == {
         "name": "été.txt",
@@ -331,7 +308,7 @@ async def test_a_document_takes_an_upload_and_serves_it_back(client):
 async def test_conditional_and_ranged_downloads(client):
     batch = await new_batch(client)
     await send(client, batch, 0, b"0123456789")
-    doc = await create_file(client, "ranged", batch)
+    doc = await file_from(client, "ranged", batch)
     url = f"{API}/id/{doc['uid']}/@blob/file:content"
     etag = (await client.get(url)).headers["ETag"]
     assert (await client.get(url, headers={"If-None-Match": etag})).status == 304
@@ -353,7 +330,7 @@ async def test_a_forged_blob_value_is_refused(client):
     """Knowing a blob's digests gives no way to put it on another document."""
     batch = await new_batch(client)
     await send(client, batch, 0, b"secret bytes")
-    secret = await create_file(client, "secret", batch)
+    secret = await file_from(client, "secret", batch)
     stored = secret["properties"]["file:content"]
     forged = {**stored, "sha256": hashlib.sha256(b"secret bytes").hexdigest()}
     resp = await client.post(
@@ -372,7 +349,7 @@ async def test_a_forged_blob_value_is_refused(client):
 async def test_an_echoed_document_keeps_its_blob_and_null_clears_it(client):
     batch = await new_batch(client)
     await send(client, batch, 0, b"kept")
-    doc = await create_file(client, "echoed", batch)
+    doc = await file_from(client, "echoed", batch)
     resp = await client.put(f"{API}/id/{doc['uid']}", json=doc)  # the whole model, as PY sends
     assert resp.status == 200, await resp.text()
     assert (await resp.json())["properties"]["file:content"]["digest"] == doc["properties"][
@@ -405,7 +382,7 @@ async def test_execute_on_a_batch_attaches_and_drops_it(client):
     batch = await new_batch(client)
     await send(client, batch, 0, b"first", name="1.txt")
     await send(client, batch, 1, b"second", name="2.txt")
-    doc = await create_file(client, "attached", batch, index="0")
+    doc = await file_from(client, "attached", batch, index="0")
     resp = await client.post(
         f"{API}/upload/{batch}/execute/Blob.AttachOnDocument",
         json={"params": {"document": doc["path"], "xpath": "files:files"}},
@@ -430,7 +407,7 @@ async def test_blob_operations(client):
     batch = await new_batch(client)
     for i, content in enumerate((b"main", b"att-0", b"att-1")):
         await send(client, batch, i, content, name=f"{i}.txt")
-    doc = await create_file(client, "ops", batch)
+    doc = await file_from(client, "ops", batch)
     await client.post(
         f"{API}/upload/{batch}/1/execute/Blob.Attach",
         json={"params": {"document": doc["uid"], "xpath": "files:files"}},
@@ -496,7 +473,7 @@ async def test_downloads_need_read_permission(client, db):
     )
     batch = await new_batch(client)
     await send(client, batch, 0, b"private bytes")
-    doc = await create_file(client, "hidden", batch, parent="/default-domain/workspaces/private")
+    doc = await file_from(client, "hidden", batch, parent="/default-domain/workspaces/private")
     peeker = basic("peeker", "peeker-pw")
     data_url = doc["properties"]["file:content"]["data"].split("/nuxeo", 1)[1]
     for url in (f"{API}/id/{doc['uid']}/@blob/file:content", "/nuxeo" + data_url):
@@ -513,7 +490,9 @@ async def test_automation_takes_blobs_in_a_multipart_body(client):
     """The JavaScript client's blob input: a params part, then input parts."""
     from aiohttp import FormData
 
-    doc = await create_file(client, "js-input", await new_batch_with(client, b"before"))
+    doc = await file_from(
+        client, "js-input", await uploaded(client, ("a.txt", b"before", "text/plain"))
+    )
     form = FormData()
     form.add_field(
         "params",
@@ -549,9 +528,3 @@ async def test_automation_takes_blobs_in_a_multipart_body(client):
     missing = await client.post(f"{API}/automation/FileManager.Import", data=alone)
     assert missing.status == 400
     assert "only 1 part" in (await missing.json())["message"]
-
-
-async def new_batch_with(client, content: bytes) -> str:
-    batch = await new_batch(client)
-    await send(client, batch, 0, content)
-    return batch
