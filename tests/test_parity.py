@@ -49,6 +49,7 @@ REST_ONLY = {
     ("endpoint", "token"): "authentication tokens belong to the clients' login flow",
     ("adapter", "convert"): "a conversion is bytes, not data: GraphQL gives download URLs "
     "(Blob.url, Document.renditions) and REST serves them",
+    ("endpoint", "conversions"): "the same: conversions scheduled by REST's @convert",
 }
 
 

@@ -29,7 +29,7 @@ from docgraph.gateway.middleware import (
 )
 from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.plugins import Registry, build_registry
-from docgraph.resolvers import acls, extraction, uploads
+from docgraph.resolvers import acls, conversion_jobs, extraction, uploads
 from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.live import ChangeHub
 from docgraph.resolvers.users import Authenticator, on_accounts_message
@@ -113,6 +113,16 @@ async def _text_extraction(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+async def _background_conversions(app: web.Application) -> AsyncIterator[None]:
+    """Conversions asked for with async=true, run off the request path."""
+    settings = app[keys.SETTINGS]
+    work = conversion_jobs.work_forever(
+        app[keys.DATABASE], app[keys.REGISTRY], settings, settings.extraction_interval
+    )
+    async with running(work, "background conversions"):
+        yield
+
+
 async def _account_changes(app: web.Application) -> AsyncIterator[None]:
     """Credentials changed by another process are forgotten here too."""
     authenticator = app[keys.AUTHENTICATOR]
@@ -193,6 +203,7 @@ def create_app(
     app.cleanup_ctx.append(_timed_acl_refresh)
     app.cleanup_ctx.append(_expired_rows)
     app.cleanup_ctx.append(_text_extraction)
+    app.cleanup_ctx.append(_background_conversions)
     app.cleanup_ctx.append(_account_changes)
     app[keys.CHANGES] = ChangeHub(max_feeds=settings.graphql_max_subscriptions)
     app.cleanup_ctx.append(_live_changes)

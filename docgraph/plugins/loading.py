@@ -40,6 +40,7 @@ DEFAULT_PLUGINS = (
     "docgraph.gateway.nuxeo.accounts",
     "docgraph.gateway.nuxeo.tokens",
     "docgraph.gateway.nuxeo.search",
+    "docgraph.gateway.nuxeo.conversions",
     "docgraph.schema.root",
     "docgraph.schema.accounts",
     "docgraph.schema.security",

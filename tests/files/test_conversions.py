@@ -216,3 +216,32 @@ async def test_a_blob_from_a_url_is_for_administrators(client, aiohttp_server, d
         headers=basic("fetcher", "fetcher-pw"),
     )
     assert member.status == 404
+
+
+async def test_a_conversion_scheduled_in_the_background(client):
+    import asyncio
+
+    doc = await new_file(client, "conv-async", b"later, as html", "l.txt", "text/plain")
+    resp = await client.post(
+        f"{API}/id/{doc['uid']}/@blob/file:content/@convert",
+        data={"async": "true", "format": "html"},
+    )
+    assert resp.status == 202, await resp.text()
+    scheduled = await resp.json()
+    assert scheduled["entity-type"] == "conversionScheduled"
+    assert resp.headers["Location"] == scheduled["pollingURL"]
+    poll = "/nuxeo" + scheduled["pollingURL"].split("/nuxeo", 1)[1]
+    async with asyncio.timeout(10):
+        for _ in range(1000):
+            status = await (await client.get(poll)).json()
+            if status["status"] == "completed":
+                break
+            assert status["status"] in ("scheduled", "running")
+            await asyncio.sleep(0.1)
+    result = await client.get("/nuxeo" + scheduled["resultURL"].split("/nuxeo", 1)[1])
+    assert result.status == 200 and b"later, as html" in await result.read()
+    refused = await client.post(
+        f"{API}/id/{doc['uid']}/@convert", data={"async": "true", "converter": "nope"}
+    )
+    assert refused.status == 400
+    assert (await client.get(f"{API}/conversions/not-a-job/poll")).status == 404

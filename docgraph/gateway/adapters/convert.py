@@ -1,13 +1,19 @@
 """``@convert``: a document's main blob, or the blob on the left
 (``@blob/{xpath}/@convert``), converted by ``converter``, to a MIME ``type``,
-or to a file ``format``; other query parameters go to the converter."""
+or to a file ``format``; other parameters go to the converter. ``POST`` with
+``async=true`` (a form, as the JavaScript client sends it) schedules the
+conversion and answers 202 with where to poll (``/conversions/{id}``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from aiohttp import web
+
+from docgraph.gateway.nuxeo.json import json_response
 from docgraph.plugins import Adapter
-from docgraph.resolvers import blobs, conversions
+from docgraph.resolvers import blobs, conversion_jobs, conversions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Blob, Document
 
@@ -17,18 +23,37 @@ if TYPE_CHECKING:
 _CHOICE = ("converter", "type", "format")
 
 
-async def convert(ctx: RequestContext, subject: Any, args: tuple[str, ...], call: Call) -> Blob:
+async def convert(ctx: RequestContext, subject: Any, args: tuple[str, ...], call: Call) -> Any:
     blob = subject if isinstance(subject, Blob) else blobs.get(ctx, subject, "blobholder:0")
-    query = call.query
+    given: Mapping[str, str] = call.query
+    if call.method == "POST":
+        request = getattr(call, "request", None)
+        if request is not None and request.content_type == "application/x-www-form-urlencoded":
+            given = {**call.query, **{k: str(v) for k, v in (await request.post()).items()}}
+    converter, mime_type, fmt = given.get("converter"), given.get("type"), given.get("format")
+    params = {k: v for k, v in given.items() if k not in _CHOICE and k != "async"}
+    if call.method == "POST" and given.get("async", "").lower() == "true":
+        job = await conversion_jobs.schedule(
+            ctx, blob, converter=converter, mime_type=mime_type, format=fmt, params=params
+        )
+        return scheduled(ctx, job)
     return await conversions.convert(
-        ctx,
-        blob,
-        converter=query.get("converter"),
-        mime_type=query.get("type"),
-        format=query.get("format"),
-        params={k: v for k, v in query.items() if k not in _CHOICE},
+        ctx, blob, converter=converter, mime_type=mime_type, format=fmt, params=params
     )
 
 
+def scheduled(ctx: RequestContext, job: conversion_jobs.Job) -> web.Response:
+    base = f"{ctx.base_url}api/v1/conversions/{job.id}"
+    body = {
+        "entity-type": "conversionScheduled",
+        "conversionId": str(job.id),
+        "pollingURL": f"{base}/poll",
+        "resultURL": f"{base}/result",
+    }
+    return json_response(body, 202, {"Location": f"{base}/poll"})
+
+
 def register(registry: Registry) -> None:
-    registry.add_adapter(Adapter("convert", convert, accepts=(Document, Blob)))
+    registry.add_adapter(
+        Adapter("convert", convert, accepts=(Document, Blob), methods=frozenset({"GET", "POST"}))
+    )
