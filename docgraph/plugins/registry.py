@@ -89,12 +89,16 @@ HTTP_READS = frozenset({"GET", "HEAD"})
 
 @dataclass(frozen=True, slots=True)
 class Adapter:
-    """``@name`` on a REST resource; ``accepts`` are the subject types it takes."""
+    """``@name`` on a REST resource; ``accepts`` are the subject types it takes.
+    Writes through an adapter run in one unit of work opened after the body is
+    read, unless it is ``streaming``: it then reads its body and opens its
+    unit itself (when it is the last step)."""
 
     name: str
     handler: AdapterHandler
     accepts: tuple[type, ...] = (object,)
     methods: frozenset[str] = HTTP_READS
+    streaming: bool = False
 
 
 @dataclass(frozen=True, slots=True)

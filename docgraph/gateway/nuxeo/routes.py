@@ -16,7 +16,7 @@ from docgraph.gateway.context import build_ctx
 from docgraph.gateway.nuxeo import execute
 from docgraph.gateway.nuxeo.json import json_response
 from docgraph.gateway.nuxeo.nxfile import NXFILE_ROOT, nxfile_handler
-from docgraph.gateway.nuxeo.parse import EndpointRoot, parse, split_segments
+from docgraph.gateway.nuxeo.parse import EndpointRoot, Route, parse, split_segments
 from docgraph.gateway.nuxeo.request import Call, require_method
 from docgraph.gateway.nuxeo.tokens import TOKEN_PATH, token_handler
 from docgraph.gateway.nuxeo.units import in_unit
@@ -40,11 +40,21 @@ async def api_handler(request: web.Request) -> web.StreamResponse:
     route = parse(_raw_tail(request, root))
     ctx = build_ctx(request, route.repository)
     if not isinstance(route.root, EndpointRoot):
+        if _streams(ctx, route):
+            return await execute.run(ctx, route, request)
         return await in_unit(ctx, request, lambda: execute.run(ctx, route, request))
     endpoint = ctx.registry.endpoints.get(route.root.name)
     if endpoint is None:
         raise NotFound(f"Type not found: {route.root.name}")
     return await _serve(ctx, endpoint, route.root.args, request)
+
+
+def _streams(ctx: RequestContext, route: Route) -> bool:
+    """A route ending with a streaming adapter reads its own body."""
+    if not route.steps:
+        return False
+    adapter = ctx.registry.adapters.get(route.steps[-1].adapter)
+    return adapter is not None and adapter.streaming
 
 
 async def site_automation_handler(request: web.Request) -> web.StreamResponse:
