@@ -4,8 +4,9 @@ A batch belongs to the user who opened it (anyone else gets 404, as for an
 unknown batch) and expires ``batch_ttl`` seconds after its last use. A file
 arrives whole or in chunks; either way its bytes stream into the blob store
 as they come, with no database connection held meanwhile, and only then is
-the file recorded. Chunks are blobs of their own until the last one arrives;
-the file is then assembled by streaming them, in order, into a new blob.
+the file recorded. Chunks are staged parts of the store until the last one
+arrives (those sent in order grow one part); the file is then made of them,
+in order, and gets its digests.
 """
 
 from __future__ import annotations
@@ -40,11 +41,8 @@ class Upload:
     mime_type: str | None = None
     declared_size: int | None = None
     chunk_index: int | None = None
+    # Set for a chunk: the file is sent in that many.
     chunk_count: int | None = None
-
-    @property
-    def upload_type(self) -> str:
-        return NORMAL if self.chunk_count is None else CHUNKED
 
 
 @dataclass(frozen=True, slots=True)
