@@ -262,10 +262,13 @@ def main() -> int:
         )
         url, server = await start_docgraph(dsn, workdir, stack)
         api = f"{url}/api/v1"
+        # Each side starts with nothing waiting to be written back to disk.
+        await asyncio.to_thread(os.sync)
         progress("baseline: up and down")
         base_up, base_down = await baseline_round(
             f"http://{HOST}:{port}", source, args.chunk * MIB, expected
         )
+        await asyncio.to_thread(os.sync)
         progress("docgraph: up and down")
         up, down, up_rss, down_rss = await docgraph_round(
             api, source, args.size * MIB, args.chunk * MIB, expected, psutil.Process(server.pid)
