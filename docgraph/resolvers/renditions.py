@@ -5,14 +5,14 @@ enricher. Converted renditions are cached by their source's content (see
 
 from __future__ import annotations
 
-import zipfile
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from docgraph.errors import NotFound
 from docgraph.plugins import Enricher, Rendition
 from docgraph.resolvers import blobs, conversions, documents, permissions
+from docgraph.resolvers.archives import Entry, zipped
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Blob, Document, GeneratedFile, PageRequest
 from docgraph.resolvers.typesystem.model import FieldType
@@ -155,51 +155,20 @@ async def xml_export(ctx: RequestContext, doc: Document) -> GeneratedFile:
     return GeneratedFile(f"{doc.name}.xml", "text/xml", _once(document_xml(ctx, doc)))
 
 
-class _Pipe:
-    """A write-only file for ``zipfile`` whose bytes are taken as they come."""
-
-    def __init__(self) -> None:
-        self.buffer = bytearray()
-
-    def write(self, data: bytes) -> int:
-        self.buffer += data
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def take(self) -> bytes:
-        data, self.buffer = bytes(self.buffer), bytearray()
-        return data
+def _export_entries(ctx: RequestContext, tree: Iterable[tuple[str, Document]]) -> Iterator[Entry]:
+    """Each document's XML, then its blobs, in the folder each goes in."""
+    for folder, doc in tree:
+        yield Entry(f"{folder}document.xml", data=document_xml(ctx, doc))
+        for blob in blobs.all_of(ctx, doc):
+            yield Entry(f"{folder}{_entry_name(blob.stored())}", blob=blob)
 
 
-async def _zip(
-    ctx: RequestContext, entries: Iterator[tuple[str, Document]]
-) -> AsyncIterator[bytes]:
-    """A zip streamed as it is written: each document's XML, and its blobs
-    read from the store a piece at a time (never a whole file in memory)."""
-    pipe = _Pipe()
-    with zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as archive:
-        for folder, doc in entries:
-            archive.writestr(f"{folder}document.xml", document_xml(ctx, doc))
-            yield pipe.take()
-            for blob in blobs.all_of(ctx, doc):
-                name = f"{folder}{_entry_name(blob.stored())}"
-                # Files are stored as they are: most are compressed already.
-                info = zipfile.ZipInfo(name)
-                info.compress_type = zipfile.ZIP_STORED
-                with archive.open(info, "w", force_zip64=True) as entry:
-                    async for data in ctx.blobs.get(blob.key):
-                        entry.write(data)
-                        yield pipe.take()
-    yield pipe.take()
+def _zip(ctx: RequestContext, tree: Iterable[tuple[str, Document]]) -> AsyncIterator[bytes]:
+    return zipped(ctx.blobs, _export_entries(ctx, tree))
 
 
 async def zip_export(ctx: RequestContext, doc: Document) -> GeneratedFile:
-    return GeneratedFile(f"{doc.name}.zip", "application/zip", _zip(ctx, iter([("", doc)])))
+    return GeneratedFile(f"{doc.name}.zip", "application/zip", _zip(ctx, [("", doc)]))
 
 
 async def _tree(ctx: RequestContext, root: Document) -> list[tuple[str, Document]]:
@@ -226,7 +195,7 @@ async def _tree(ctx: RequestContext, root: Document) -> list[tuple[str, Document
 
 async def zip_tree_export(ctx: RequestContext, doc: Document) -> GeneratedFile:
     tree = await _tree(ctx, doc)
-    return GeneratedFile(f"{doc.name}.zip", "application/zip", _zip(ctx, iter(tree)))
+    return GeneratedFile(f"{doc.name}.zip", "application/zip", _zip(ctx, tree))
 
 
 def register(registry: Registry) -> None:

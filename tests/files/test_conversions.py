@@ -245,3 +245,46 @@ async def test_a_conversion_scheduled_in_the_background(client):
     )
     assert refused.status == 400
     assert (await client.get(f"{API}/conversions/not-a-job/poll")).status == 404
+
+
+async def test_zips_concatenations_renditions_and_resizes_by_operation(client):
+    first = await new_file(client, "ops-a", pdf_of(1), "same.pdf", "application/pdf")
+    second = await new_file(client, "ops-b", pdf_of(2), "same.pdf", "application/pdf")
+    bulk = await client.post(
+        f"{API}/automation/Blob.BulkDownload",
+        json={"input": f"docs:{first['uid']},{second['uid']}", "params": {"filename": "all.zip"}},
+    )
+    assert bulk.status == 200, await bulk.text()
+    assert "all.zip" in bulk.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(await bulk.read()))
+    assert archive.namelist() == ["same.pdf", "same (1).pdf"]
+
+    batch_pdfs = await client.post(f"{API}/upload")
+    batch = (await batch_pdfs.json())["batchId"]
+    for i, pages in enumerate((1, 2)):
+        await client.post(
+            f"{API}/upload/{batch}/{i}",
+            data=pdf_of(pages),
+            headers={"X-File-Name": f"{i}.pdf", "X-File-Type": "application/pdf"},
+        )
+    joined = await client.post(
+        f"{API}/upload/{batch}/execute/Blob.ConcatenatePDFs",
+        json={"params": {"filename": "joined.pdf"}},
+        headers={"X-Batch-No-Drop": "true"},
+    )
+    assert joined.status == 200, await joined.text()
+    assert len(PdfReader(io.BytesIO(await joined.read())).pages) == 3
+    zipped = await client.post(f"{API}/upload/{batch}/execute/Blob.CreateZip", json={"params": {}})
+    assert zipfile.ZipFile(io.BytesIO(await zipped.read())).namelist() == ["0.pdf", "1.pdf"]
+
+    rendition = await client.post(
+        f"{API}/automation/Document.GetRendition",
+        json={"input": first["uid"], "params": {"renditionName": "xmlExport"}},
+    )
+    assert (await rendition.read()).startswith(b'<?xml version="1.0"')
+    image = await new_file(client, "ops-image", png(800, 400), "p.png", "image/png")
+    resized = await client.post(
+        f"{API}/automation/Picture.Resize",
+        json={"input": image["uid"], "params": {"maxWidth": 100, "maxHeight": 100}},
+    )
+    assert Image.open(io.BytesIO(await resized.read())).size == (100, 50)

@@ -6,12 +6,29 @@ import io
 import sys
 from typing import TYPE_CHECKING, Any
 
-from docgraph.errors import BadRequest, OperationNotFound
-from docgraph.resolvers import blobs, conversions, documents, fetch, files, uploads
+from docgraph.errors import BadRequest, NotFound, OperationNotFound
+from docgraph.resolvers import (
+    archives,
+    blobs,
+    conversions,
+    documents,
+    fetch,
+    files,
+    renditions,
+    uploads,
+)
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import Blob, BlobList, Document, DocumentList, parse_ref
+from docgraph.resolvers.model import (
+    Blob,
+    BlobList,
+    Document,
+    DocumentList,
+    GeneratedFile,
+    parse_ref,
+)
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
+from docgraph.resolvers.uploads import clean_file_name
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
@@ -249,6 +266,127 @@ async def extract_pages(
     out = await conversions.in_worker(_pages, data, start_page, end_page)
     name = file_name or conversions.renamed(source.name, f"{start_page}-{end_page}.pdf")
     return await conversions.store_bytes(ctx, out, name, "application/pdf")
+
+
+def _zip_of(ctx: RequestContext, found: list[Blob], filename: str | None) -> GeneratedFile:
+    names = archives.unique_names(b.name for b in found)
+    entries = [archives.Entry(n, blob=b) for n, b in zip(names, found, strict=True)]
+    name = clean_file_name(filename or "archive.zip")
+    return GeneratedFile(name, "application/zip", archives.zipped(ctx.blobs, entries))
+
+
+@operation(
+    "Blob.CreateZip",
+    label="Zip",
+    category="Files",
+    signature=[("blob", "blob"), ("bloblist", "blob")],
+    params=[Param("filename")],
+    description="The input blobs in one zip, streamed.",
+)
+async def create_zip(
+    call: OperationCall, value: Blob | BlobList, *, filename: str | None
+) -> GeneratedFile:
+    found = list(value) if isinstance(value, BlobList) else [value]
+    return _zip_of(call.ctx, found, filename)
+
+
+@operation(
+    "Blob.BulkDownload",
+    label="Bulk Download",
+    category="Files",
+    signature=[("documents", "blob")],
+    params=[Param("filename")],
+    description="The main blobs of the input documents in one zip, streamed.",
+)
+async def bulk_download(
+    call: OperationCall, docs: DocumentList, *, filename: str | None
+) -> GeneratedFile:
+    ctx = call.ctx
+    found = [b for doc in docs if (b := _main_or_none(ctx, doc)) is not None]
+    return _zip_of(ctx, found, filename)
+
+
+def _main_or_none(ctx: RequestContext, doc: Document) -> Blob | None:
+    try:
+        return blobs.find(ctx, doc, "blobholder:0")
+    except NotFound:
+        return None
+
+
+def _concatenated(pdfs: list[bytes]) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    writer = PdfWriter()
+    try:
+        for data in pdfs:
+            for page in PdfReader(io.BytesIO(data)).pages:
+                writer.add_page(page)
+    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+        raise BadRequest(f"Not a readable PDF: {exc}") from exc
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@operation(
+    "Blob.ConcatenatePDFs",
+    label="Concatenate PDFs",
+    category="Conversion",
+    signature=[("blob", "blob"), ("bloblist", "blob")],
+    params=[
+        Param("filename", required=True),
+        Param("blob_to_append", type="blob", arg="blob_to_append"),
+    ],
+    description="The input PDFs (and blob_to_append) one after the other.",
+)
+async def concatenate_pdfs(
+    call: OperationCall, value: Blob | BlobList, *, filename: str, blob_to_append: Blob | None
+) -> Blob:
+    ctx = call.ctx
+    found = list(value) if isinstance(value, BlobList) else [value]
+    if blob_to_append is not None:
+        found.append(blob_to_append)
+    if any(b.mime_type != "application/pdf" for b in found):
+        raise BadRequest("Every blob to concatenate must be a PDF")
+    out = await conversions.in_worker(
+        _concatenated, [await conversions.read_all(ctx, b) for b in found]
+    )
+    return await conversions.store_bytes(ctx, out, clean_file_name(filename), "application/pdf")
+
+
+@operation(
+    "Document.GetRendition",
+    label="Get Rendition",
+    category="Conversion",
+    signature=[("document", "blob")],
+    params=[Param("renditionName", required=True, arg="rendition_name")],
+    description="A rendition of the input document (pdf, thumbnail, xmlExport...).",
+)
+async def get_rendition(
+    call: OperationCall, doc: Document, *, rendition_name: str
+) -> Blob | GeneratedFile:
+    return await renditions.render(call.ctx, doc, rendition_name)
+
+
+@operation(
+    "Picture.Resize",
+    label="Resize Picture",
+    category="Conversion",
+    signature=[("document", "blob"), ("blob", "blob")],
+    params=[
+        Param("maxWidth", type="integer", required=True, arg="max_width"),
+        Param("maxHeight", type="integer", required=True, arg="max_height"),
+    ],
+    description="The picture (a blob, or a document's main blob) fitted in maxWidth x maxHeight.",
+)
+async def picture_resize(
+    call: OperationCall, value: Document | Blob, *, max_width: int, max_height: int
+) -> Blob:
+    ctx = call.ctx
+    source = value if isinstance(value, Blob) else blobs.get(ctx, value, "blobholder:0")
+    size = {"maxWidth": str(max_width), "maxHeight": str(max_height)}
+    return await conversions.convert(ctx, source, converter="pictureResize", params=size)
 
 
 @operation(
