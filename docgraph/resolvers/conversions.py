@@ -4,9 +4,10 @@ remembering the result by the source's content.
 Converters are registry contributions (``plugins.Converter``): a name, the
 source MIME types they take (``text/*`` patterns allowed), the type they
 produce, and ``async func(ctx, blob, params) -> Blob``. Most are written as a
-plain function of bytes (:func:`from_bytes`), run in a worker thread, at
-most ``CONVERSION_SLOTS`` at once per process: a flood of conversion requests
-waits its turn instead of taking every core from the requests around it.
+plain function of bytes (:func:`from_bytes`), run in a sandboxed child
+process, at most ``CONVERSION_SLOTS`` at once per process: a flood of
+conversion requests waits its turn instead of taking every core from the
+requests around it, and a file crafted to hang a parser is killed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import asyncio
 import fnmatch
 import mimetypes
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
@@ -23,6 +25,7 @@ from docgraph.db import conversions as db_conversions
 from docgraph.errors import BadRequest, ConverterUnavailable, PayloadTooLarge
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Blob
+from docgraph.resolvers.sandbox import sandboxed
 
 if TYPE_CHECKING:
     from docgraph.plugins import Converter
@@ -37,11 +40,15 @@ BytesConversion = Callable[[bytes, Blob, Mapping[str, str]], tuple[bytes, str, s
 _slots: dict[int, asyncio.Semaphore] = {}
 
 
-async def in_worker(func: Callable[..., T], *args: Any) -> T:
-    """``func(*args)`` in a worker thread, within the process's conversion slots."""
+def _slots_of_loop() -> asyncio.Semaphore:
     loop = asyncio.get_running_loop()
-    slots = _slots.setdefault(id(loop), asyncio.Semaphore(CONVERSION_SLOTS))
-    async with slots:
+    return _slots.setdefault(id(loop), asyncio.Semaphore(CONVERSION_SLOTS))
+
+
+async def in_worker(func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` in a worker thread, within the process's conversion
+    slots: for work on trusted or simple input (decoding text)."""
+    async with _slots_of_loop():
         return await asyncio.to_thread(func, *args)
 
 
@@ -62,14 +69,23 @@ async def store_bytes(ctx: RequestContext, data: bytes, name: str, mime_type: st
 
 
 def from_bytes(conversion: BytesConversion) -> Callable[..., Awaitable[Blob]]:
-    """A converter's ``func`` from a function of bytes."""
+    """A converter's ``func`` from a module-level function of bytes, run in
+    the sandbox (``resolvers/sandbox.py``): converters parse untrusted files."""
 
     async def func(ctx: RequestContext, blob: Blob, params: Mapping[str, str]) -> Blob:
         data = await read_all(ctx, blob)
-        out, mime_type, name = await in_worker(conversion, data, blob, params)
+        source = replace(blob, document=None)  # what the conversion needs, not its document
+        out, mime_type, name = await in_sandbox(conversion, data, source, dict(params))
         return await store_bytes(ctx, out, name, mime_type)
 
     return func
+
+
+async def in_sandbox(func: Callable[..., T], *args: Any) -> T:
+    """``func(*args)`` in a child process with limits, within the process's
+    conversion slots."""
+    async with _slots_of_loop():
+        return await sandboxed(func, *args)
 
 
 def renamed(name: str, extension: str) -> str:

@@ -20,7 +20,7 @@ from docgraph.db import extraction as db_extraction
 from docgraph.db.blobs import BlobStore
 from docgraph.db.pool import Database, Record
 from docgraph.errors import DocGraphError
-from docgraph.resolvers.conversions import in_worker
+from docgraph.resolvers.conversions import in_sandbox, in_worker
 from docgraph.resolvers.converters import HTML, MARKDOWN, OFFICE, PDF, as_text, soffice_convert
 from docgraph.resolvers.model import Blob
 
@@ -56,7 +56,9 @@ async def text_of(store: BlobStore, key: str, mime_type: str) -> str:
     if office:
         data = await soffice_convert(data, "file.bin", "txt")
         blob = Blob(name="file.txt", mime_type="text/plain", key=key, digest="", length=len(data))
-    text = await in_worker(as_text, data, blob)
+    # PDFs go through the sandbox: their parser takes untrusted input.
+    run = in_sandbox if blob.mime_type in PDF else in_worker
+    text = await run(as_text, data, blob)
     return text[:MAX_TEXT].replace("\x00", " ")
 
 

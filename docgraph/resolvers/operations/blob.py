@@ -263,7 +263,7 @@ async def extract_pages(
     if source.mime_type != "application/pdf":
         raise BadRequest(f"{source.name} is not a PDF")
     data = await conversions.read_all(ctx, source)
-    out = await conversions.in_worker(_pages, data, start_page, end_page)
+    out = await conversions.in_sandbox(_pages, data, start_page, end_page)
     name = file_name or conversions.renamed(source.name, f"{start_page}-{end_page}.pdf")
     return await conversions.store_bytes(ctx, out, name, "application/pdf")
 
@@ -349,7 +349,7 @@ async def concatenate_pdfs(
         found.append(blob_to_append)
     if any(b.mime_type != "application/pdf" for b in found):
         raise BadRequest("Every blob to concatenate must be a PDF")
-    out = await conversions.in_worker(
+    out = await conversions.in_sandbox(
         _concatenated, [await conversions.read_all(ctx, b) for b in found]
     )
     return await conversions.store_bytes(ctx, out, clean_file_name(filename), "application/pdf")
