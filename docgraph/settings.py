@@ -104,6 +104,8 @@ class Settings:
     jwt_public_key: str | None = None
     jwt_audience: str | None = None
     jwt_issuer: str | None = None
+    # Automation chains declared in a JSON file (docgraph/plugins/chains.py).
+    chains_file: Path | None = None
     plugins: tuple[str, ...] | None = None
     disabled_plugins: tuple[str, ...] = field(default_factory=tuple)
 
@@ -136,6 +138,6 @@ def _parse(name: str, raw: str) -> Any:
         return int(raw)
     if isinstance(default, float):
         return float(raw)
-    if isinstance(default, Path) or name == "blob_dir":
+    if isinstance(default, Path) or name in ("blob_dir", "chains_file"):
         return Path(raw)
     return raw

@@ -28,7 +28,7 @@ from docgraph.gateway.middleware import (
     time_limit,
 )
 from docgraph.gateway.nuxeo.routes import add_routes
-from docgraph.plugins import Registry, build_registry
+from docgraph.plugins import Registry, configured_registry
 from docgraph.resolvers import acls, conversion_jobs, extraction, uploads
 from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.live import ChangeHub
@@ -186,9 +186,7 @@ def create_app(
     )
     app[keys.SETTINGS] = settings
     app[keys.DATABASE_URL] = database_url
-    app[keys.REGISTRY] = registry or build_registry(
-        enabled=settings.plugins, disabled=settings.disabled_plugins
-    )
+    app[keys.REGISTRY] = registry or configured_registry(settings)
     app[keys.AUTHENTICATOR] = Authenticator(
         settings.auth_cache_seconds,
         failure_window=settings.auth_failure_window,

@@ -24,7 +24,7 @@ from docgraph.db.embedded import EmbeddedPostgres
 from docgraph.db.migrate import migrate_database
 from docgraph.db.pool import Database, create_pool
 from docgraph.errors import DocGraphError
-from docgraph.plugins import PluginError, Registry, build_registry
+from docgraph.plugins import PluginError, Registry, configured_registry
 from docgraph.resolvers.bootstrap import bootstrap, uses_default_password
 from docgraph.resolvers.users import set_password
 from docgraph.settings import ConfigurationError, Settings
@@ -127,7 +127,7 @@ def database(settings: Settings) -> Iterator[str]:
 def plugin_registry(settings: Settings) -> Registry:
     """docgraph's features and the plugins the settings enable; logs the plugins."""
     try:
-        registry = build_registry(enabled=settings.plugins, disabled=settings.disabled_plugins)
+        registry = configured_registry(settings)
     except PluginError as exc:
         raise fail(str(exc)) from exc
     if registry.loaded:

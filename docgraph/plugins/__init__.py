@@ -26,6 +26,7 @@ from docgraph.plugins.loading import (
     ENTRY_POINT_GROUP,
     PluginError,
     build_registry,
+    configured_registry,
 )
 from docgraph.plugins.registry import (
     Adapter,
@@ -66,6 +67,7 @@ __all__ = [
     "PageProvider",
     "Param",
     "PluginError",
+    "configured_registry",
     "Registry",
     "Rendition",
     "Schema",

@@ -7,7 +7,9 @@ import logging
 from collections.abc import Callable, Iterable
 from importlib.metadata import entry_points
 
+from docgraph.plugins.chains import chains_file
 from docgraph.plugins.registry import Registry
+from docgraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,7 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.operations.accounts",
     "docgraph.resolvers.operations.search",
     "docgraph.resolvers.operations.blob",
+    "docgraph.resolvers.operations.context",
     "docgraph.resolvers.converters",
     "docgraph.resolvers.renditions",
     "docgraph.resolvers.enrichers",
@@ -62,6 +65,15 @@ def _register(registry: Registry, name: str, register: Callable[[Registry], None
         raise PluginError(f"plugin {name!r} failed to register: {exc}") from exc
     finally:
         registry.contributor = "docgraph"
+
+
+def configured_registry(settings: Settings) -> Registry:
+    """The registry the settings ask for: plugins allowed and denied, and the
+    chains file."""
+    extra = []
+    if settings.chains_file is not None:
+        extra.append(("chains file", chains_file(settings.chains_file)))
+    return build_registry(enabled=settings.plugins, disabled=settings.disabled_plugins, extra=extra)
 
 
 def build_registry(

@@ -28,6 +28,8 @@ class OperationCall:
     ctx: RequestContext
     # Automation context variables (the request's "context" object).
     vars: dict[str, Any] = field(default_factory=dict)
+    # How deep in chains and RunOperation calls this call runs.
+    depth: int = 0
 
 
 def require(ctx: RequestContext, op_id: str) -> Operation | Chain:
@@ -86,6 +88,22 @@ async def _run(
     for step in target.steps:
         value = await _run(call, require(call.ctx, step.operation), value, step.params, depth + 1)
     return value
+
+
+async def run_nested(
+    call: OperationCall,
+    op_id: str,
+    value: Any,
+    params: Mapping[str, Any],
+    *,
+    isolate: bool = False,
+) -> Any:
+    """Run an operation or chain from inside another (``RunOperation``): the
+    same variables (a copy with ``isolate``), one level deeper."""
+    inner = OperationCall(call.ctx, dict(call.vars) if isolate else call.vars, call.depth + 1)
+    if inner.depth > MAX_CHAIN_DEPTH:
+        raise BadRequest(f"Operations call each other deeper than {MAX_CHAIN_DEPTH} levels")
+    return await _run(inner, require(call.ctx, op_id), value, params, depth=inner.depth)
 
 
 async def _dispatch(call: OperationCall, op: Operation, value: Any, kwargs: dict[str, Any]) -> Any:
