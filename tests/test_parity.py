@@ -19,6 +19,8 @@ COUNTERPARTS = {
     ("adapter", "search"): ["Document.search", "Query.search"],
     ("adapter", "pp"): ["Document.pageProvider"],
     ("adapter", "emptyWithDefault"): ["Document.emptyWithDefault"],
+    ("adapter", "op"): ["Mutation.runOperation"],
+    ("endpoint", "automation"): ["Mutation.runOperation"],
     ("adapter", "blob"): ["Document.blob", "Document.blobs", "Mutation.removeBlob"],
     ("adapter", "rendition"): ["Document.renditions"],
     ("enricher", "renditions"): ["Document.renditions"],
@@ -44,8 +46,6 @@ COUNTERPARTS = {
 
 # Deliberately REST only.
 REST_ONLY = {
-    ("adapter", "op"): "automation is REST's remote procedure call; GraphQL has typed mutations",
-    ("endpoint", "automation"): "the same: operations are the Nuxeo clients' protocol",
     ("endpoint", "token"): "authentication tokens belong to the clients' login flow",
     ("adapter", "convert"): "a conversion is bytes, not data: GraphQL gives download URLs "
     "(Blob.url, Document.renditions) and REST serves them",

@@ -50,6 +50,7 @@ DEFAULT_PLUGINS = (
     "docgraph.schema.search",
     "docgraph.schema.live",
     "docgraph.schema.files",
+    "docgraph.schema.operations",
 )
 
 

@@ -123,3 +123,34 @@ async def test_operations_running_operations_stop_at_a_depth(client, tmp_path):
         client, "RunOperation", params={"id": "Log", "parameters": {"message": "hi"}}, status=204
     )
     await op(client, "RunOperation", params={"id": "No.Such"}, status=404)
+
+
+async def test_run_operation_through_graphql(client):
+    async def gql(query, variables):
+        resp = await client.post("/nuxeo/graphql", json={"query": query, "variables": variables})
+        return await resp.json()
+
+    run = """mutation($id: String!, $input: String, $params: JSON) {
+        runOperation(id: $id, input: $input, params: $params) {
+            kind document { uid title } documents { uid } value
+        }
+    }"""
+    created = await gql(
+        run,
+        {
+            "id": "Document.Create",
+            "input": WS,
+            "params": {"type": "Note", "name": "via-gql", "properties": {"dc:title": "Via"}},
+        },
+    )
+    result = created["data"]["runOperation"]
+    assert result["kind"] == "document" and result["document"]["title"] == "Via"
+    listed = await gql(run, {"id": "Document.GetChildren", "input": WS})
+    assert listed["data"]["runOperation"]["kind"] == "documents"
+    assert result["document"]["uid"] in [
+        d["uid"] for d in listed["data"]["runOperation"]["documents"]
+    ]
+    missing = await gql(run, {"id": "No.Such"})
+    assert missing["errors"][0]["extensions"]["code"] == "operation_not_found"
+    logged = await gql(run, {"id": "Log", "params": {"message": "from graphql"}})
+    assert logged["data"]["runOperation"]["kind"] == "void"
