@@ -28,8 +28,9 @@ from docgraph.gateway.middleware import (
     time_limit,
 )
 from docgraph.gateway.nuxeo.routes import add_routes
+from docgraph.gateway.runs import AsyncRuns
 from docgraph.plugins import Registry, configured_registry
-from docgraph.resolvers import acls, conversion_jobs, extraction, uploads
+from docgraph.resolvers import acls, automation_runs, conversion_jobs, extraction, uploads
 from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.live import ChangeHub
 from docgraph.resolvers.users import Authenticator, on_accounts_message
@@ -88,7 +89,8 @@ async def _timed_acl_refresh(app: web.Application) -> AsyncIterator[None]:
 
 async def _expired_rows(app: web.Application) -> AsyncIterator[None]:
     """Upload batches past their time to live are dropped (their blobs go at
-    the next ``docgraph gc-blobs``), and so are kept idempotent answers."""
+    the next ``docgraph gc-blobs``), and so are answers kept for idempotent
+    requests and asynchronous runs."""
 
     async def drop_forever() -> None:
         while True:
@@ -96,6 +98,7 @@ async def _expired_rows(app: web.Application) -> AsyncIterator[None]:
             try:
                 await uploads.drop_expired(app[keys.DATABASE])
                 await db_idempotency.drop_expired(app[keys.DATABASE])
+                await automation_runs.drop_old(app[keys.DATABASE])
             except Exception:  # the database may be away for a while
                 log.exception("dropping expired rows failed; retrying later")
 
@@ -121,6 +124,12 @@ async def _background_conversions(app: web.Application) -> AsyncIterator[None]:
     )
     async with running(work, "background conversions"):
         yield
+
+
+async def _async_runs(app: web.Application) -> AsyncIterator[None]:
+    """Operations running in the background stop with the server."""
+    yield
+    await app[keys.ASYNC_RUNS].close()
 
 
 async def _account_changes(app: web.Application) -> AsyncIterator[None]:
@@ -202,6 +211,8 @@ def create_app(
     app.cleanup_ctx.append(_expired_rows)
     app.cleanup_ctx.append(_text_extraction)
     app.cleanup_ctx.append(_background_conversions)
+    app[keys.ASYNC_RUNS] = AsyncRuns()
+    app.cleanup_ctx.append(_async_runs)
     app.cleanup_ctx.append(_account_changes)
     app[keys.CHANGES] = ChangeHub(max_feeds=settings.graphql_max_subscriptions)
     app.cleanup_ctx.append(_live_changes)

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from docgraph.db.pool import Database
 from docgraph.gateway.deadlines import Deadlines
+from docgraph.gateway.runs import AsyncRuns
 from docgraph.plugins import Registry
 from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.context import Principal, RequestContext
@@ -21,6 +22,8 @@ AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 DEADLINES = web.AppKey("deadlines", Deadlines)
 # Committed changes of every process, for GraphQL subscriptions.
 CHANGES = web.AppKey("changes", ChangeHub)
+# Operations this process runs in the background (@async).
+ASYNC_RUNS = web.AppKey("async_runs", AsyncRuns)
 # Disabled unless JWT bearer tokens are configured.
 BEARER = web.AppKey("bearer", BearerVerifier)
 
@@ -30,6 +33,7 @@ CONTEXTS = web.RequestKey("contexts", list[RequestContext])
 REQUEST_ID = web.RequestKey("request_id", str)
 
 __all__ = [
+    "ASYNC_RUNS",
     "AUTHENTICATOR",
     "BEARER",
     "CHANGES",

@@ -154,3 +154,41 @@ async def test_run_operation_through_graphql(client):
     assert missing["errors"][0]["extensions"]["code"] == "operation_not_found"
     logged = await gql(run, {"id": "Log", "params": {"message": "from graphql"}})
     assert logged["data"]["runOperation"]["kind"] == "void"
+
+
+async def test_an_operation_run_in_the_background(client):
+    import asyncio
+
+    resp = await client.post(
+        f"{API}/automation/Document.Create/@async",
+        json={"input": WS, "params": {"type": "Note", "name": "later"}},
+        allow_redirects=False,
+    )
+    assert resp.status == 202, await resp.text()
+    status_url = "/nuxeo" + resp.headers["Location"].split("/nuxeo", 1)[1]
+    async with asyncio.timeout(10):
+        for _ in range(1000):
+            status = await client.get(status_url, allow_redirects=False)
+            if status.status == 303:
+                break
+            assert (await status.json())["value"] == "RUNNING"
+            await asyncio.sleep(0.05)
+    result_url = "/nuxeo" + status.headers["Location"].split("/nuxeo", 1)[1]
+    result = await client.get(result_url)
+    assert result.status == 200
+    assert (await result.json())["path"] == f"{WS}/later"
+    assert (await client.get(result_url)).status == 404  # answered once
+    failing = await client.post(
+        f"{API}/automation/Document.Create/@async", json={"input": WS, "params": {}}
+    )
+    assert failing.status == 202  # a missing parameter shows in the result
+    url = "/nuxeo" + failing.headers["Location"].split("/nuxeo", 1)[1].removesuffix("/status")
+    async with asyncio.timeout(10):
+        for _ in range(1000):  # polling, as a client would
+            answer = await client.get(url)
+            if answer.status != 404:
+                break
+            await asyncio.sleep(0.05)
+    assert answer.status == 400
+    unknown = await client.post(f"{API}/automation/No.Such/@async", json={})
+    assert unknown.status == 404

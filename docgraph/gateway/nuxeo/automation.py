@@ -8,6 +8,7 @@ from aiohttp import BodyPartReader, web
 
 from docgraph.errors import BadRequest, NotFound
 from docgraph.gateway.bodies import file_part, json_part
+from docgraph.gateway.nuxeo import async_automation
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.gateway.nuxeo.request import require_method
 from docgraph.gateway.nuxeo.units import in_unit
@@ -22,6 +23,7 @@ from docgraph.resolvers.operations.model import Chain, Operation
 NO_INPUT: Any = object()
 _READ = frozenset({"GET", "HEAD"})
 _POST = frozenset({"POST"})
+_ASYNC_FOLLOW = frozenset({"GET", "HEAD", "DELETE"})
 
 
 def operation_json(op: Operation | Chain) -> dict[str, Any]:
@@ -121,9 +123,15 @@ async def automation_endpoint(ctx: RequestContext, args: tuple[str, ...], call: 
     if not args:
         require_method(call, _READ, "automation")
         return nx_json.json_response(catalogue_json(ctx.registry))
+    op_id = args[0].removeprefix("Chain.")
+    if len(args) > 1 and args[1] == "@async":
+        if len(args) == 2:
+            require_method(call, _POST, f"automation/{op_id}/@async")
+            return await async_automation.start(ctx, op_id, call)
+        require_method(call, _ASYNC_FOLLOW, f"automation/{op_id}/@async")
+        return await async_automation.follow(ctx, op_id, args[2:], call)
     if len(args) > 1:
         raise NotFound(f"No such automation resource: {'/'.join(args)}")
-    op_id = args[0].removeprefix("Chain.")
     if op_id == "login":
         require_method(call, _POST, "automation/login")
         return login_json(ctx)

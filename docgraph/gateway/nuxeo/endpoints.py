@@ -17,7 +17,10 @@ def register(registry: Registry) -> None:
         # Streaming: a multipart request's files go to the store before its
         # unit of work opens (the endpoint opens it itself).
         Endpoint(
-            "automation", automation_endpoint, frozenset({"GET", "HEAD", "POST"}), streaming=True
+            "automation",
+            automation_endpoint,
+            frozenset({"GET", "HEAD", "POST", "DELETE"}),
+            streaming=True,
         )
     )
     registry.add_endpoint(
