@@ -50,6 +50,8 @@ REST_ONLY = {
     ("adapter", "convert"): "a conversion is bytes, not data: GraphQL gives download URLs "
     "(Blob.url, Document.renditions) and REST serves them",
     ("endpoint", "conversions"): "the same: conversions scheduled by REST's @convert",
+    ("adapter", "bo"): "business objects map fields to properties for REST clients; GraphQL "
+    "selects the typed fields it wants (deprecated in Nuxeo too)",
 }
 
 

@@ -14,6 +14,7 @@ Extension points, one ``Registry`` method each (signatures in
 - ``add_enricher``: a content enricher, run once per page of entities.
 - ``add_writer``: the Nuxeo JSON (or stream) of a result type.
 - ``add_page_provider``, ``add_converter``, ``add_rendition``: search and files.
+- ``add_business_adapter``: a ``@bo`` business object (a type, a field mapping).
 - ``add_graphql``: GraphQL types and Query / Mutation / Subscription fields.
 - ``add_migrations``: the plugin's own numbered ``.sql`` migrations.
 - ``add_listener``: change events of committed (or committing) units of work.
@@ -30,6 +31,7 @@ from docgraph.plugins.loading import (
 )
 from docgraph.plugins.registry import (
     Adapter,
+    BusinessAdapter,
     Call,
     Converter,
     DuplicateContribution,
@@ -51,6 +53,7 @@ __all__ = [
     "DEFAULT_PLUGINS",
     "ENTRY_POINT_GROUP",
     "Adapter",
+    "BusinessAdapter",
     "Call",
     "Chain",
     "ChainStep",

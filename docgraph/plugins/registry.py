@@ -166,6 +166,16 @@ class Rendition:
 
 
 @dataclass(frozen=True, slots=True)
+class BusinessAdapter:
+    """``@bo/{name}``: documents of ``type`` seen as a flat object whose
+    ``fields`` map to properties (``{"title": "dc:title"}``)."""
+
+    name: str
+    type: str
+    fields: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class GraphQLContribution:
     """strawberry types whose fields are merged into the root types."""
 
@@ -209,6 +219,7 @@ class Registry:
     page_providers: dict[str, PageProvider] = field(default_factory=dict)
     converters: dict[str, Converter] = field(default_factory=dict)
     renditions: dict[str, Rendition] = field(default_factory=dict)
+    business_adapters: dict[str, BusinessAdapter] = field(default_factory=dict)
     graphql: list[GraphQLContribution] = field(default_factory=list)
     migrations: list[Migrations] = field(default_factory=list)
     listeners: list[Listener] = field(default_factory=list)
@@ -319,6 +330,9 @@ class Registry:
 
     def add_rendition(self, rendition: Rendition, *, replace: bool = False) -> None:
         self._put("rendition", self.renditions, rendition.name, rendition, replace)
+
+    def add_business_adapter(self, adapter: BusinessAdapter, *, replace: bool = False) -> None:
+        self._put("business adapter", self.business_adapters, adapter.name, adapter, replace)
 
     # -- GraphQL, storage, events -----------------------------------------
     def add_graphql(

@@ -192,3 +192,35 @@ async def test_an_operation_run_in_the_background(client):
     assert answer.status == 400
     unknown = await client.post(f"{API}/automation/No.Such/@async", json={})
     assert unknown.status == 404
+
+
+async def test_business_objects(client):
+    folder = await op(client, "FileManager.CreateFolder", WS, {"title": "bo-home"})
+    base = f"{API}/id/{folder['uid']}/@bo/BusinessBeanAdapter"
+    created = await client.post(
+        f"{base}/memo",
+        json={"entity-type": "BusinessBeanAdapter", "value": {"title": "Memo", "note": "text"}},
+    )
+    assert created.status == 201, await created.text()
+    memo = (await created.json())["value"]
+    assert memo["type"] == "Note" and memo["title"] == "Memo" and memo["note"] == "text"
+    url = f"{API}/id/{memo['id']}/@bo/BusinessBeanAdapter"
+    changed = await client.put(
+        url, json={"entity-type": "BusinessBeanAdapter", "value": {"description": "d"}}
+    )
+    assert (await changed.json())["value"]["description"] == "d"
+    read = await (await client.get(url)).json()
+    assert read == {
+        "entity-type": "BusinessBeanAdapter",
+        "value": {
+            "id": memo["id"],
+            "type": "Note",
+            "title": "Memo",
+            "description": "d",
+            "note": "text",
+        },
+    }
+    assert (await client.get(f"{API}/id/{memo['id']}/@bo/Nope")).status == 404
+    assert (await client.get(f"{API}/id/{folder['uid']}/@bo/BusinessBeanAdapter")).status == 400
+    bad = await client.put(url, json={"entity-type": "BusinessBeanAdapter", "value": {"x": 1}})
+    assert bad.status == 400
