@@ -7,8 +7,8 @@ from uuid import UUID, uuid4
 
 from docgraph.db import automation_jobs as db_jobs
 from docgraph.db.pool import Database, Record
-from docgraph.errors import NotFound
 from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.owned import owned
 
 KEPT = 24 * 3600.0
 
@@ -21,14 +21,7 @@ async def start(ctx: RequestContext) -> UUID:
 
 async def run(ctx: RequestContext, run_id: str) -> Record:
     """The user's own run; 404 for anyone else's or an unknown one."""
-    try:
-        key = UUID(run_id)
-    except ValueError:
-        raise NotFound(f"No asynchronous run {run_id[:40]}") from None
-    found = await db_jobs.job(ctx.db, key, ctx.principal.username)
-    if found is None:
-        raise NotFound(f"No asynchronous run {run_id[:40]}")
-    return found
+    return await owned(ctx, db_jobs.job, run_id, "asynchronous run")
 
 
 async def finish(

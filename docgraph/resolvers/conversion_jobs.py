@@ -18,6 +18,7 @@ from docgraph.plugins import Registry
 from docgraph.resolvers import conversions
 from docgraph.resolvers.context import DEFAULT_REPOSITORY, Principal, RequestContext
 from docgraph.resolvers.model import Blob
+from docgraph.resolvers.owned import owned
 from docgraph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -78,14 +79,7 @@ async def schedule(
 
 async def job(ctx: RequestContext, job_id: str) -> Job:
     """The user's own job; 404 for anyone else's or an unknown one."""
-    try:
-        key = UUID(job_id)
-    except ValueError:
-        raise NotFound(f"No conversion {job_id[:40]}") from None
-    row = await db_jobs.job(ctx.db, key, ctx.principal.username)
-    if row is None:
-        raise NotFound(f"No conversion {job_id[:40]}")
-    return _job(row)
+    return _job(await owned(ctx, db_jobs.job, job_id, "conversion"))
 
 
 async def result(ctx: RequestContext, job_id: str) -> Blob:
