@@ -216,6 +216,11 @@ async def test_a_blob_from_a_url_is_for_administrators(client, aiohttp_server, d
         headers=basic("fetcher", "fetcher-pw"),
     )
     assert member.status == 404
+    # The catalogue lists only what its reader may run.
+    listed = await client.get(f"{API}/automation", headers=basic("fetcher", "fetcher-pw"))
+    assert "Blob.CreateFromURL" not in [o["id"] for o in (await listed.json())["operations"]]
+    everything = await (await client.get(f"{API}/automation")).json()
+    assert "Blob.CreateFromURL" in [o["id"] for o in everything["operations"]]
 
 
 async def test_a_conversion_scheduled_in_the_background(client):

@@ -12,11 +12,11 @@ from docgraph.gateway.nuxeo import async_automation
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.gateway.nuxeo.request import require_method
 from docgraph.gateway.nuxeo.units import in_unit
-from docgraph.plugins import Call, Registry
+from docgraph.plugins import Call
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Blob, BlobList
 from docgraph.resolvers.operations.decode import decode_input
-from docgraph.resolvers.operations.execute import execute, require
+from docgraph.resolvers.operations.execute import execute, require, visible
 from docgraph.resolvers.operations.model import Chain, Operation
 
 # ``input`` absent from the request: for @op the subject on the left is the input.
@@ -71,12 +71,14 @@ def chain_json(chain: Chain) -> dict[str, Any]:
     }
 
 
-def catalogue_json(registry: Registry) -> dict[str, Any]:
+def catalogue_json(ctx: RequestContext) -> dict[str, Any]:
+    """The operations and chains the request's user may run."""
+    operations = ctx.registry.operations
     return {
         "paths": {"login": "login"},
         "codecs": [],
-        "operations": [operation_json(op) for op in registry.operations.catalogue()],
-        "chains": [chain_json(c) for c in registry.operations.chains.values()],
+        "operations": [operation_json(op) for op in operations.catalogue() if visible(ctx, op)],
+        "chains": [chain_json(c) for c in operations.chains.values()],
     }
 
 
@@ -122,7 +124,7 @@ async def automation_endpoint(ctx: RequestContext, args: tuple[str, ...], call: 
     """``/automation``, ``/automation/{opId}``, ``/automation/login``."""
     if not args:
         require_method(call, _READ, "automation")
-        return nx_json.json_response(catalogue_json(ctx.registry))
+        return nx_json.json_response(catalogue_json(ctx))
     op_id = args[0].removeprefix("Chain.")
     if len(args) > 1 and args[1] == "@async":
         if len(args) == 2:

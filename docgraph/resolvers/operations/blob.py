@@ -6,7 +6,7 @@ import io
 import sys
 from typing import TYPE_CHECKING, Any
 
-from docgraph.errors import BadRequest, NotFound, OperationNotFound
+from docgraph.errors import BadRequest, NotFound
 from docgraph.resolvers import (
     archives,
     blobs,
@@ -395,6 +395,7 @@ async def picture_resize(
     label="Blob From URL",
     category="Files",
     signature=[("void", "blob")],
+    administrators_only=True,
     params=[
         Param("file", required=True, description="an http or https URL"),
         Param("mime-type", arg="mime_type"),
@@ -414,8 +415,6 @@ async def create_from_url(
     encoding: str | None,
 ) -> Blob:
     ctx = call.ctx
-    if not ctx.principal.is_administrator:
-        raise OperationNotFound("No operation with id Blob.CreateFromURL")
     return await fetch.fetch_url(
         ctx, file, name=filename, mime_type=mime_type, encoding=encoding or None
     )

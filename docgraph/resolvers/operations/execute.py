@@ -36,9 +36,15 @@ def require(ctx: RequestContext, op_id: str) -> Operation | Chain:
     """The operation or chain with this id or alias; raises OperationNotFound."""
     ops = ctx.registry.operations
     found = ops.get(op_id) or ops.chains.get(op_id)
-    if found is None:
+    if found is None or not visible(ctx, found):
         raise OperationNotFound(f"No operation with id {op_id}")
     return found
+
+
+def visible(ctx: RequestContext, target: Operation | Chain) -> bool:
+    """Whether the request's user may see and run it."""
+    restricted = isinstance(target, Operation) and target.administrators_only
+    return not restricted or ctx.principal.is_administrator
 
 
 async def resolve_input(ctx: RequestContext, value: Any) -> Any:

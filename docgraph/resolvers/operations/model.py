@@ -57,6 +57,9 @@ class Operation:
     # Writes its input document: run over a list, the rows are locked first,
     # in one stable order, so that two crossed lists cannot deadlock.
     writes: bool = False
+    # Others neither see it in the catalogue nor run it (404, as for an
+    # unknown operation, like Nuxeo's REST bindings).
+    administrators_only: bool = False
 
     @property
     def flat_signature(self) -> list[str]:
@@ -119,6 +122,7 @@ def operation(
     description: str = "",
     collector: bool = False,
     writes: bool = False,
+    administrators_only: bool = False,
 ) -> Callable[[OperationFunc], OperationFunc]:
     """Declare ``async def op(call, input, **params)`` as an operation."""
 
@@ -134,6 +138,7 @@ def operation(
             description,
             collector,
             writes,
+            administrators_only,
         )
         return func
 
