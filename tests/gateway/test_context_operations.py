@@ -30,6 +30,23 @@ CHAINS = {
         },
         {"id": "Loop", "operations": [{"id": "RunOperation", "params": {"id": "Loop"}}]},
         {
+            "id": "NamedNote",
+            "operations": [
+                {
+                    "id": "Document.Create",
+                    "params": {
+                        "type": "Note",
+                        "name": "expr:ChainParameters['name']",
+                        "properties": "dc:title=@{ChainParameters['title']} by @{CurrentUser.name}",
+                    },
+                }
+            ],
+        },
+        {
+            "id": "Scripted",
+            "operations": [{"id": "Log", "params": {"message": "expr:Document.title + 1"}}],
+        },
+        {
             "id": "Titled",
             "operations": [
                 {"id": "Document.Update", "params": {"properties": {"dc:title": "by chain"}}}
@@ -224,3 +241,12 @@ async def test_business_objects(client):
     assert (await client.get(f"{API}/id/{folder['uid']}/@bo/BusinessBeanAdapter")).status == 400
     bad = await client.put(url, json={"entity-type": "BusinessBeanAdapter", "value": {"x": 1}})
     assert bad.status == 400
+
+
+async def test_chain_steps_see_the_chain_parameters(chained):
+    note = await op(chained, "Chain.NamedNote", WS, {"name": "chained-name", "title": "T"})
+    assert note["path"] == f"{WS}/chained-name"
+    assert note["title"] == "T by Administrator"
+    refused = await chained.post(f"{API}/automation/Chain.Scripted", json={"params": {}})
+    assert refused.status == 400
+    assert "Unsupported expression" in (await refused.json())["message"]

@@ -15,6 +15,7 @@ from docgraph.errors import BadRequest, DocGraphError, OperationNotFound
 from docgraph.resolvers import documents
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, DocumentList, IdRef, Page, PathRef
+from docgraph.resolvers.operations import expressions
 from docgraph.resolvers.operations.model import Chain, Operation
 
 # Chains calling chains: deep enough for any real chain, short of a loop.
@@ -91,8 +92,11 @@ async def _run(
         return await _dispatch(call, target, value, kwargs)
     if depth >= MAX_CHAIN_DEPTH:
         raise BadRequest(f"Chain {target.id} nests deeper than {MAX_CHAIN_DEPTH} levels")
+    user = call.ctx.principal.username
     for step in target.steps:
-        value = await _run(call, require(call.ctx, step.operation), value, step.params, depth + 1)
+        # Steps see the chain's own parameters through their expressions.
+        step_params = expressions.resolve(step.params, params, call.vars, user)
+        value = await _run(call, require(call.ctx, step.operation), value, step_params, depth + 1)
     return value
 
 
