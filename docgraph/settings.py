@@ -79,6 +79,10 @@ class Settings:
     s3_region: str | None = None
     s3_access_key_id: str | None = None
     s3_secret_access_key: str | None = None
+    # Direct uploads to S3 (the "s3" upload handler): the role clients get
+    # temporary credentials of, and for how long (seconds). Unset: none.
+    s3_role_arn: str | None = None
+    s3_direct_upload_ttl: float = 3600.0
     # Batch upload: one file's size (413 beyond), files in one batch, and how
     # long a batch lives after its last use (seconds).
     max_upload_size: int = 10 * 1024**3

@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from docgraph.db import uploads as db_uploads
-from docgraph.db.blobs import TooLarge
+from docgraph.db.blobs import TooLarge, s3_direct
+from docgraph.db.blobs.s3 import DIRECT, S3BlobStore
 from docgraph.db.pool import Database, Record
 from docgraph.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Blob
 
 DEFAULT_HANDLER = "default"
-HANDLERS = (DEFAULT_HANDLER,)
+# Clients put the bytes in the S3 bucket themselves (see direct_upload_info).
+S3_HANDLER = "s3"
 NORMAL, CHUNKED = "normal", "chunked"
 # Chunks one file may be cut into.
 MAX_CHUNKS = 100_000
@@ -104,8 +107,17 @@ def clean_file_name(name: str) -> str:
     return name[:255] or "file"
 
 
+def handlers(ctx: RequestContext) -> tuple[str, ...]:
+    """The default handler; and direct uploads to S3 when the store is S3
+    and a role for them is configured."""
+    settings = ctx.settings
+    if settings.blob_store == "s3" and settings.s3_role_arn:
+        return (DEFAULT_HANDLER, S3_HANDLER)
+    return (DEFAULT_HANDLER,)
+
+
 async def create_batch(ctx: RequestContext, handler: str = DEFAULT_HANDLER) -> str:
-    if handler not in HANDLERS:
+    if handler not in handlers(ctx):
         raise NotFound(f"Unknown upload handler: {handler}")
     batch_id = f"batchId-{uuid.uuid4()}"
     await db_uploads.create_batch(
@@ -319,3 +331,76 @@ async def blobs_of(ctx: RequestContext, batch_id: str) -> list[Blob]:
 
 async def drop_expired(db: Database) -> int:
     return len(await db_uploads.drop_expired(db))
+
+
+# -- direct uploads to S3 --------------------------------------------------
+
+
+def _direct_prefix(ctx: RequestContext, batch_id: str) -> str:
+    """Where the batch's clients put their objects, within the store's prefix."""
+    return f"{DIRECT}{batch_id}/"
+
+
+async def direct_upload_info(ctx: RequestContext, batch_id: str) -> dict[str, Any]:
+    """What an S3 batch's client needs: the bucket, its key prefix and
+    temporary credentials to put objects under it (``extraInfo``)."""
+    batch = await require_batch(ctx, batch_id)
+    if batch["handler"] != S3_HANDLER:
+        raise Conflict(f"Batch {batch_id} is not a direct upload to S3")
+    settings = ctx.settings
+    store = ctx.blobs
+    assert isinstance(store, S3BlobStore)
+    base_key = store.prefix + _direct_prefix(ctx, batch_id)
+    found = await s3_direct.credentials(settings, base_key)
+    return {
+        "provider_type": "S3",
+        "bucket": settings.s3_bucket,
+        "baseKey": base_key,
+        "endpoint": settings.s3_endpoint,
+        "region": settings.s3_region or "us-east-1",
+        "usePathStyleAccess": settings.s3_endpoint is not None,
+        "useS3Accelerate": False,
+        **found,
+    }
+
+
+async def complete(
+    ctx: RequestContext, batch_id: str, index: int, given: Mapping[str, Any]
+) -> BatchFile:
+    """A file a client put in the bucket joins the batch: it is copied into
+    the store under its digest (the client's object is then removed)."""
+    _check(ctx, index, Upload(name=""))
+    batch = await require_batch(ctx, batch_id)
+    if batch["handler"] != S3_HANDLER:
+        raise Conflict("The default upload handler receives files itself: nothing to complete")
+    store = ctx.blobs
+    assert isinstance(store, S3BlobStore)
+    key, bucket = given.get("key"), given.get("bucket", ctx.settings.s3_bucket)
+    prefix = store.prefix + _direct_prefix(ctx, batch_id)
+    if not isinstance(key, str) or not key.startswith(prefix) or bucket != ctx.settings.s3_bucket:
+        raise BadRequest(f"The key must be in bucket {ctx.settings.s3_bucket} under {prefix}")
+    name = given.get("name")
+    upload = Upload(
+        name=name if isinstance(name, str) else key.rsplit("/", 1)[-1],
+        mime_type=given.get("mimeType") if isinstance(given.get("mimeType"), str) else None,
+    )
+    await ctx.release_connection()
+    try:
+        stored = await store.adopt(key[len(store.prefix) :], max_length=_limit(ctx))
+    except TooLarge as exc:
+        raise _too_large(ctx) from exc
+    except FileNotFoundError as exc:
+        raise NotFound(f"No object {key[:200]} in the bucket") from exc
+    await db_uploads.put_file(
+        ctx.db,
+        batch_id,
+        index,
+        name=clean_file_name(upload.name),
+        mime_type=mime_type_of(upload),
+        declared_size=None,
+        upload_type=NORMAL,
+        blob_key=stored.key,
+        md5=stored.md5,
+        length=stored.length,
+    )
+    return await file(ctx, batch_id, index)

@@ -28,6 +28,7 @@ def settings(base_settings, s3_server):
         s3_region=options["region"],
         s3_access_key_id=options["access_key_id"],
         s3_secret_access_key=options["secret_access_key"],
+        s3_role_arn="arn:aws:iam::123456789012:role/docgraph-direct-upload",
     )
 
 
@@ -70,3 +71,54 @@ async def test_upload_attach_download_collect_on_s3(client):
     done = await collect(app[keys.DATABASE], store, grace=0, delete=True)
     assert done.deleted == 0  # the file is the document's
     assert await (await client.get(url)).read() == content
+
+
+async def test_a_direct_upload_to_the_bucket(client, s3_server):
+    import boto3
+
+    handlers = await (await client.get(f"{API}/upload/handlers")).json()
+    assert handlers == {"handlers": [{"name": "default"}, {"name": "s3"}]}
+    created = await client.post(f"{API}/upload/new/s3")
+    batch = await created.json()
+    info = batch["extraInfo"]
+    assert batch["provider"] == "s3" and info["bucket"] == s3_server["bucket"]
+    assert info["baseKey"].endswith(f"directupload/{batch['batchId']}/")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=info["endpoint"],
+        region_name=info["region"],
+        aws_access_key_id=info["awsSecretKeyId"],
+        aws_secret_access_key=info["awsSecretAccessKey"],
+        aws_session_token=info["awsSessionToken"],
+    )
+    key = info["baseKey"] + "client-chosen-name"
+    s3.put_object(Bucket=info["bucket"], Key=key, Body=b"straight to the bucket")
+    outside = await client.post(
+        f"{API}/upload/{batch['batchId']}/0/complete",
+        json={"key": "elsewhere/x", "bucket": info["bucket"], "name": "x"},
+    )
+    assert outside.status == 400
+    done = await client.post(
+        f"{API}/upload/{batch['batchId']}/0/complete",
+        json={"key": key, "bucket": info["bucket"], "name": "direct.txt", "fileSize": 22},
+    )
+    assert done.status == 200, await done.text()
+    assert (await done.json())["fileIdx"] == "0"
+    doc = await client.post(
+        f"{API}/path/default-domain/workspaces",
+        json={
+            "entity-type": "document",
+            "type": "File",
+            "name": "direct",
+            "properties": {
+                "file:content": {"upload-batch": batch["batchId"], "upload-fileId": "0"}
+            },
+        },
+    )
+    assert (await doc.json())["properties"]["file:content"]["name"] == "direct.txt"
+    url = f"{API}/path/default-domain/workspaces/direct/@blob/file:content"
+    assert await (await client.get(url)).read() == b"straight to the bucket"
+    listed = s3.list_objects_v2(Bucket=info["bucket"], Prefix=info["baseKey"])
+    assert listed.get("KeyCount", 0) == 0  # adopted: the client's object is gone
+    refreshed = await client.post(f"{API}/upload/{batch['batchId']}/refreshToken")
+    assert "awsSessionToken" in await refreshed.json()

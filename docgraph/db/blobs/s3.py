@@ -27,6 +27,8 @@ _HASH_BUFFER = 1 << 20
 _READ_CHUNK = 256 * 1024
 _TMP = "tmp/"
 _STAGING = "staging/"
+# Where clients put objects themselves (direct uploads), below the prefix.
+DIRECT = "directupload/"
 
 
 class S3BlobStore:
@@ -53,6 +55,7 @@ class S3BlobStore:
             }.items()
             if v
         }
+        self._prefix = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
         self._store = S3Store(
             bucket,
             prefix=prefix.strip("/") or None,
@@ -135,8 +138,29 @@ class S3BlobStore:
             for meta in batch:
                 path = meta["path"]
                 name = path.rsplit("/", 1)[-1]
-                if not path.startswith((_TMP, _STAGING)) and is_key(name):
+                if not path.startswith((_TMP, _STAGING, DIRECT)) and is_key(name):
                     yield name, meta["last_modified"].timestamp()
+
+    @property
+    def prefix(self) -> str:
+        """The store's key prefix in the bucket, with its slash ("" for none)."""
+        return self._prefix
+
+    async def adopt(self, relative: str, *, max_length: int | None = None) -> Stored:
+        """An object a client put under ``DIRECT`` becomes a blob (copied with
+        its digests computed, then removed). FileNotFoundError when absent."""
+        if not relative.startswith(DIRECT) or ".." in relative or "//" in relative:
+            raise ValueError(f"not a direct upload: {relative[:80]!r}")
+        result = await obstore.get_async(self._store, relative)
+
+        async def parts() -> AsyncIterator[bytes]:
+            async for chunk in result.stream(min_chunk_size=_HASH_BUFFER):
+                yield bytes(chunk)
+
+        stored = await self.put(parts(), max_length=max_length)
+        with contextlib.suppress(FileNotFoundError):
+            await obstore.delete_async(self._store, relative)
+        return stored
 
     @staticmethod
     def staged_path(name: str) -> str:

@@ -16,9 +16,9 @@ from urllib.parse import unquote
 import orjson
 from aiohttp import BodyPartReader, web
 
-from docgraph.errors import BadRequest, Conflict, NotFound
+from docgraph.errors import BadRequest, NotFound
 from docgraph.gateway import keys
-from docgraph.gateway.bodies import trickled
+from docgraph.gateway.bodies import read_body, trickled
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.gateway.nuxeo.automation import execute_request
 from docgraph.gateway.nuxeo.request import Call, require_method
@@ -170,36 +170,43 @@ async def upload_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call
             return nx_json.json_response({"batchId": batch_id}, 201)
         case ("handlers",):
             require_method(call, _GET, "upload/handlers")
-            return nx_json.json_response({"handlers": [{"name": n} for n in uploads.HANDLERS]})
+            listed = [{"name": n} for n in uploads.handlers(ctx)]
+            return nx_json.json_response({"handlers": listed})
         case ("handlers", name):
             require_method(call, _GET, "upload/handlers")
-            if name not in uploads.HANDLERS:
+            if name not in uploads.handlers(ctx):
                 raise NotFound(f"Unknown upload handler: {name}")
             return nx_json.json_response({"name": name})
         case ("new", handler):
             require_method(call, _POST, "upload/new")
             batch_id = await uploads.create_batch(ctx, handler)
-            return nx_json.json_response(
-                {"provider": handler, "fileEntries": [], "batchId": batch_id}
-            )
+            answer: dict[str, Any] = {"provider": handler, "fileEntries": [], "batchId": batch_id}
+            if handler == uploads.S3_HANDLER:
+                answer["extraInfo"] = await uploads.direct_upload_info(ctx, batch_id)
+            return nx_json.json_response(answer)
         case (batch_id,):
             return await _batch(ctx, call, batch_id)
         case (batch_id, "info"):
             require_method(call, _GET, "upload/{batchId}/info")
             found = await uploads.files(ctx, batch_id)
+            batch = await uploads.require_batch(ctx, batch_id)
             return nx_json.json_response(
                 {
-                    "provider": uploads.DEFAULT_HANDLER,
+                    "provider": batch["handler"],
                     "fileEntries": [file_json(f) for f in found],
                     "batchId": batch_id,
                 }
             )
         case (batch_id, "refreshToken"):
             require_method(call, _POST, "upload/{batchId}/refreshToken")
-            await uploads.require_batch(ctx, batch_id)
-            return nx_json.exception_response(
-                501, "The default upload handler has no credentials to refresh"
-            )
+            batch = await uploads.require_batch(ctx, batch_id)
+            if batch["handler"] != uploads.S3_HANDLER:
+                return nx_json.exception_response(
+                    501, "The default upload handler has no credentials to refresh"
+                )
+            info = await uploads.direct_upload_info(ctx, batch_id)
+            keys_ = ("awsSecretKeyId", "awsSecretAccessKey", "awsSessionToken", "expiration")
+            return nx_json.json_response({k: info[k] for k in keys_})
         case (batch_id, "execute", op_id):
             require_method(call, _POST, "upload/{batchId}/execute")
             return await _execute(ctx, call, batch_id, None, op_id)
@@ -207,8 +214,14 @@ async def upload_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call
             return await _file(ctx, call, batch_id, _index(index))
         case (batch_id, index, "complete"):
             require_method(call, _POST, "upload/{batchId}/{fileIdx}/complete")
-            await uploads.file(ctx, batch_id, _index(index))
-            raise Conflict("The default upload handler receives files itself: nothing to complete")
+            await read_body(call.request)
+            given = await call.json()
+            if not isinstance(given, dict):
+                raise BadRequest('The body is {"key", "bucket", "name", ...}')
+            done = await uploads.complete(ctx, batch_id, _index(index), given)
+            return nx_json.json_response(
+                {"uploaded": "true", "batchId": batch_id, "fileIdx": str(done.index)}
+            )
         case (batch_id, index, "execute", op_id):
             require_method(call, _POST, "upload/{batchId}/{fileIdx}/execute")
             return await _execute(ctx, call, batch_id, _index(index), op_id)
