@@ -23,6 +23,8 @@ COUNTERPARTS = {
     ("endpoint", "automation"): ["Mutation.runOperation"],
     ("adapter", "blob"): ["Document.blob", "Document.blobs", "Mutation.removeBlob"],
     ("adapter", "rendition"): ["Document.renditions"],
+    ("adapter", "preview"): ["Document.previewUrl"],
+    ("enricher", "preview"): ["Document.previewUrl"],
     ("enricher", "renditions"): ["Document.renditions"],
     ("endpoint", "upload"): [
         "Query.uploadBatch",

@@ -18,6 +18,7 @@ from docgraph.resolvers import (
     enrichers,
     keyset,
     permissions,
+    previews,
     properties,
     renditions,
     search,
@@ -178,6 +179,12 @@ class Document:
     def blobs(self, info: Context) -> list[Blob]:
         ctx = info.context
         return [Blob.from_json(blobs.as_json(ctx, b)) for b in blobs.all_of(ctx, self.model)]
+
+    @strawberry.field(
+        name="previewUrl", description="Where a browser shows the main blob; null if nowhere."
+    )
+    def preview_url(self, info: Context) -> str | None:
+        return previews.preview_url(info.context, self.model)
 
     @strawberry.field(description="The renditions the document has, and where to get them.")
     def renditions(self, info: Context) -> list[Rendition]:

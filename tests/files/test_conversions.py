@@ -293,3 +293,31 @@ async def test_zips_concatenations_renditions_and_resizes_by_operation(client):
         json={"input": image["uid"], "params": {"maxWidth": 100, "maxHeight": 100}},
     )
     assert Image.open(io.BytesIO(await resized.read())).size == (100, 50)
+
+
+async def test_previews_show_pictures_and_text_and_never_a_users_page(client):
+    picture = await new_file(client, "prev-png", png(40, 20), "p.png", "image/png")
+    shown = await client.get(f"{API}/id/{picture['uid']}/@preview")
+    assert shown.status == 200 and shown.headers["Content-Type"] == "image/png"
+    assert shown.headers["Content-Disposition"].startswith("inline")
+    page = await new_file(
+        client, "prev-html", b"<script>alert(1)</script><p>hello</p>", "x.html", "text/html"
+    )
+    text = await client.get(f"{API}/id/{page['uid']}/@preview")
+    body = await text.read()
+    assert text.status == 200 and b"<script>" not in body and b"hello" in body
+    assert text.headers["Content-Security-Policy"] == "sandbox"
+    # The file itself, opened inline, is sandboxed too.
+    raw = await client.get(f"{API}/id/{page['uid']}/@blob/file:content")
+    assert raw.headers["Content-Security-Policy"] == "sandbox"
+    assert raw.headers["X-Content-Type-Options"] == "nosniff"
+    nothing = await new_file(client, "prev-zip", b"PK...", "a.zip", "application/zip")
+    missing = await client.get(f"{API}/id/{nothing['uid']}/@preview")
+    assert missing.status == 404 and "text/html" in missing.headers["Content-Type"]
+    enriched = await client.get(
+        f"{API}/id/{picture['uid']}", headers={"enrichers-document": "preview"}
+    )
+    url = (await enriched.json())["contextParameters"]["preview"]["url"]
+    assert f"/id/{picture['uid']}/@preview/?changeToken=" in url
+    none = await client.get(f"{API}/id/{nothing['uid']}", headers={"enrichers-document": "preview"})
+    assert (await none.json())["contextParameters"]["preview"] == {"url": None}

@@ -528,3 +528,20 @@ async def test_automation_takes_blobs_in_a_multipart_body(client):
     missing = await client.post(f"{API}/automation/FileManager.Import", data=alone)
     assert missing.status == 400
     assert "only 1 part" in (await missing.json())["message"]
+
+
+async def test_automation_files_serves_a_documents_blobs(client):
+    batch = await uploaded(
+        client, ("main.txt", b"main", "text/plain"), ("att.txt", b"attached", "text/plain")
+    )
+    doc = await file_from(client, "auto-files", batch)
+    await client.post(
+        f"{API}/upload/{batch}/1/execute/Blob.Attach",
+        json={"params": {"document": doc["uid"], "xpath": "files:files"}},
+    )
+    main = await client.get(f"/nuxeo/site/automation/files/{doc['uid']}?path=file:content")
+    assert await main.read() == b"main"
+    listed = await client.get(f"{API}/automation/files/{doc['uid']}?path=files:files")
+    assert listed.headers["Content-Type"].startswith("multipart/mixed")
+    assert b"attached" in await listed.read()
+    assert (await client.get(f"{API}/automation/files/{doc['uid']}?path=dc:title")).status == 404

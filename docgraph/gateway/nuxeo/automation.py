@@ -13,8 +13,9 @@ from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.gateway.nuxeo.request import require_method
 from docgraph.gateway.nuxeo.units import in_unit
 from docgraph.plugins import Call
+from docgraph.resolvers import blobs, documents
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import Blob, BlobList
+from docgraph.resolvers.model import Blob, BlobList, IdRef
 from docgraph.resolvers.operations.decode import decode_input
 from docgraph.resolvers.operations.execute import execute, require, visible
 from docgraph.resolvers.operations.model import Chain, Operation
@@ -125,6 +126,9 @@ async def automation_endpoint(ctx: RequestContext, args: tuple[str, ...], call: 
     if not args:
         require_method(call, _READ, "automation")
         return nx_json.json_response(catalogue_json(ctx))
+    if args[0] == "files" and len(args) == 2:
+        require_method(call, _READ, "automation/files")
+        return await _files(ctx, args[1], call.query.get("path") or "blobholder:0")
     op_id = args[0].removeprefix("Chain.")
     if len(args) > 1 and args[1] == "@async":
         if len(args) == 2:
@@ -188,3 +192,16 @@ async def _multipart(ctx: RequestContext, request: web.Request) -> tuple[Any, An
         raise BadRequest("Received only 1 part in a multipart request")
     value = blobs[0] if len(blobs) == 1 and not listed else BlobList(blobs)
     return body, value
+
+
+async def _files(ctx: RequestContext, doc_id: str, xpath: str) -> Blob | BlobList:
+    """``/automation/files/{docId}?path=``: the blob at ``path``, or the blobs
+    of a list property (``files:files``); 404 when there is none."""
+    doc = await documents.get(ctx, IdRef(doc_id))
+    canonical, ftype, _ = blobs.at_xpath(ctx, doc, xpath)
+    if ftype.is_list:
+        found = [b for b in blobs.all_of(ctx, doc) if (b.xpath or "").startswith(canonical + "/")]
+        if not found:
+            raise NotFound(f"No blob in {canonical} of document {doc.uid}")
+        return BlobList(found)
+    return blobs.get(ctx, doc, canonical)

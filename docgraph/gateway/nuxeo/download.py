@@ -23,6 +23,14 @@ from docgraph.resolvers.uploads import clean_file_name
 
 # A client that reads nothing for this long is dropped.
 WRITE_TIMEOUT = 60.0
+# A user's file shown in a browser (an HTML or SVG blob opened inline) runs
+# in a sandbox, as a page of no origin: its scripts get nothing of this site.
+# Pictures and PDFs run nothing of the page's, and a sandbox would stop
+# browsers' PDF viewers: those are left as they are.
+UNTRUSTED = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"}
+_INERT = frozenset(
+    {"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "application/pdf"}
+)
 
 
 def content_disposition(name: str, *, inline: bool = False) -> str:
@@ -50,6 +58,9 @@ class BlobResponse(web.StreamResponse):
             content_type += f"; charset={blob.encoding}"
         self.headers[hdrs.CONTENT_TYPE] = content_type
         self.headers[hdrs.CONTENT_DISPOSITION] = content_disposition(blob.name, inline=inline)
+        self.headers["X-Content-Type-Options"] = "nosniff"
+        if blob.mime_type not in _INERT:
+            self.headers.update(UNTRUSTED)
         self.headers[hdrs.ACCEPT_RANGES] = "bytes"
         if blob.digest:
             self.headers[hdrs.ETAG] = f'"{blob.digest}"'
@@ -126,11 +137,12 @@ def blobs_response(store: BlobStore, blobs: BlobList) -> web.StreamResponse:
 class GeneratedResponse(web.StreamResponse):
     """A file made as it is sent (chunked: its length is not known before)."""
 
-    def __init__(self, generated: GeneratedFile) -> None:
+    def __init__(self, generated: GeneratedFile, *, inline: bool = False) -> None:
         super().__init__()
         self._generated = generated
         self.headers[hdrs.CONTENT_TYPE] = generated.mime_type
-        self.headers[hdrs.CONTENT_DISPOSITION] = content_disposition(generated.name)
+        self.headers[hdrs.CONTENT_DISPOSITION] = content_disposition(generated.name, inline=inline)
+        self.headers.update(UNTRUSTED)
         self.enable_chunked_encoding()
 
     async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
