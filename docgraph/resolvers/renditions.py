@@ -198,7 +198,35 @@ async def zip_tree_export(ctx: RequestContext, doc: Document) -> GeneratedFile:
     return GeneratedFile(f"{doc.name}.zip", "application/zip", _zip(ctx, tree))
 
 
+# A Picture's views: the longest side fitted in so many pixels (pictures are
+# never enlarged, so OriginalJpeg keeps the original size).
+PICTURE_VIEWS = {
+    "Thumbnail": 100,
+    "Small": 280,
+    "Medium": 1200,
+    "FullHD": 1920,
+    "OriginalJpeg": 10000,
+}
+
+
+def _picture_view(size: int) -> Any:
+    async def view(ctx: RequestContext, doc: Document) -> Blob:
+        main = _main_blob(ctx, doc)
+        if main is None:
+            raise NotFound("This picture has no file")
+        fitted = {"maxWidth": str(size), "maxHeight": str(size)}
+        return await conversions.convert(ctx, main, converter="pictureResize", params=fitted)
+
+    return view
+
+
 def register(registry: Registry) -> None:
+    for name, size in PICTURE_VIEWS.items():
+        registry.add_rendition(
+            Rendition(
+                name, _picture_view(size), kind="picture", types=("Picture",), available=has_blob
+            )
+        )
     for rendition in (
         Rendition("pdf", pdf, kind="pdf", available=has_blob),
         Rendition("thumbnail", thumbnail, kind="thumbnail"),

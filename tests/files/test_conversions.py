@@ -321,3 +321,48 @@ async def test_previews_show_pictures_and_text_and_never_a_users_page(client):
     assert f"/id/{picture['uid']}/@preview/?changeToken=" in url
     none = await client.get(f"{API}/id/{nothing['uid']}", headers={"enrichers-document": "preview"})
     assert (await none.json())["contextParameters"]["preview"] == {"url": None}
+
+
+async def test_a_pictures_views(client):
+    batch = await client.post(f"{API}/upload")
+    batch_id = (await batch.json())["batchId"]
+    await client.post(
+        f"{API}/upload/{batch_id}/0",
+        data=png(2000, 1000),
+        headers={"X-File-Name": "wide.png", "X-File-Type": "image/png"},
+    )
+    resp = await client.post(
+        f"{API}/path{WS}",
+        json={
+            "entity-type": "document",
+            "type": "Picture",
+            "name": "wide",
+            "properties": {"file:content": {"upload-batch": batch_id, "upload-fileId": "0"}},
+        },
+    )
+    assert resp.status == 201, await resp.text()
+    picture = await resp.json()
+    sizes = {}
+    for view in ("Thumbnail", "Small", "Medium", "FullHD", "OriginalJpeg"):
+        shown = await client.get(f"{API}/id/{picture['uid']}/@rendition/{view}")
+        assert shown.status == 200, view
+        sizes[view] = Image.open(io.BytesIO(await shown.read())).size
+    assert sizes == {
+        "Thumbnail": (100, 50),
+        "Small": (280, 140),
+        "Medium": (1200, 600),
+        "FullHD": (1920, 960),
+        "OriginalJpeg": (2000, 1000),
+    }
+    by_op = await client.post(
+        f"{API}/automation/Picture.GetView",
+        json={"input": picture["uid"], "params": {"viewName": "Small"}},
+    )
+    assert Image.open(io.BytesIO(await by_op.read())).size == (280, 140)
+    listed = await client.get(
+        f"{API}/id/{picture['uid']}", headers={"enrichers-document": "renditions"}
+    )
+    names = {r["name"] for r in (await listed.json())["contextParameters"]["renditions"]}
+    assert {"Small", "Medium", "OriginalJpeg"} <= names
+    a_file = await new_file(client, "not-a-picture", png(), "p.png", "image/png")
+    assert (await client.get(f"{API}/id/{a_file['uid']}/@rendition/Small")).status == 404

@@ -390,6 +390,22 @@ async def picture_resize(
 
 
 @operation(
+    "Picture.GetView",
+    label="Get Picture View",
+    category="Conversion",
+    signature=[("document", "blob")],
+    params=[Param("viewName", default="Medium", arg="view_name")],
+    description="A view of the input Picture: Thumbnail, Small, Medium, FullHD or OriginalJpeg.",
+)
+async def picture_view(call: OperationCall, doc: Document, *, view_name: str) -> Blob:
+    if view_name not in renditions.PICTURE_VIEWS:
+        raise NotFound(f"No picture view {view_name[:80]}")
+    view = await renditions.render(call.ctx, doc, view_name)
+    assert isinstance(view, Blob)  # picture views are converted blobs
+    return view
+
+
+@operation(
     "Blob.CreateFromURL",
     aliases=["Blob.Create"],
     label="Blob From URL",
