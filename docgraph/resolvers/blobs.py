@@ -106,6 +106,15 @@ def find(ctx: RequestContext, doc: Document, xpath: str = MAIN_BLOB) -> Blob | N
     return Blob.from_stored(value, doc, xpath)
 
 
+def main(ctx: RequestContext, doc: Document) -> Blob | None:
+    """The document's main blob (``blobholder:0``); None when it has none,
+    or no blob property at all."""
+    try:
+        return find(ctx, doc, "blobholder:0")
+    except NotFound:
+        return None
+
+
 def get(ctx: RequestContext, doc: Document, xpath: str = MAIN_BLOB) -> Blob:
     """The blob at ``xpath``; 404 when there is none."""
     found = find(ctx, doc, xpath)

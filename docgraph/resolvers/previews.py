@@ -31,15 +31,8 @@ def previewable(blob: Blob) -> bool:
     return mime in SHOWN_AS_IS or mime.startswith("text/") or mime in (*HTML, *MARKDOWN)
 
 
-def _main(ctx: RequestContext, doc: Document) -> Blob | None:
-    try:
-        return blobs.find(ctx, doc, "blobholder:0")
-    except NotFound:
-        return None
-
-
 async def preview(ctx: RequestContext, subject: Document | Blob) -> Blob | GeneratedFile:
-    blob = subject if isinstance(subject, Blob) else _main(ctx, subject)
+    blob = subject if isinstance(subject, Blob) else blobs.main(ctx, subject)
     if blob is None or not previewable(blob):
         raise NotFound("Preview not available")
     if blob.mime_type in SHOWN_AS_IS:
@@ -58,7 +51,7 @@ async def preview(ctx: RequestContext, subject: Document | Blob) -> Blob | Gener
 
 
 def preview_url(ctx: RequestContext, doc: Document) -> str | None:
-    main = _main(ctx, doc)
+    main = blobs.main(ctx, doc)
     if main is None or not previewable(main):
         return None
     return (

@@ -60,15 +60,8 @@ async def renditions_enricher(ctx: RequestContext, docs: Sequence[Document]) -> 
 # -- the default renditions --------------------------------------------------
 
 
-def _main_blob(ctx: RequestContext, doc: Document) -> Blob | None:
-    try:
-        return blobs.find(ctx, doc, "blobholder:0")
-    except NotFound:
-        return None
-
-
 def has_blob(ctx: RequestContext, doc: Document) -> bool:
-    return _main_blob(ctx, doc) is not None
+    return blobs.main(ctx, doc) is not None
 
 
 def is_folder(ctx: RequestContext, doc: Document) -> bool:
@@ -76,7 +69,7 @@ def is_folder(ctx: RequestContext, doc: Document) -> bool:
 
 
 async def pdf(ctx: RequestContext, doc: Document) -> Blob:
-    main = _main_blob(ctx, doc)
+    main = blobs.main(ctx, doc)
     if main is None:
         raise NotFound("No rendition 'pdf' was found")
     return await conversions.convert(ctx, main, mime_type="application/pdf")
@@ -85,7 +78,7 @@ async def pdf(ctx: RequestContext, doc: Document) -> Blob:
 async def thumbnail(ctx: RequestContext, doc: Document) -> Blob:
     """The main blob's thumbnail; a document without one gets a card with its
     title and type."""
-    main = _main_blob(ctx, doc)
+    main = blobs.main(ctx, doc)
     if main is None:
         card = f"{doc.title}\n{doc.type}".encode()
         main = await conversions.store_bytes(ctx, card, f"{doc.name}.txt", "text/plain")
@@ -93,7 +86,7 @@ async def thumbnail(ctx: RequestContext, doc: Document) -> Blob:
 
 
 async def main_blob(ctx: RequestContext, doc: Document) -> Blob:
-    main = _main_blob(ctx, doc)
+    main = blobs.main(ctx, doc)
     if main is None:
         raise NotFound("No rendition 'mainBlob' was found")
     return main
@@ -211,7 +204,7 @@ PICTURE_VIEWS = {
 
 def _picture_view(size: int) -> Any:
     async def view(ctx: RequestContext, doc: Document) -> Blob:
-        main = _main_blob(ctx, doc)
+        main = blobs.main(ctx, doc)
         if main is None:
             raise NotFound("This picture has no file")
         fitted = {"maxWidth": str(size), "maxHeight": str(size)}

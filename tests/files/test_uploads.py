@@ -545,3 +545,23 @@ async def test_automation_files_serves_a_documents_blobs(client):
     assert listed.headers["Content-Type"].startswith("multipart/mixed")
     assert b"attached" in await listed.read()
     assert (await client.get(f"{API}/automation/files/{doc['uid']}?path=dc:title")).status == 404
+
+
+async def test_too_many_files_in_one_multipart_request_are_refused(client):
+    """A form of more files than a batch may hold gets a 400, in both doors."""
+    from aiohttp import FormData
+
+    form = FormData()
+    form.add_field("params", b'{"params": {}}', filename="blob", content_type="application/json")
+    for i in range(11):  # max_batch_files is 10 here
+        form.add_field(f"input#{i}", b"x", filename=f"{i}.txt")
+    resp = await client.post(f"{API}/automation/Blob.CreateZip", data=form)
+    assert resp.status == 400
+    assert "At most 10 files" in (await resp.json())["message"]
+
+    ops = FormData()
+    ops.add_field("operations", '{"query": "{ __typename }"}', content_type="application/json")
+    ops.add_field("map", str({str(i): [f"variables.f{i}"] for i in range(11)}).replace("'", '"'))
+    graphql = await client.post("/nuxeo/graphql", data=ops, headers={"GraphQL-Preflight": "1"})
+    assert graphql.status == 400
+    assert "At most 10 files" in (await graphql.json())["errors"][0]["message"]

@@ -13,6 +13,7 @@ from aiohttp import BodyPartReader, web
 
 from docgraph.errors import BadRequest
 from docgraph.gateway.bodies import file_part
+from docgraph.gateway.nuxeo.request import request_of
 from docgraph.gateway.nuxeo.units import in_unit
 from docgraph.plugins import Adapter
 from docgraph.resolvers import blobs, files
@@ -26,10 +27,10 @@ if TYPE_CHECKING:
 async def blob(ctx: RequestContext, subject: Document, args: tuple[str, ...], call: Call) -> Any:
     xpath = "/".join(args) or "blobholder:0"
     if call.method == "DELETE":
-        await in_unit(ctx, _request(call), lambda: files.remove(ctx, subject, xpath))
+        await in_unit(ctx, request_of(call), lambda: files.remove(ctx, subject, xpath))
         return None
     if call.method == "PUT":
-        request = _request(call)
+        request = request_of(call)
         if request.content_type != "multipart/form-data":
             raise BadRequest("A blob is set with a multipart/form-data body")
         new = await _first_file(ctx, request)
@@ -46,12 +47,6 @@ async def _first_file(ctx: RequestContext, request: web.Request) -> Blob:
         if isinstance(part, BodyPartReader) and part.filename:
             return await file_part(ctx.blobs, part, ctx.settings)
     raise BadRequest("The form has no file part")
-
-
-def _request(call: Call) -> web.Request:
-    request = getattr(call, "request", None)
-    assert isinstance(request, web.Request), "the REST door's calls carry their request"
-    return request
 
 
 def register(registry: Registry) -> None:

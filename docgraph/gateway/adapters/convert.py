@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from docgraph.gateway.nuxeo.json import json_response
+from docgraph.gateway.nuxeo.request import request_of
 from docgraph.plugins import Adapter
 from docgraph.resolvers import blobs, conversion_jobs, conversions
 from docgraph.resolvers.context import RequestContext
@@ -27,8 +28,8 @@ async def convert(ctx: RequestContext, subject: Any, args: tuple[str, ...], call
     blob = subject if isinstance(subject, Blob) else blobs.get(ctx, subject, "blobholder:0")
     given: Mapping[str, str] = call.query
     if call.method == "POST":
-        request = getattr(call, "request", None)
-        if request is not None and request.content_type == "application/x-www-form-urlencoded":
+        request = request_of(call)
+        if request.content_type == "application/x-www-form-urlencoded":
             given = {**call.query, **{k: str(v) for k, v in (await request.post()).items()}}
     converter, mime_type, fmt = given.get("converter"), given.get("type"), given.get("format")
     params = {k: v for k, v in given.items() if k not in _CHOICE and k != "async"}

@@ -22,6 +22,7 @@ from docgraph.errors import BadRequest, DocGraphError
 from docgraph.gateway import keys
 from docgraph.gateway.bodies import read_body
 from docgraph.gateway.nuxeo.json import exception_response, json_response
+from docgraph.gateway.nuxeo.request import request_of
 from docgraph.gateway.nuxeo.writers import respond
 from docgraph.plugins import Call
 from docgraph.resolvers import automation_runs
@@ -32,15 +33,9 @@ from docgraph.resolvers.operations.execute import execute, require
 log = logging.getLogger(__name__)
 
 
-def _request(call: Call) -> web.Request:
-    request = getattr(call, "request", None)
-    assert isinstance(request, web.Request)
-    return request
-
-
 async def start(ctx: RequestContext, op_id: str, call: Call) -> web.Response:
     require(ctx, op_id)
-    request = _request(call)
+    request = request_of(call)
     await read_body(request)
     body = await call.json()
     if not isinstance(body, dict):
@@ -119,7 +114,7 @@ async def follow(ctx: RequestContext, op_id: str, args: tuple[str, ...], call: C
     if rest:
         raise BadRequest(f"No such asynchronous resource: {'/'.join(rest)[:80]}")
     if call.method == "DELETE":
-        _request(call).app[keys.ASYNC_RUNS].stop(found["id"])
+        request_of(call).app[keys.ASYNC_RUNS].stop(found["id"])
         await automation_runs.forget(ctx, found["id"])
         return None
     if found["status"] == "running":

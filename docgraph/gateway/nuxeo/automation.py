@@ -10,7 +10,7 @@ from docgraph.errors import BadRequest, NotFound
 from docgraph.gateway.bodies import file_part, json_part
 from docgraph.gateway.nuxeo import async_automation
 from docgraph.gateway.nuxeo import json as nx_json
-from docgraph.gateway.nuxeo.request import require_method
+from docgraph.gateway.nuxeo.request import request_of, require_method
 from docgraph.gateway.nuxeo.units import in_unit
 from docgraph.plugins import Call
 from docgraph.resolvers import blobs, documents
@@ -153,8 +153,7 @@ _MULTIPART = frozenset({"multipart/form-data", "multipart/related"})
 async def _posted(ctx: RequestContext, op_id: str, call: Call) -> Any:
     """An execution request: JSON, or multipart with blobs as the input
     (streamed into the store first), run in one unit of work."""
-    request = getattr(call, "request", None)
-    assert request is not None, "automation reads the request's stream itself"
+    request = request_of(call)
     require(ctx, op_id)
     body: Any = None
     value: Any = NO_INPUT

@@ -41,6 +41,14 @@ class Call:
         return await read_json(self.request)
 
 
+def request_of(call: CallLike) -> web.Request:
+    """The aiohttp request behind a REST door's call, for the doors that read
+    its stream or its form themselves."""
+    if not isinstance(call, Call):
+        raise TypeError("this door reads the request's stream: it needs the REST door's call")
+    return call.request
+
+
 async def read_json(request: web.Request) -> Any:
     """The body as JSON; ``None`` when empty (clients send body-less requests
     labelled JSON). A body must be labelled JSON: besides being the contract,

@@ -302,15 +302,8 @@ async def bulk_download(
     call: OperationCall, docs: DocumentList, *, filename: str | None
 ) -> GeneratedFile:
     ctx = call.ctx
-    found = [b for doc in docs if (b := _main_or_none(ctx, doc)) is not None]
+    found = [b for doc in docs if (b := blobs.main(ctx, doc)) is not None]
     return _zip_of(ctx, found, filename)
-
-
-def _main_or_none(ctx: RequestContext, doc: Document) -> Blob | None:
-    try:
-        return blobs.find(ctx, doc, "blobholder:0")
-    except NotFound:
-        return None
 
 
 def _concatenated(pdfs: list[bytes]) -> bytes:
