@@ -11,6 +11,14 @@ from docgraph.db.nxql.compiler import Compiled
 from docgraph.db.pool import Database, Record
 from docgraph.settings import ConfigurationError
 
+# What a version reports as its path and parent: its live document's.
+_LIVE_COLUMNS = (
+    "CASE WHEN d.is_version THEN (SELECT l.path FROM documents l"
+    " WHERE l.id = d.version_series_id) END AS live_path,"
+    " CASE WHEN d.is_version THEN (SELECT l.parent_id FROM documents l"
+    " WHERE l.id = d.version_series_id) END AS live_parent_id"
+)
+
 
 def page_statement(
     repository: str,
@@ -42,7 +50,7 @@ def page_statement(
     order = ", ".join([*compiled.order, f"d.id {'DESC' if last_descending else 'ASC'}"])
     where = " AND ".join(f"({c})" for c in conditions)
     sql = (
-        f"SELECT d.* FROM documents d WHERE {where}"
+        f"SELECT d.*, {_LIVE_COLUMNS} FROM documents d WHERE {where}"
         f" ORDER BY {order} LIMIT {bind(limit, '::bigint')} OFFSET {bind(offset, '::bigint')}"
     )
     return sql, where, params

@@ -22,6 +22,7 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.operations.notification",
     "docgraph.resolvers.operations.fetch",
     "docgraph.resolvers.operations.document",
+    "docgraph.resolvers.operations.versions",
     "docgraph.resolvers.operations.security",
     "docgraph.resolvers.operations.accounts",
     "docgraph.resolvers.operations.search",

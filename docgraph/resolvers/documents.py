@@ -14,7 +14,7 @@ from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
 from docgraph.db.documents import MAX_SORT_KEYS
 from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotFound, UnknownType
-from docgraph.resolvers import blobs, events, paging, permissions
+from docgraph.resolvers import blobs, events, paging, permissions, versions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.events import ChangeEvent
 from docgraph.resolvers.loaders import ChildrenKey
@@ -110,9 +110,11 @@ async def reload(ctx: RequestContext, ids: Sequence[UUID]) -> list[Document]:
 
 
 async def parent(ctx: RequestContext, doc: Document) -> Document | None:
-    if doc.parent_id is None:
+    """The parent (a version's: its live document's)."""
+    parent_id = doc.reported_parent_id
+    if parent_id is None:
         return None
-    return await get(ctx, IdRef(str(doc.parent_id)))
+    return await get(ctx, IdRef(str(parent_id)))
 
 
 def facets(ctx: RequestContext, doc: Document) -> list[str]:
@@ -125,13 +127,6 @@ def last_modified(ctx: RequestContext, doc: Document) -> str | None:
     if not ctx.registry.types.of(doc.type).has_schema("dublincore"):
         return None
     return doc.properties.get("dc:modified")
-
-
-def version_label(ctx: RequestContext, doc: Document) -> str:
-    """``major.minor`` for a versionable document, empty otherwise."""
-    if not ctx.registry.types.of(doc.type).has_facet("Versionable"):
-        return ""
-    return f"{doc.major_version}.{doc.minor_version}"
 
 
 def resolve_type(ctx: RequestContext, type_name: str) -> ResolvedType:
@@ -277,16 +272,21 @@ async def update(
     *,
     change_token: str | None = None,
     lenient: bool = False,
+    versioning: str | None = None,
 ) -> Document:
-    """Merge ``properties`` into the document: keys not sent keep their value."""
+    """Merge ``properties`` into the document: keys not sent keep their value.
+    The versioning policies apply around the save; ``versioning`` (MAJOR,
+    MINOR, NONE) is the caller's explicit option."""
     doctype = resolve_type(ctx, doc.type)
     unit = ctx.work
+    versions.require_live(doc, "modified")
     doc = await for_write(ctx, doc, permissions.WRITE)
     check_change_token(doc, change_token)
     incoming = await blobs.resolve_inputs(ctx, doctype, doc, properties, lenient=lenient)
     changes = apply_input(ctx.registry.types, doctype, doc.properties, incoming, lenient=lenient)
     if not changes:
-        return doc
+        return await versions.after_update(ctx, doc, versioning) if versioning else doc
+    doc = await versions.before_update(ctx, doc)
     now = datetime.now(UTC)
     merged = {
         **doc.properties,
@@ -297,7 +297,7 @@ async def update(
     assert row is not None
     updated = Document.from_record(row)
     unit.emit(ctx, change(ctx, events.MODIFIED, updated, now))
-    return updated
+    return await versions.after_update(ctx, updated, versioning)
 
 
 def check_not_locked(ctx: RequestContext, doc: Document) -> None:
@@ -377,7 +377,6 @@ async def _placement(
     target_type = ctx.registry.types.get(target.type)
     if target.path is None or target_type is None or not target_type.has_facet("Folderish"):
         raise BadRequest(f"Cannot put a document into non-folderish document {target.uid}")
-    assert doc.path is not None
     db = ctx.work.db
     base = path_segment(name) if name else doc.name
     candidate = base
@@ -386,8 +385,9 @@ async def _placement(
     ):
         candidate = f"{base}.{int(time.time() * 1000)}"
     new_path = child_path(target, candidate)
+    # (A version, outside the tree, has no path: copied, it is one document.)
     longest = await db_documents.longest_path_below(db, doc.id)
-    if longest - len(doc.path.encode()) + len(new_path.encode()) > MAX_PATH_BYTES:
+    if longest - len((doc.path or "").encode()) + len(new_path.encode()) > MAX_PATH_BYTES:
         raise BadRequest(f"Paths below the document would exceed {MAX_PATH_BYTES} bytes")
     return target, candidate, new_path
 
@@ -414,6 +414,7 @@ async def move(
     the target."""
     if doc.parent_id is None:
         raise BadRequest("The root document cannot be moved")
+    versions.require_live(doc, "moved")
     unit = ctx.work
     # Moves take turns: two crossed moves (a into b, b into a) could each see
     # no cycle and together make one. After the lock, the target is re-read.
@@ -439,10 +440,10 @@ async def copy(
     ctx: RequestContext, doc: Document, target: Document, name: str | None = None
 ) -> Document:
     """A deep copy of ``doc`` under ``target`` (new ids throughout, local ACLs
-    copied, named ``name`` if given), in set-based statements. Needs Read on
-    the document (its subtree is copied as it stands) and AddChildren on the
-    target."""
-    if doc.parent_id is None:
+    copied, named ``name`` if given), in set-based statements; the copy of a
+    version is a live document. Needs Read on the document (its subtree is
+    copied as it stands) and AddChildren on the target."""
+    if doc.parent_id is None and not doc.is_version:
         raise BadRequest("The root document cannot be copied")
     unit = ctx.work
     await unit.db.lock(_MOVE_LOCK)
@@ -452,9 +453,8 @@ async def copy(
     permissions.check_read(ctx, doc)
     await permissions.check(ctx, target, permissions.ADD_CHILDREN)
     target, name, new_path = await _placement(ctx, doc, target, name)
-    assert doc.path is not None
     copy_id = await db_documents.copy_subtree(
-        unit.db, doc.id, target.id, name, new_path, doc.path, (*target.ancestors, target.id)
+        unit.db, doc.id, target.id, name, new_path, doc.path or "", (*target.ancestors, target.id)
     )
     await _recompute_read_acl(ctx, copy_id)
     [row] = await db_documents.by_ids(unit.db, [copy_id])

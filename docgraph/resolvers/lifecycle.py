@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from docgraph.db import documents as db_documents
 from docgraph.errors import BadRequest
-from docgraph.resolvers import documents, events, permissions
+from docgraph.resolvers import documents, events, permissions, versions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.documents import change, for_write, resolve_type
 from docgraph.resolvers.model import Document
@@ -49,6 +49,7 @@ async def follow_transition(ctx: RequestContext, doc: Document, transition: str)
 
 async def trash(ctx: RequestContext, doc: Document) -> Document:
     """Rename it ``<name>._<millis>_.trashed`` and flag it and its subtree."""
+    versions.require_live(doc, "trashed")
     doc = await for_write(ctx, doc, permissions.REMOVE)
     if doc.is_trashed:
         return doc

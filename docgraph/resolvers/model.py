@@ -64,6 +64,10 @@ class Document:
     read_acl: tuple[str, ...]
     # Creation order: the order of an Orderable folder's children.
     position: int
+    # A version is outside the tree; it reports its live document's path and
+    # parent (when read with them: see ``reported_path``).
+    live_path: str | None = None
+    live_parent_id: UUID | None = None
 
     @classmethod
     def from_record(cls, r: Mapping[str, Any]) -> Document:
@@ -93,6 +97,8 @@ class Document:
             ancestors=tuple(r["ancestors"]),
             read_acl=tuple(r["read_acl"]),
             position=r["position"],
+            live_path=r.get("live_path"),
+            live_parent_id=r.get("live_parent_id"),
         )
 
     @property
@@ -120,6 +126,15 @@ class Document:
     @property
     def is_proxy(self) -> bool:
         return self.proxy_target_id is not None
+
+    @property
+    def reported_path(self) -> str | None:
+        """The path clients see: a version's is its live document's."""
+        return self.live_path if self.is_version else self.path
+
+    @property
+    def reported_parent_id(self) -> UUID | None:
+        return self.live_parent_id if self.is_version else self.parent_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,13 @@ from docgraph.resolvers import (
     documents,
     enrichers,
     keyset,
+    lifecycle,
     permissions,
     previews,
     properties,
     renditions,
     search,
+    versions,
 )
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
@@ -96,12 +98,16 @@ class Document:
             model=model,
             uid=strawberry.ID(model.uid),
             repository=model.repository,
-            path=model.path,
+            path=model.reported_path,
             name=model.name,
             type=model.type,
             title=model.title,
             state=model.state_name,
-            parent_ref=None if model.parent_id is None else strawberry.ID(str(model.parent_id)),
+            parent_ref=(
+                None
+                if model.reported_parent_id is None
+                else strawberry.ID(str(model.reported_parent_id))
+            ),
             change_token=model.change_token,
             is_checked_out=model.is_checked_out,
             is_version=model.is_version,
@@ -193,6 +199,30 @@ class Document:
             Rendition(**renditions.rendition_json(ctx, self.model, r))
             for r in renditions.listed(ctx, self.model)
         ]
+
+    @strawberry.field(
+        name="versionLabel",
+        description="major.minor, + once modified since the last version; empty if the "
+        "document is not versionable.",
+    )
+    def version_label(self, info: Context) -> str:
+        return versions.label(info.context, self.model)
+
+    @strawberry.field(
+        description="The document's versions (a version's: its series'), oldest first; "
+        "empty without ReadVersion."
+    )
+    async def versions(self, info: Context) -> list[Document]:
+        ctx = info.context
+        found = await ctx.loaders.per_document(versions.series_of, self.model)
+        return [Document.of(ctx, d) for d in found]
+
+    @strawberry.field(
+        name="allowedStateTransitions",
+        description="The lifecycle transitions the document's state allows.",
+    )
+    def allowed_state_transitions(self, info: Context) -> list[str]:
+        return lifecycle.allowed_transitions(info.context, self.model)
 
     @strawberry.field
     async def parent(self, info: Context) -> Document | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -11,7 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from docgraph.errors import BadRequest, DocumentNotFound, NotFound
 from docgraph.plugins import DuplicateContribution, Registry, build_registry
-from docgraph.resolvers import documents, lifecycle
+from docgraph.resolvers import documents, lifecycle, versions
 from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
 from docgraph.resolvers.model import Document as DocumentModel
@@ -19,6 +20,13 @@ from docgraph.schema import typed
 from docgraph.schema.blob import LONG, Long
 from docgraph.schema.documents import Context, Document, Documents, GenericDocument
 from docgraph.schema.files import UPLOAD, Upload
+
+
+@strawberry.enum(description="How a save is versioned.")
+class VersioningOption(Enum):
+    MAJOR = versions.MAJOR
+    MINOR = versions.MINOR
+    NONE = versions.NONE
 
 
 def _ref(id: strawberry.ID | None, path: str | None, what: str = "") -> DocRef:
@@ -92,13 +100,65 @@ class Mutation:
         id: strawberry.ID,
         properties: JSON,
         change_token: Annotated[str | None, strawberry.argument(name="changeToken")] = None,
+        versioning: Annotated[
+            VersioningOption | None,
+            strawberry.argument(
+                description="Check the document in after the save (MAJOR, MINOR) or not "
+                "(NONE: no automatic version either); the live document is returned."
+            ),
+        ] = None,
     ) -> Document:
         if not isinstance(properties, dict):
             raise BadRequest("properties must be a JSON object")
         ctx = info.context
         doc = await documents.get(ctx, IdRef(str(id)))
-        updated = await documents.update(ctx, doc, properties, change_token=change_token)
+        updated = await documents.update(
+            ctx,
+            doc,
+            properties,
+            change_token=change_token,
+            versioning=None if versioning is None else versioning.value,
+        )
         return Document.of(ctx, updated)
+
+    @strawberry.mutation(
+        name="checkIn", description="A new version of the document; returns the live document."
+    )
+    async def check_in(
+        self,
+        info: Context,
+        id: strawberry.ID,
+        increment: VersioningOption = VersioningOption.MINOR,
+        comment: str | None = None,
+    ) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        live, _ = await versions.check_in(ctx, doc, increment.value, comment)
+        return Document.of(ctx, live)
+
+    @strawberry.mutation(name="checkOut", description="Editable again after a check-in.")
+    async def check_out(self, info: Context, id: strawberry.ID) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        return Document.of(ctx, await versions.check_out(ctx, doc))
+
+    @strawberry.mutation(
+        name="restoreVersion",
+        description="The version's live document takes its content; returns the live document.",
+    )
+    async def restore_version(
+        self,
+        info: Context,
+        id: strawberry.ID,
+        create_version: Annotated[bool, strawberry.argument(name="createVersion")] = False,
+        checkout: bool = False,
+    ) -> Document:
+        ctx = info.context
+        version = await documents.get(ctx, IdRef(str(id)))
+        restored = await versions.restore(
+            ctx, version, create_version=create_version, checkout=checkout
+        )
+        return Document.of(ctx, restored)
 
     @strawberry.mutation(name="lockDocument", description="Lock for the current user.")
     async def lock_document(self, info: Context, id: strawberry.ID) -> Document:

@@ -82,9 +82,20 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "ecm:isCheckedInVersion": ("d.is_version", "flag"),
     "ecm:isCheckedIn": ("(NOT d.is_checked_out)", "flag"),
     "ecm:isTrashed": ("d.is_trashed", "flag"),
-    # No versions, records or holds exist yet: these are false for every document.
-    "ecm:isLatestVersion": ("false", "flag"),
-    "ecm:isLatestMajorVersion": ("false", "flag"),
+    # The last version of its series (the last major one: numbered N.0).
+    "ecm:isLatestVersion": (
+        "(d.is_version AND NOT EXISTS (SELECT 1 FROM documents n"
+        " WHERE n.version_series_id = d.version_series_id AND n.is_version"
+        " AND (n.major_version, n.minor_version) > (d.major_version, d.minor_version)))",
+        "flag",
+    ),
+    "ecm:isLatestMajorVersion": (
+        "(d.is_version AND d.minor_version = 0 AND NOT EXISTS (SELECT 1 FROM documents n"
+        " WHERE n.version_series_id = d.version_series_id AND n.is_version"
+        " AND n.minor_version = 0 AND n.major_version > d.major_version))",
+        "flag",
+    ),
+    # No records or holds exist: these are false for every document.
     "ecm:isRecord": ("false", "flag"),
     "ecm:hasLegalHold": ("false", "flag"),
 }
@@ -360,7 +371,9 @@ class Compiler:
             f"(SELECT a.id FROM documents a WHERE a.repository = {repository}"
             f" AND a.path = {self.bind(normalized, '::text')})"
         )
-        return f"d.ancestors @> ARRAY[{anchor}]::uuid[]"
+        # Versions keep their live document in their ancestors (for its ACLs)
+        # but are not in the tree.
+        return f"d.ancestors @> ARRAY[{anchor}]::uuid[] AND NOT d.is_version"
 
     def _uuid_compare(self, lhs: str, op: str, right: ast.Operand) -> str:
         if op not in ("=", "<>"):
@@ -379,7 +392,9 @@ class Compiler:
                 raise QueryError("ecm:ancestorId takes = or <> only")
             found = _as_uuid(node.right)
             test = (
-                "false" if found is None else f"d.ancestors @> ARRAY[{self.bind(found, '::uuid')}]"
+                "false"
+                if found is None
+                else f"d.ancestors @> ARRAY[{self.bind(found, '::uuid')}] AND NOT d.is_version"
             )
             return test if node.op == "=" else f"NOT ({test})"
         # ecm:mixinType: the type's facets and the document's own.

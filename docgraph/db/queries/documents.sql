@@ -1,7 +1,15 @@
 -- name: by_ids
-SELECT *
-  FROM documents
- WHERE id = ANY($1::uuid[])
+-- A version reports its live document's path and parent (read only for
+-- versions: the CASE skips the lookups for every other row).
+SELECT d.*,
+       CASE WHEN d.is_version
+            THEN (SELECT l.path FROM documents l WHERE l.id = d.version_series_id) END
+       AS live_path,
+       CASE WHEN d.is_version
+            THEN (SELECT l.parent_id FROM documents l WHERE l.id = d.version_series_id) END
+       AS live_parent_id
+  FROM documents d
+ WHERE d.id = ANY($1::uuid[])
 
 -- name: by_paths
 SELECT *
@@ -87,10 +95,12 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
 RETURNING *
 
 -- name: update_properties
--- $4: 1 for a user change (REST PUT, Document.Update), else 0.
+-- $4: 1 for a user change (REST PUT, Document.Update), else 0. Saving a
+-- checked-in document checks it out.
 UPDATE documents
-   SET properties    = $2,
-       modified      = $3,
+   SET properties     = $2,
+       modified       = $3,
+       is_checked_out = true,
        system_change = system_change + 1,
        user_change   = user_change + $4
  WHERE id = $1
@@ -111,11 +121,12 @@ RETURNING *
 
 -- name: rename_subtree
 -- Rename a document and move the paths of its whole subtree with it, setting
--- the trashed flag of all of them ($5). $3/$4: the new and old path.
+-- the trashed flag of all of them ($5) but versions, which are never in the
+-- trash. $3/$4: the new and old path.
 UPDATE documents d
    SET name          = CASE WHEN d.id = $1 THEN $2 ELSE d.name END,
        path          = $3 || substr(d.path, length($4) + 1),
-       is_trashed    = $5,
+       is_trashed    = $5 AND NOT d.is_version,
        system_change = d.system_change + 1
  WHERE d.id = $1
     OR d.ancestors @> ARRAY[$1]::uuid[]
@@ -190,14 +201,14 @@ SELECT id
 -- name: copy_subtree
 -- A deep copy of document $1 and its subtree, new ids throughout: the copy
 -- goes under $2 named $3 at path $4 ($5: the source's path), with ancestors
--- $6; local ACLs are copied too. Locks, trash state and versions are not.
--- Old ids map to new ones through hash joins (no per-row lookups). Returns
--- the copy's id.
+-- $6; local ACLs are copied too. Locks, trash state and versions are not
+-- (a copied version becomes a live document). Old ids map to new ones
+-- through hash joins (no per-row lookups). Returns the copy's id.
 WITH source AS MATERIALIZED (
     SELECT d.*, gen_random_uuid() AS new_id
       FROM documents d
      WHERE d.id = $1
-        OR d.ancestors @> ARRAY[$1]::uuid[]
+        OR d.ancestors @> ARRAY[$1]::uuid[] AND NOT d.is_version
 ),
 chains AS (
     -- Each copied descendant's ancestors from the copied root down, in new ids.
@@ -217,7 +228,7 @@ copied AS (
     SELECT s.new_id, s.repository,
            CASE WHEN s.id = $1 THEN $2 ELSE p.new_id END,
            CASE WHEN s.id = $1 THEN $3 ELSE s.name END,
-           $4 || substr(s.path, length($5) + 1),
+           CASE WHEN s.id = $1 THEN $4 ELSE $4 || substr(s.path, length($5) + 1) END,
            s.type, s.mixins, s.lifecycle_state, s.properties,
            $6::uuid[] || coalesce(c.chain, '{}'),
            '{}', now(), now()

@@ -17,7 +17,7 @@ from docgraph.gateway.nuxeo.parse import IdRoot, PathRoot, Route
 from docgraph.gateway.nuxeo.request import Call, require_method
 from docgraph.gateway.nuxeo.writers import Created, respond
 from docgraph.plugins import Adapter
-from docgraph.resolvers import documents
+from docgraph.resolvers import documents, versions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, IdRef, PathRef
 
@@ -75,9 +75,18 @@ async def document_resource(ctx: RequestContext, doc: Document, call: Call) -> A
         raise BadRequest("properties must be a JSON object")
     if call.method == "PUT":
         token = body.get("changeToken")
-        return await documents.update(
-            ctx, doc, properties, change_token=None if token is None else str(token)
+        option = versions.parse_option(call.headers.get("X-Versioning-Option"))
+        updated = await documents.update(
+            ctx,
+            doc,
+            properties,
+            change_token=None if token is None else str(token),
+            versioning=option,
         )
+        # Checked in at the client's request, the answer is the new version.
+        if option in (versions.MAJOR, versions.MINOR):
+            return await versions.last_version(ctx, updated) or updated
+        return updated
     type_name, name = body.get("type"), body.get("name")
     if not isinstance(type_name, str) or not isinstance(name, str) or not type_name or not name:
         raise BadRequest("type or name property is missing")

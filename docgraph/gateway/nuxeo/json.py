@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from docgraph.resolvers import acls, blobs
+from docgraph.resolvers import acls, blobs, versions
 from docgraph.resolvers import documents as engine
 from docgraph.resolvers import properties as props
 from docgraph.resolvers.accounts import Group, User
@@ -57,10 +57,10 @@ def document(ctx: RequestContext, doc: Document, *, with_properties: bool = True
         "entity-type": "document",
         "repository": doc.repository,
         "uid": doc.uid,
-        "path": doc.path,
+        "path": doc.reported_path,
         "type": doc.type,
         "state": doc.state_name,
-        "parentRef": None if doc.parent_id is None else str(doc.parent_id),
+        "parentRef": None if doc.reported_parent_id is None else str(doc.reported_parent_id),
         "isCheckedOut": doc.is_checked_out,
         "isRecord": False,
         "retainUntil": None,
@@ -77,7 +77,7 @@ def document(ctx: RequestContext, doc: Document, *, with_properties: bool = True
     out["isTrashed"] = doc.is_trashed
     out["title"] = doc.title
     if options.fetches("document", "versionLabel"):
-        out["versionLabel"] = engine.version_label(ctx, doc)
+        out["versionLabel"] = versions.label(ctx, doc)
     if options.fetches("document", "lock") and doc.lock_owner:
         out["lockOwner"] = doc.lock_owner
         out["lockCreated"] = format_date(doc.lock_created) if doc.lock_created else None
