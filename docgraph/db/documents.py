@@ -308,3 +308,11 @@ async def copy_subtree(
         Q.documents.copy_subtree, doc_id, parent_id, name, new_path, old_path, list(ancestors)
     )
     return copy_id
+
+
+async def order_before(
+    db: Database, doc_id: UUID, before_id: UUID | None, parent_id: UUID
+) -> Record | None:
+    """Move a document just before a sibling (None: to the end) in its
+    parent's order; every later sibling shifts in the same statement."""
+    return await db.fetchrow(Q.documents.order_before, doc_id, before_id, parent_id)

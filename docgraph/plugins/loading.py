@@ -23,6 +23,7 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.operations.fetch",
     "docgraph.resolvers.operations.document",
     "docgraph.resolvers.operations.versions",
+    "docgraph.resolvers.operations.proxies",
     "docgraph.resolvers.operations.security",
     "docgraph.resolvers.operations.accounts",
     "docgraph.resolvers.operations.search",

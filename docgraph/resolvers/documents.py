@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
 from docgraph.db.documents import MAX_SORT_KEYS
+from docgraph.db.pool import Record
 from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotFound, UnknownType
 from docgraph.resolvers import blobs, events, paging, permissions, versions
 from docgraph.resolvers.context import RequestContext
@@ -193,20 +194,16 @@ async def create(
     incoming = await blobs.resolve_inputs(ctx, doctype, None, properties or {}, lenient=lenient)
     values = apply_input(ctx.registry.types, doctype, {}, incoming, lenient=lenient)
     values.update(system_properties_for_create(doctype, user, now))
-    base = path_segment(name)
-    if len(child_path(parent_doc, base).encode()) > MAX_PATH_BYTES - 16:
-        raise BadRequest(f"The path of the new document would exceed {MAX_PATH_BYTES} bytes")
     unit = ctx.work
-    candidate = base
-    millis = int(time.time() * 1000)
-    for attempt in range(_NAME_ATTEMPTS):
-        row = await db_documents.insert(
+
+    def insert(name: str, path: str) -> Awaitable[Record | None]:
+        return db_documents.insert(
             unit.db,
             id=uuid4(),
             repository=parent_doc.repository,
             parent_id=parent_doc.id,
-            name=candidate,
-            path=child_path(parent_doc, candidate),
+            name=name,
+            path=path,
             type=doctype.name,
             lifecycle_state="project" if doctype.lifecycle == "default" else None,
             properties=values,
@@ -214,14 +211,8 @@ async def create(
             read_acl=read_acl,
             now=now,
         )
-        if row is not None:
-            break
-        # Nuxeo appends the epoch millis; siblings created in the same
-        # millisecond (a bulk create) take the next free number.
-        candidate = f"{base}.{millis + attempt}"
-    else:
-        raise Conflict(f"Could not find a free name for {base!r} in {parent_doc.path}")
-    doc = Document.from_record(row)
+
+    doc = Document.from_record(await insert_named(parent_doc, path_segment(name), insert))
     if creator_ace is not None:
         ace = creator_ace
         await db_acls.replace_acl(
@@ -232,6 +223,25 @@ async def create(
         )
     unit.emit(ctx, change(ctx, events.CREATED, doc, now))
     return doc
+
+
+async def insert_named(
+    parent_doc: Document, base: str, insert: Callable[[str, str], Awaitable[Record | None]]
+) -> Record:
+    """Insert a child of ``parent_doc`` by ``insert(name, path)``, which
+    answers None when the name is taken: then a ``.<epoch millis>`` suffix is
+    tried, as in Nuxeo (siblings created in the same millisecond, as in a
+    bulk create, take the next free number)."""
+    if len(child_path(parent_doc, base).encode()) > MAX_PATH_BYTES - 16:
+        raise BadRequest(f"The path of the new document would exceed {MAX_PATH_BYTES} bytes")
+    candidate = base
+    millis = int(time.time() * 1000)
+    for attempt in range(_NAME_ATTEMPTS):
+        row = await insert(candidate, child_path(parent_doc, candidate))
+        if row is not None:
+            return row
+        candidate = f"{base}.{millis + attempt}"
+    raise Conflict(f"Could not find a free name for {base!r} in {parent_doc.path}")
 
 
 def change(
@@ -280,6 +290,8 @@ async def update(
     doctype = resolve_type(ctx, doc.type)
     unit = ctx.work
     versions.require_live(doc, "modified")
+    if doc.is_proxy:
+        raise BadRequest(f"Document {doc.uid} is a proxy: edit the document it shows")
     doc = await for_write(ctx, doc, permissions.WRITE)
     check_change_token(doc, change_token)
     incoming = await blobs.resolve_inputs(ctx, doctype, doc, properties, lenient=lenient)

@@ -83,6 +83,8 @@ async def check_in(
     document (now checked in) and the version. A document checked in and not
     changed since keeps its last version."""
     require_live(doc, "checked in")
+    if doc.is_proxy:
+        raise BadRequest(f"Document {doc.uid} is a proxy: check in the document it shows")
     require_versionable(ctx, doc)
     doc = await documents.for_write(ctx, doc, permissions.WRITE_VERSION)
     if not doc.is_checked_out and (last := await last_version(ctx, doc)) is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, cast
+from uuid import UUID
 
 import strawberry
 from strawberry.scalars import JSON
@@ -42,6 +43,10 @@ from docgraph.schema.arguments import (
 from docgraph.schema.blob import Blob, Rendition
 
 Context = Info[RequestContext, None]
+
+
+def _id(value: UUID | None) -> strawberry.ID | None:
+    return None if value is None else strawberry.ID(str(value))
 
 
 def _doctype(info: Context, doc: DocumentModel) -> ResolvedType:
@@ -86,6 +91,12 @@ class Document:
     is_checked_out: bool = strawberry.field(name="isCheckedOut")
     is_version: bool = strawberry.field(name="isVersion")
     is_proxy: bool = strawberry.field(name="isProxy")
+    proxy_target_id: strawberry.ID | None = strawberry.field(
+        name="proxyTargetId", description="What a proxy shows: a version or a live document."
+    )
+    versionable_id: strawberry.ID | None = strawberry.field(
+        name="versionableId", description="The live document of a version or a proxy."
+    )
     is_trashed: bool = strawberry.field(name="isTrashed")
     lock_owner: str | None = strawberry.field(name="lockOwner")
     lock_created: str | None = strawberry.field(name="lockCreated")
@@ -112,6 +123,10 @@ class Document:
             is_checked_out=model.is_checked_out,
             is_version=model.is_version,
             is_proxy=model.is_proxy,
+            proxy_target_id=_id(model.proxy_target_id),
+            versionable_id=_id(model.version_series_id)
+            if model.is_version or model.is_proxy
+            else None,
             is_trashed=model.is_trashed,
             lock_owner=model.lock_owner,
             lock_created=format_date(model.lock_created) if model.lock_created else None,

@@ -12,7 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from docgraph.errors import BadRequest, DocumentNotFound, NotFound
 from docgraph.plugins import DuplicateContribution, Registry, build_registry
-from docgraph.resolvers import documents, lifecycle, versions
+from docgraph.resolvers import documents, lifecycle, ordering, proxies, versions
 from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
 from docgraph.resolvers.model import Document as DocumentModel
@@ -159,6 +159,38 @@ class Mutation:
             ctx, version, create_version=create_version, checkout=checkout
         )
         return Document.of(ctx, restored)
+
+    @strawberry.mutation(
+        name="publishDocument",
+        description="A proxy of the document's last version in the section (checked in "
+        "first if it changed); override replaces its proxy already there.",
+    )
+    async def publish_document(
+        self,
+        info: Context,
+        id: strawberry.ID,
+        section_id: Annotated[strawberry.ID, strawberry.argument(name="sectionId")],
+        override: bool = True,
+    ) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        section = await documents.get(ctx, IdRef(str(section_id)))
+        return Document.of(ctx, await proxies.publish(ctx, doc, section, override=override))
+
+    @strawberry.mutation(
+        name="orderDocument",
+        description="Just before a sibling in an ordered folder (without one: last).",
+    )
+    async def order_document(
+        self,
+        info: Context,
+        id: strawberry.ID,
+        before_id: Annotated[strawberry.ID | None, strawberry.argument(name="beforeId")] = None,
+    ) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        before = None if before_id is None else await documents.get(ctx, IdRef(str(before_id)))
+        return Document.of(ctx, await ordering.order_before(ctx, doc, before))
 
     @strawberry.mutation(name="lockDocument", description="Lock for the current user.")
     async def lock_document(self, info: Context, id: strawberry.ID) -> Document:

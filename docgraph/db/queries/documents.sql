@@ -107,9 +107,13 @@ UPDATE documents
 RETURNING *
 
 -- name: delete_subtree
-DELETE FROM documents
- WHERE id = $1
-    OR ancestors @> ARRAY[$1]::uuid[]
+-- The subtree with its versions, but for versions that are published: their
+-- proxies keep them, as in Nuxeo.
+DELETE FROM documents d
+ WHERE (d.id = $1 OR d.ancestors @> ARRAY[$1]::uuid[])
+   AND NOT (d.is_version
+            AND d.id <> $1
+            AND EXISTS (SELECT 1 FROM documents p WHERE p.proxy_target_id = d.id))
 
 -- name: set_lock
 -- $2 NULL: unlock.
@@ -306,3 +310,23 @@ ORDER BY left(d.properties ->> 'dc:title', 200) DESC, d.name DESC
 
 -- name: children_order_by_position_desc
 ORDER BY d.position DESC
+
+-- name: order_before
+-- Put document $1 just before its sibling $2 in parent $3's order (by
+-- position): $1 takes $2's position and the siblings from $2 on move one up.
+-- $2 NULL: $1 goes to the end.
+WITH b AS (
+    SELECT position FROM documents WHERE id = $2 AND parent_id = $3
+),
+shifted AS (
+    UPDATE documents
+       SET position = position + 1
+     WHERE parent_id = $3
+       AND position >= (SELECT position FROM b)
+       AND id <> $1
+)
+UPDATE documents
+   SET position      = coalesce((SELECT position FROM b), nextval('document_position')),
+       system_change = system_change + 1
+ WHERE id = $1
+RETURNING *

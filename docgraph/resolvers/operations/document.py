@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from docgraph.resolvers import documents, lifecycle
+from docgraph.resolvers import documents, lifecycle, ordering
 from docgraph.resolvers.model import Document
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
@@ -208,6 +208,20 @@ async def copy(
     call: OperationCall, doc: Document, *, target: Document, name: str | None
 ) -> Document:
     return await documents.copy(call.ctx, doc, target, name)
+
+
+@operation(
+    "Document.Order",
+    label="Order Document",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    params=[Param("before", type="document", description="the sibling to go before")],
+    description="Put the input documents, in their order, just before a sibling in their "
+    "ordered folder (without one: last).",
+)
+async def order(call: OperationCall, doc: Document, *, before: Document | None) -> Document:
+    return await ordering.order_before(call.ctx, doc, before)
 
 
 @operation(
