@@ -33,3 +33,8 @@ async def of_series(db: Database, live_id: UUID, parent_id: UUID | None = None) 
 
 async def retarget(db: Database, proxy_id: UUID, target_id: UUID) -> Record | None:
     return await db.fetchrow(Q.proxies.retarget, proxy_id, target_id)
+
+
+async def counts(db: Database, live_ids: Sequence[UUID]) -> dict[UUID, int]:
+    rows = await db.fetch(Q.proxies.counts, list(live_ids))
+    return {row["id"]: row["proxies"] for row in rows}

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from docgraph.db import documents as db_documents
+from docgraph.db import proxies as db_proxies
 from docgraph.plugins import Enricher
 from docgraph.resolvers import acls, permissions
 from docgraph.resolvers.context import RequestContext
@@ -37,6 +38,61 @@ async def breadcrumbs(ctx: RequestContext, docs: Sequence[Document]) -> list[Doc
             trail.append(ancestor)
         trails.append(DocumentList(trail[::-1]))
     return trails
+
+
+async def first_accessible_ancestors(
+    ctx: RequestContext, docs: Sequence[Document]
+) -> list[Document | None]:
+    """For each document, its closest ancestor that is not trashed and that
+    the user may read (where a trashed document would go back to)."""
+    wanted = list(dict.fromkeys(a for d in docs for a in d.ancestors))
+    loaded = await ctx.loaders.by_id.load_many(wanted)
+    by_id = {doc.id: doc for doc in loaded if doc is not None}
+    found: list[Document | None] = []
+    for doc in docs:
+        candidates = (by_id.get(a) for a in reversed(doc.ancestors))
+        found.append(
+            next(
+                (
+                    a
+                    for a in candidates
+                    if a is not None and not a.is_trashed and permissions.can_read(ctx.principal, a)
+                ),
+                None,
+            )
+        )
+    return found
+
+
+async def children_lists(ctx: RequestContext, docs: Sequence[Document]) -> list[DocumentList]:
+    """Each folder's children the user may see, in the folder's order, in one
+    statement for the page; at most a page's worth (``max_page_size``) each."""
+    types = ctx.registry.types
+    folders = [d for d in docs if types.of(d.type).has_facet("Folderish")]
+    pages = (
+        await db_documents.children_pages(
+            ctx.db,
+            [d.id for d in folders],
+            ordered=False,
+            browse=await permissions.browse_filter(ctx),
+            hidden_types=(),
+            limit=ctx.settings.max_page_size,
+            offset=0,
+        )
+        if folders
+        else {}
+    )
+    return [
+        DocumentList([Document.from_record(r) for r in pages[d.id].rows] if d.id in pages else [])
+        for d in docs
+    ]
+
+
+async def publications(ctx: RequestContext, docs: Sequence[Document]) -> list[dict[str, int]]:
+    """How many proxies show each document (or its versions)."""
+    live_ids = [d.version_series_id if d.is_version else d.id for d in docs]
+    counts = await db_proxies.counts(ctx.db, [i for i in live_ids if i is not None])
+    return [{"resultsCount": counts.get(i, 0) if i is not None else 0} for i in live_ids]
 
 
 async def subtypes(ctx: RequestContext, docs: Sequence[Document]) -> list[list[dict[str, Any]]]:
@@ -120,3 +176,8 @@ def register(registry: Registry) -> None:
 
     registry.add_enricher(Enricher("document", "breadcrumb", breadcrumbs))
     registry.add_enricher(Enricher("document", "subtypes", subtypes))
+    registry.add_enricher(Enricher("document", "children", children_lists))
+    registry.add_enricher(
+        Enricher("document", "firstAccessibleAncestor", first_accessible_ancestors)
+    )
+    registry.add_enricher(Enricher("document", "publications", publications))

@@ -213,6 +213,18 @@ def _picture_view(size: int) -> Any:
     return view
 
 
+async def thumbnail_enricher(ctx: RequestContext, docs: Sequence[Document]) -> list[Any]:
+    """Where each document's thumbnail is (every document has one: a card
+    stands in for a missing picture)."""
+    return [
+        {
+            "url": f"{ctx.base_url}api/v1/repo/{d.repository}/id/{d.uid}/@rendition/thumbnail"
+            f"?changeToken={d.change_token}"
+        }
+        for d in docs
+    ]
+
+
 def register(registry: Registry) -> None:
     for name, size in PICTURE_VIEWS.items():
         registry.add_rendition(
@@ -232,3 +244,4 @@ def register(registry: Registry) -> None:
     ):
         registry.add_rendition(rendition)
     registry.add_enricher(Enricher("document", "renditions", renditions_enricher))
+    registry.add_enricher(Enricher("document", "thumbnail", thumbnail_enricher))

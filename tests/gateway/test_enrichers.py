@@ -128,3 +128,47 @@ async def test_has_folderish_child_and_has_content(client, app_database):
     }
     assert found == {"tree-a": (True, True), "tree-b": (False, True), "tree-c": (False, False)}
     assert statements <= 4  # the page, then one per enricher
+
+
+async def test_children_ancestor_thumbnail_and_publications(client, crumbs, app_database):
+    """A page of 100 with four more enrichers costs a bounded number of statements."""
+    await children(client)
+    stats = app_database.stats
+    before = stats.statements
+    await children(client)
+    plain_cost = stats.statements - before
+    headers = {"enrichers-document": "children, firstAccessibleAncestor, thumbnail, publications"}
+    before = stats.statements
+    entries = await children(client, headers)
+    # children: one statement; publications: one; ancestors: at most one load.
+    assert stats.statements - before <= plain_cost + 3
+    params = entries[0]["contextParameters"]
+    assert params["children"] == {"entity-type": "documents", "entries": []}
+    assert params["firstAccessibleAncestor"]["path"] == FOLDER
+    assert params["thumbnail"]["url"].endswith(
+        f"/api/v1/repo/default/id/{entries[0]['uid']}/@rendition/thumbnail"
+        f"?changeToken={entries[0]['changeToken']}"
+    )
+    assert params["publications"] == {"resultsCount": 0}
+    resp = await client.get(
+        f"{API}/path/default-domain/workspaces",
+        headers={"enrichers-document": "children"},
+    )
+    listed = (await resp.json())["contextParameters"]["children"]["entries"]
+    assert FOLDER in [e["path"] for e in listed]
+    # A published document counts its proxies.
+    note = entries[0]
+    section = await client.post(
+        f"{API}/path/default-domain/sections",
+        json={"entity-type": "document", "type": "Section", "name": "enriched"},
+    )
+    section_uid = (await section.json())["uid"]
+    resp = await client.post(
+        f"{API}/automation/Document.PublishToSection",
+        json={"input": note["uid"], "params": {"target": section_uid}},
+    )
+    assert resp.status == 200, await resp.text()
+    resp = await client.get(
+        f"{API}/id/{note['uid']}", headers={"enrichers-document": "publications"}
+    )
+    assert (await resp.json())["contextParameters"]["publications"] == {"resultsCount": 1}

@@ -41,3 +41,11 @@ UPDATE documents p
  WHERE p.id = $1
    AND t.id = $2
 RETURNING p.*
+
+-- name: counts
+-- How many proxies each of the live documents $1 has (of it or its versions).
+SELECT version_series_id AS id, count(*) AS proxies
+  FROM documents
+ WHERE version_series_id = ANY($1::uuid[])
+   AND proxy_target_id IS NOT NULL
+ GROUP BY version_series_id
