@@ -44,6 +44,17 @@ COUNTERPARTS = {
     ("enricher", "hasFolderishChild"): ["Document.hasFolderishChild"],
     ("enricher", "hasContent"): ["Document.hasContent"],
     ("enricher", "subtypes"): ["Document.subtypes"],
+    ("enricher", "children"): ["Document.children"],
+    ("enricher", "firstAccessibleAncestor"): ["Document.firstAccessibleAncestor"],
+    ("enricher", "thumbnail"): ["Document.thumbnailUrl"],
+    ("enricher", "publications"): ["Document.publications"],
+    ("endpoint", "directory"): [
+        "Query.directories",
+        "Query.directory",
+        "Mutation.createDirectoryEntry",
+        "Mutation.updateDirectoryEntry",
+        "Mutation.deleteDirectoryEntry",
+    ],
 }
 
 # Deliberately REST only.

@@ -15,6 +15,7 @@ Extension points, one ``Registry`` method each (signatures in
 - ``add_writer``: the Nuxeo JSON (or stream) of a result type.
 - ``add_page_provider``, ``add_converter``, ``add_rendition``: search and files.
 - ``add_business_adapter``: a ``@bo`` business object (a type, a field mapping).
+- ``add_directory``: a directory (vocabulary) and the entries it starts with.
 - ``add_graphql``: GraphQL types and Query / Mutation / Subscription fields.
 - ``add_migrations``: the plugin's own numbered ``.sql`` migrations.
 - ``add_listener``: change events of committed (or committing) units of work.
@@ -34,6 +35,8 @@ from docgraph.plugins.registry import (
     BusinessAdapter,
     Call,
     Converter,
+    Directory,
+    DirectoryField,
     DuplicateContribution,
     Endpoint,
     Enricher,
@@ -58,6 +61,8 @@ __all__ = [
     "Chain",
     "ChainStep",
     "Converter",
+    "Directory",
+    "DirectoryField",
     "DocType",
     "DuplicateContribution",
     "Endpoint",

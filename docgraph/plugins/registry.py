@@ -176,6 +176,34 @@ class BusinessAdapter:
 
 
 @dataclass(frozen=True, slots=True)
+class DirectoryField:
+    name: str
+    # "string" or "integer".
+    type: str = "string"
+    default: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Directory:
+    """A vocabulary or other table of entries under ``/directory/{name}``:
+    its schema's fields, the one holding the entry id, the directory holding
+    the parents of its entries (hierarchical vocabularies: another one, or
+    itself), its types (``system`` ones are not listed) and the CSV file
+    whose rows it starts with (a header row naming the fields)."""
+
+    name: str
+    schema: str
+    fields: tuple[DirectoryField, ...]
+    id_field: str = "id"
+    parent: str | None = None
+    types: tuple[str, ...] = ()
+    data: Path | None = None
+
+    def field(self, name: str) -> DirectoryField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
 class GraphQLContribution:
     """strawberry types whose fields are merged into the root types."""
 
@@ -220,6 +248,7 @@ class Registry:
     converters: dict[str, Converter] = field(default_factory=dict)
     renditions: dict[str, Rendition] = field(default_factory=dict)
     business_adapters: dict[str, BusinessAdapter] = field(default_factory=dict)
+    directories: dict[str, Directory] = field(default_factory=dict)
     graphql: list[GraphQLContribution] = field(default_factory=list)
     migrations: list[Migrations] = field(default_factory=list)
     listeners: list[Listener] = field(default_factory=list)
@@ -334,6 +363,11 @@ class Registry:
     def add_business_adapter(self, adapter: BusinessAdapter, *, replace: bool = False) -> None:
         self._put("business adapter", self.business_adapters, adapter.name, adapter, replace)
 
+    def add_directory(self, directory: Directory, *, replace: bool = False) -> None:
+        if directory.field(directory.id_field) is None:
+            raise ValueError(f"directory {directory.name}: no id field {directory.id_field!r}")
+        self._put("directory", self.directories, directory.name, directory, replace)
+
     # -- GraphQL, storage, events -----------------------------------------
     def add_graphql(
         self,
@@ -362,3 +396,8 @@ class Registry:
     def check(self) -> None:
         """Cross-references between contributions, once all are in."""
         self.operations.check()
+        for directory in self.directories.values():
+            if directory.parent is not None and directory.parent not in self.directories:
+                raise ValueError(
+                    f"directory {directory.name}: unknown parent directory {directory.parent}"
+                )

@@ -11,7 +11,7 @@ from docgraph.db import documents as db_documents
 from docgraph.db import search as db_search
 from docgraph.db import security as db_security
 from docgraph.db.pool import Database
-from docgraph.resolvers import acls, documents, permissions
+from docgraph.resolvers import acls, directories, documents, permissions
 from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.model import ROOT_ID, PathRef
 from docgraph.resolvers.properties import system_properties_for_create
@@ -119,6 +119,8 @@ async def bootstrap(
         await unit.db.lock(_LOCK_KEY)
         await ensure_accounts(unit.db, settings.admin_password, settings.password_min_length)
         await ensure_default_content(ctx, repository)
+        if seeded := await directories.seed(unit.db, registry):
+            log.info("directories filled with their starting entries: %s", ", ".join(seeded))
         if await db_search.set_fulltext_dictionary(unit.db, settings.fulltext_dictionary):
             log.info("full text now uses the %r dictionary", settings.fulltext_dictionary)
 

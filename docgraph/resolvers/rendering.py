@@ -23,8 +23,9 @@ class RenderingOptions:
     translate: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     depth: int = 1
 
+    # Entity names are kept lower-case, as headers arrive (fetch-directoryEntry).
     def fetches(self, entity: str, name: str) -> bool:
-        return name in self.fetch.get(entity, ())
+        return name in self.fetch.get(entity.lower(), ())
 
     def enrichers_of(self, entity: str) -> tuple[str, ...]:
-        return self.enrichers.get(entity, ())
+        return self.enrichers.get(entity.lower(), ())

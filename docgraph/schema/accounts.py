@@ -8,7 +8,8 @@ import strawberry
 
 from docgraph.errors import NotFound
 from docgraph.resolvers import accounts
-from docgraph.resolvers.model import Page, PageRequest
+from docgraph.resolvers.model import PageRequest
+from docgraph.schema.arguments import page_fields
 from docgraph.schema.documents import Context
 
 if TYPE_CHECKING:
@@ -126,15 +127,6 @@ ParentGroups = Annotated[
 ]
 
 
-def _page_fields(page: Page[Any]) -> dict[str, int]:
-    return {
-        "total_size": page.total_size,
-        "current_page_index": page.page_index,
-        "page_size": page.page_size,
-        "number_of_pages": page.number_of_pages,
-    }
-
-
 @strawberry.type
 class AccountsQuery:
     @strawberry.field(
@@ -146,7 +138,7 @@ class AccountsQuery:
         page = await accounts.search_users(
             info.context, q, PageRequest(current_page_index, page_size)
         )
-        return Users(entries=[User(model=u) for u in page.entries], **_page_fields(page))
+        return Users(entries=[User(model=u) for u in page.entries], **page_fields(page))
 
     @strawberry.field(description="Groups whose name or label contains q (* for all).")
     async def groups(
@@ -155,7 +147,7 @@ class AccountsQuery:
         page = await accounts.search_groups(
             info.context, q, PageRequest(current_page_index, page_size)
         )
-        return Groups(entries=[Group(model=g) for g in page.entries], **_page_fields(page))
+        return Groups(entries=[Group(model=g) for g in page.entries], **page_fields(page))
 
     @strawberry.field(description="A user by name; null if there is none.")
     async def user(self, info: Context, id: strawberry.ID) -> User | None:

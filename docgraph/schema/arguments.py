@@ -3,13 +3,13 @@ the page they ask for."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from docgraph.resolvers import documents
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import PageRequest
+from docgraph.resolvers.model import Page, PageRequest
 
 PageIndex = Annotated[int, strawberry.argument(name="currentPageIndex")]
 PageSize = Annotated[int | None, strawberry.argument(name="pageSize")]
@@ -43,3 +43,13 @@ def page_request(
         documents.parse_sort(sort_by, sort_order),
         offset,
     )
+
+
+def page_fields(page: Page[Any]) -> dict[str, int]:
+    """The paging fields of a GraphQL page type (Users, Groups, ...)."""
+    return {
+        "total_size": page.total_size,
+        "current_page_index": page.page_index,
+        "page_size": page.page_size,
+        "number_of_pages": page.number_of_pages,
+    }

@@ -239,6 +239,25 @@ class Document:
     def allowed_state_transitions(self, info: Context) -> list[str]:
         return lifecycle.allowed_transitions(info.context, self.model)
 
+    @strawberry.field(
+        name="firstAccessibleAncestor",
+        description="The closest ancestor the user may read that is not in the trash.",
+    )
+    async def first_accessible_ancestor(self, info: Context) -> Document | None:
+        ctx = info.context
+        found = await ctx.loaders.per_document(enrichers.first_accessible_ancestors, self.model)
+        return None if found is None else Document.of(ctx, found)
+
+    @strawberry.field(name="thumbnailUrl", description="Where the document's thumbnail is.")
+    async def thumbnail_url(self, info: Context) -> str:
+        [found] = await renditions.thumbnail_enricher(info.context, [self.model])
+        return cast(str, found["url"])
+
+    @strawberry.field(description="How many proxies show the document or its versions.")
+    async def publications(self, info: Context) -> int:
+        found = await info.context.loaders.per_document(enrichers.publications, self.model)
+        return int(found["resultsCount"])
+
     @strawberry.field
     async def parent(self, info: Context) -> Document | None:
         parent = await documents.parent(info.context, self.model)

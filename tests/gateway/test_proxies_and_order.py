@@ -121,3 +121,30 @@ async def test_order_children_of_an_ordered_folder(client):
     body = await op(client, "Document.Order", y["uid"], status=400, before=x["uid"])
     assert "in order" in body["message"]
     assert await names() == ["a", "b", "c"]
+
+
+async def test_graphql_publication_fields(client):
+    tag = uuid.uuid4().hex[:6]
+    doc = await make(client, WS, "File", f"gpub-{tag}")
+    section = await make(client, SECTIONS, "Section", f"gs-{tag}")
+    query = """mutation($id: ID!, $s: ID!) { publishDocument(id: $id, sectionId: $s) {
+                 isProxy proxyTargetId versionableId firstAccessibleAncestor { path } } }"""
+    body = await (
+        await client.post(
+            "/nuxeo/graphql",
+            json={"query": query, "variables": {"id": doc["uid"], "s": section["uid"]}},
+        )
+    ).json()
+    proxy = body["data"]["publishDocument"]
+    assert proxy["isProxy"] and proxy["versionableId"] == doc["uid"]
+    assert proxy["firstAccessibleAncestor"] == {"path": section["path"]}
+    query = "query($id: ID!) { document(id: $id) { publications thumbnailUrl } }"
+    body = await (
+        await client.post("/nuxeo/graphql", json={"query": query, "variables": {"id": doc["uid"]}})
+    ).json()
+    assert body["data"]["document"]["publications"] == 1
+    assert (
+        body["data"]["document"]["thumbnailUrl"]
+        .split("?")[0]
+        .endswith(f"/id/{doc['uid']}/@rendition/thumbnail")
+    )

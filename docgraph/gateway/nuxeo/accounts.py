@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from docgraph.errors import BadRequest, NotFound
-from docgraph.gateway.nuxeo.request import page_request, require_method
+from docgraph.gateway.nuxeo.request import entity_body, page_request, require_method
 from docgraph.gateway.nuxeo.writers import Created
 from docgraph.plugins import Call, Endpoint
 from docgraph.resolvers import accounts
@@ -23,21 +23,11 @@ _MEMBERSHIP = frozenset({"POST", "DELETE"})
 _ALL = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE"})
 
 
-async def _entity(call: Call, entity_type: str) -> dict[str, Any]:
-    body = await call.json()
-    if not isinstance(body, dict) or body.get("entity-type") != entity_type:
-        raise BadRequest(f"The body must be a JSON {entity_type} entity")
-    properties = body.get("properties")
-    if properties is not None and not isinstance(properties, dict):
-        raise BadRequest("properties must be a JSON object")
-    return body
-
-
 async def user_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call) -> Any:
     """``/user``, ``/user/search``, ``/user/{id}``, ``/user/{id}/group/{groupId}``."""
     if not args:
         require_method(call, _CREATE, "user")
-        body = await _entity(call, "user")
+        body = await entity_body(call, "user")
         properties = body.get("properties") or {}
         username = body.get("id") or properties.get("username")
         if not isinstance(username, str) or not username:
@@ -56,7 +46,7 @@ async def user_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call) 
         if call.method == "DELETE":
             await accounts.delete_user(ctx, username)
             return None
-        body = await _entity(call, "user")
+        body = await entity_body(call, "user")
         return await accounts.update_user(ctx, username, body.get("properties") or {})
     if len(args) == 3 and args[1] == "group":
         return await _membership(ctx, call, username, args[2])
@@ -76,7 +66,7 @@ async def group_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call)
     ``/group/{id}/@users``, ``/group/{id}/@groups``."""
     if not args:
         require_method(call, _CREATE, "group")
-        body = await _entity(call, "group")
+        body = await entity_body(call, "group")
         properties = body.get("properties") or {}
         groupname = body.get("id") or body.get("groupname") or properties.get("groupname")
         if not isinstance(groupname, str) or not groupname:
@@ -95,7 +85,7 @@ async def group_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call)
         if call.method == "DELETE":
             await accounts.delete_group(ctx, groupname)
             return None
-        return await accounts.update_group(ctx, groupname, await _entity(call, "group"))
+        return await accounts.update_group(ctx, groupname, await entity_body(call, "group"))
     if len(args) == 3 and args[1] == "user":
         return await _membership(ctx, call, args[2], groupname)
     if len(args) == 2 and args[1] in ("@users", "@groups"):

@@ -101,3 +101,23 @@ def page_request(query: Mapping[str, str], settings: Settings) -> PageRequest:
         sort=parse_sort(query.get("sortBy"), query.get("sortOrder")),
         offset=None if offset == -1 and "offset" not in query else offset,
     )
+
+
+async def entity_body(call: CallLike, entity_type: str) -> dict[str, Any]:
+    """The JSON body of a ``user``, ``group``, ``directoryEntry``... entity,
+    its ``properties`` (if any) an object."""
+    body = await call.json()
+    if not isinstance(body, dict) or body.get("entity-type") != entity_type:
+        raise BadRequest(f"The body must be a JSON {entity_type} entity")
+    properties = body.get("properties")
+    if properties is not None and not isinstance(properties, dict):
+        raise BadRequest("properties must be a JSON object")
+    return body
+
+
+def query_values(query: Mapping[str, str], name: str) -> list[str]:
+    """Every value of a repeated query parameter (``?types=a&types=b``)."""
+    getall = getattr(query, "getall", None)
+    if getall is not None:
+        return list(getall(name, []))
+    return [query[name]] if name in query else []

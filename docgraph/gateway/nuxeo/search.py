@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from docgraph.errors import BadRequest, NotFound
-from docgraph.gateway.nuxeo.request import page_request, require_method
+from docgraph.gateway.nuxeo.request import page_request, query_values, require_method
 from docgraph.plugins import Adapter, Call, Endpoint
 from docgraph.resolvers import documents, search
 from docgraph.resolvers.context import RequestContext
@@ -20,13 +20,11 @@ _ALL_DOCUMENTS = "SELECT * FROM Document"
 
 
 def _params(call: Call) -> list[str]:
-    query = call.query
-    getall = getattr(query, "getall", None)
-    values = getall("queryParams", []) if getall else [query.get("queryParams")]
+    values = query_values(call.query, "queryParams")
     # Nuxeo reads one queryParams value as a comma list as well.
-    if len(values) == 1 and values[0] is not None and "," in values[0]:
+    if len(values) == 1 and "," in values[0]:
         return [v.strip() for v in values[0].split(",")]
-    return [v for v in values if v is not None]
+    return values
 
 
 async def _nxql(ctx: RequestContext, call: Call) -> Page[Document]:
