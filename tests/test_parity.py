@@ -48,6 +48,14 @@ COUNTERPARTS = {
     ("enricher", "firstAccessibleAncestor"): ["Document.firstAccessibleAncestor"],
     ("enricher", "thumbnail"): ["Document.thumbnailUrl"],
     ("enricher", "publications"): ["Document.publications"],
+    ("adapter", "comment"): [
+        "Document.comments",
+        "Comment.replies",
+        "Mutation.createComment",
+        "Mutation.updateComment",
+        "Mutation.deleteComment",
+    ],
+    ("adapter", "annotation"): ["Document.annotations", "Mutation.createComment"],
     ("endpoint", "directory"): [
         "Query.directories",
         "Query.directory",

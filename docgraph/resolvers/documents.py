@@ -34,6 +34,7 @@ from docgraph.resolvers.properties import (
     system_properties_for_create,
     system_properties_for_update,
 )
+from docgraph.resolvers.typesystem.lifecycles import INITIAL_STATES
 from docgraph.resolvers.typesystem.model import ResolvedType
 
 # nuxeo.path.segment.maxsize
@@ -205,7 +206,7 @@ async def create(
             name=name,
             path=path,
             type=doctype.name,
-            lifecycle_state="project" if doctype.lifecycle == "default" else None,
+            lifecycle_state=INITIAL_STATES.get(doctype.lifecycle or ""),
             properties=values,
             ancestors=(*parent_doc.ancestors, parent_doc.id),
             read_acl=read_acl,

@@ -12,15 +12,8 @@ from docgraph.resolvers import documents, events, permissions, versions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.documents import change, for_write, resolve_type
 from docgraph.resolvers.model import Document
+from docgraph.resolvers.typesystem.lifecycles import POLICIES
 
-# The ``default`` policy: state -> {transition: next state}.
-DEFAULT_POLICY: dict[str, dict[str, str]] = {
-    "project": {"approve": "approved", "obsolete": "obsolete", "delete": "deleted"},
-    "approved": {"delete": "deleted", "backToProject": "project"},
-    "obsolete": {"delete": "deleted", "backToProject": "project"},
-    "deleted": {"undelete": "project"},
-}
-POLICIES = {"default": DEFAULT_POLICY}
 _TRASHED_NAME = re.compile(r"^(?P<name>.*)\._\d+_\.trashed$", re.DOTALL)
 
 

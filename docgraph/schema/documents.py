@@ -15,6 +15,7 @@ from docgraph.errors import BadRequest
 from docgraph.resolvers import (
     acls,
     blobs,
+    comments,
     documents,
     enrichers,
     keyset,
@@ -28,7 +29,7 @@ from docgraph.resolvers import (
 )
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
-from docgraph.resolvers.model import EmptyDocument, Page
+from docgraph.resolvers.model import EmptyDocument, Page, PageRequest
 from docgraph.resolvers.typesystem.coerce import format_date
 from docgraph.resolvers.typesystem.model import ResolvedType, TypeRegistry
 from docgraph.schema.arguments import (
@@ -41,6 +42,7 @@ from docgraph.schema.arguments import (
     page_request,
 )
 from docgraph.schema.blob import Blob, Rendition
+from docgraph.schema.comments import Comment, Comments
 
 Context = Info[RequestContext, None]
 
@@ -257,6 +259,27 @@ class Document:
     async def publications(self, info: Context) -> int:
         found = await info.context.loaders.per_document(enrichers.publications, self.model)
         return int(found["resultsCount"])
+
+    @strawberry.field(description="The comments on the document (not replies), newest first.")
+    async def comments(
+        self,
+        info: Context,
+        page_size: Annotated[
+            int, strawberry.argument(name="pageSize", description="0: the largest page allowed")
+        ] = 50,
+        current_page_index: PageIndex = 0,
+    ) -> Comments:
+        found = await comments.page(
+            info.context, self.model, PageRequest(current_page_index, page_size)
+        )
+        return Comments.of(found)
+
+    @strawberry.field(description="The annotations of the document's blobs (of xpath if given).")
+    async def annotations(self, info: Context, xpath: str | None = None) -> list[Comment]:
+        found = await comments.page(
+            info.context, self.model, PageRequest(0, 0), annotations=True, xpath=xpath
+        )
+        return [Comment.of(v) for v in found.entries]
 
     @strawberry.field
     async def parent(self, info: Context) -> Document | None:

@@ -45,6 +45,24 @@ SCHEMAS = [
     Schema.declare("note", None, {"note": "string", "mime_type": "string"}),
     Schema.declare("domain", None, {"display_type": "boolean", "content_roots": "string[]"}),
     Schema.declare(
+        "comment",
+        "comment",
+        {
+            "author": "string",
+            "text": "string",
+            "creationDate": "date",
+            "modificationDate": "date",
+            "parentId": "string",
+            "ancestorIds": "string[]",
+        },
+    ),
+    Schema.declare("annotation", "annotation", {"xpath": "string"}),
+    Schema.declare(
+        "externalEntity",
+        "externalEntity",
+        {"entityId": "string", "origin": "string", "entity": "string"},
+    ),
+    Schema.declare(
         "relatedtext",
         None,
         {"relatedtextresources": [{"relatedtextid": "string", "relatedtext": "string"}]},
@@ -221,6 +239,21 @@ TYPES = [
     ),
     DocType(
         "Picture", schemas=("common", "uid", "dublincore"), facets=("Picture", *_DOCUMENT_FACETS)
+    ),
+    # Comments (and replies) are children of what they comment, hidden from
+    # listings; an external comment (one mirrored from another system) fills
+    # externalEntity.
+    DocType(
+        "Comment",
+        schemas=("comment", "common", "dublincore", "externalEntity"),
+        facets=("HiddenInNavigation",),
+        lifecycle="comment_moderation",
+    ),
+    DocType(
+        "Annotation",
+        extends="Comment",
+        schemas=("annotation",),
+        lifecycle="comment_moderation",
     ),
 ]
 
