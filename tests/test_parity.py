@@ -56,6 +56,7 @@ COUNTERPARTS = {
         "Mutation.deleteComment",
     ],
     ("adapter", "annotation"): ["Document.annotations", "Mutation.createComment"],
+    ("adapter", "audit"): ["Document.audit", "Query.auditLog"],
     ("endpoint", "directory"): [
         "Query.directories",
         "Query.directory",

@@ -472,7 +472,8 @@ async def copy(
     await _recompute_read_acl(ctx, copy_id)
     [row] = await db_documents.by_ids(unit.db, [copy_id])
     copied = Document.from_record(row)
-    unit.emit(ctx, change(ctx, events.CREATED, copied, datetime.now(UTC)))
+    source = (("copied_from", doc.uid),)
+    unit.emit(ctx, change(ctx, events.CREATED, copied, datetime.now(UTC), source))
     return copied
 
 

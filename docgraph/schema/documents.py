@@ -14,6 +14,7 @@ from strawberry.types import Info
 from docgraph.errors import BadRequest
 from docgraph.resolvers import (
     acls,
+    audit,
     blobs,
     comments,
     documents,
@@ -32,6 +33,7 @@ from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.resolvers.model import EmptyDocument, Page, PageRequest
 from docgraph.resolvers.typesystem.coerce import format_date
 from docgraph.resolvers.typesystem.model import ResolvedType, TypeRegistry
+from docgraph.schema import audit as schema_audit
 from docgraph.schema.arguments import (
     FullText,
     PageIndex,
@@ -41,6 +43,7 @@ from docgraph.schema.arguments import (
     SortOrder,
     page_request,
 )
+from docgraph.schema.audit import LogEntries
 from docgraph.schema.blob import Blob, Rendition
 from docgraph.schema.comments import Comment, Comments
 
@@ -259,6 +262,25 @@ class Document:
     async def publications(self, info: Context) -> int:
         found = await info.context.loaders.per_document(enrichers.publications, self.model)
         return int(found["resultsCount"])
+
+    @strawberry.field(description="The document's history, newest first.")
+    async def audit(
+        self,
+        info: Context,
+        page_size: schema_audit.PageSize = 50,
+        current_page_index: PageIndex = 0,
+        event_ids: schema_audit.EventIds = None,
+        principal_names: schema_audit.Principals = None,
+        start_event_date: schema_audit.Since = None,
+        end_event_date: schema_audit.Until = None,
+    ) -> LogEntries:
+        page = await audit.history(
+            info.context,
+            self.model,
+            schema_audit.criteria(event_ids, principal_names, start_event_date, end_event_date),
+            PageRequest(current_page_index, page_size),
+        )
+        return LogEntries.of(page)
 
     @strawberry.field(description="The comments on the document (not replies), newest first.")
     async def comments(

@@ -1,0 +1,157 @@
+"""The audit log: written with each change, in its transaction; @audit with
+its filters; Audit.LogEvent and the administrators' page provider; GraphQL;
+append-only."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import pytest
+
+from .test_directories import member
+from .test_versions import make, op, put
+
+API = "/nuxeo/api/v1"
+WS = "/default-domain/workspaces"
+
+
+async def history(client, uid: str, headers=None, **params) -> dict:
+    resp = await client.get(f"{API}/id/{uid}/@audit", params=params, headers=headers)
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
+
+
+async def test_a_documents_life_is_in_its_history(client):
+    tag = uuid.uuid4().hex[:6]
+    folder = await make(client, WS, "Folder", f"life-{tag}")
+    doc = await make(client, folder["path"], "File", "doc", "one")
+    await put(client, doc["uid"], {"dc:title": "two"})
+    await op(client, "Document.Lock", doc["uid"])
+    await op(client, "Document.Unlock", doc["uid"])
+    await op(client, "Document.CheckIn", doc["uid"], version="major", comment="first release")
+    await op(client, "Document.FollowLifecycleTransition", doc["uid"], value="approve")
+    await op(client, "Document.AddPermission", doc["uid"], user="members", permission="Write")
+    found = await history(client, doc["uid"])
+    assert found["entity-type"] == "logEntries" and found["resultsCount"] == 7
+    assert [e["eventId"] for e in found["entries"]] == [
+        "documentSecurityUpdated",
+        "lifecycle_transition_event",
+        "documentCheckedIn",
+        "documentUnlocked",
+        "documentLocked",
+        "documentModified",
+        "documentCreated",
+    ]
+    created = found["entries"][-1]
+    assert created["entity-type"] == "logEntry" and created["category"] == "eventDocumentCategory"
+    assert created["principalName"] == "Administrator" and created["docType"] == "File"
+    assert created["docPath"] == doc["path"] and created["docUUID"] == doc["uid"]
+    assert created["docLifeCycle"] == "project" and created["repositoryId"] == "default"
+    checked_in = found["entries"][2]
+    assert checked_in["comment"] == "first release"
+    assert checked_in["extended"]["version_label"] == "1.0"
+    # Filters: event ids, principals, dates; paging.
+    only = await history(client, doc["uid"], eventId="documentLocked")
+    assert [e["eventId"] for e in only["entries"]] == ["documentLocked"]
+    assert (await history(client, doc["uid"], principalName="nobody"))["entries"] == []
+    assert (await history(client, doc["uid"], startEventDate="2999-01-01"))["entries"] == []
+    assert len((await history(client, doc["uid"], endEventDate="2999-01-01"))["entries"]) == 7
+    page = await history(client, doc["uid"], pageSize=2, currentPageIndex=1)
+    assert [e["eventId"] for e in page["entries"]] == ["documentCheckedIn", "documentUnlocked"]
+    assert (await client.get(f"{API}/id/{doc['uid']}/@audit?startEventDate=soon")).status == 400
+    # A version's history is its own and its live document's, up to it.
+    [version] = (await op(client, "Document.GetVersions", doc["uid"]))["entries"]
+    events = [e["eventId"] for e in (await history(client, version["uid"]))["entries"]]
+    assert "lifecycle_transition_event" not in events and "documentCreated" in events
+    # Moves, copies and removals are recorded too, and outlive the document.
+    await op(client, "Document.Copy", doc["uid"], target=folder["path"], name="copy")
+    assert (await client.delete(f"{API}/id/{doc['uid']}")).status == 204
+    latest = await history(client, folder["uid"])
+    assert latest["entries"][0]["eventId"] == "documentCreated"
+
+
+async def test_a_rolled_back_change_leaves_no_entry(client):
+    tag = uuid.uuid4().hex[:6]
+    first = await make(client, WS, "File", f"rollback-a-{tag}")
+    second = await make(client, WS, "File", f"rollback-b-{tag}")
+    await put(client, second["uid"], {"dc:title": "moved on"})
+    # The first document takes the update, the second refuses its stale
+    # token: the whole request is undone, its log entry with it.
+    resp = await client.post(
+        f"{API}/automation/Document.Update",
+        json={
+            "input": f"docs:{first['uid']},{second['uid']}",
+            "params": {"properties": {"dc:title": "x"}, "changeToken": "0-0"},
+        },
+    )
+    assert resp.status == 409
+    assert [e["eventId"] for e in (await history(client, first["uid"]))["entries"]] == [
+        "documentCreated"
+    ]
+
+
+async def test_the_log_is_append_only(app_database):
+    with pytest.raises(asyncpg.RaiseError, match="append-only"):
+        await app_database.execute("DELETE FROM audit_log")
+    with pytest.raises(asyncpg.RaiseError, match="append-only"):
+        await app_database.execute("UPDATE audit_log SET principal = 'someone'")
+
+
+async def test_log_event_and_the_page_provider(client, db):
+    doc = await make(client, WS, "File", f"logged-{uuid.uuid4().hex[:6]}")
+    logged = await op(
+        client, "Audit.LogEvent", doc["uid"], event="reviewed", category="Review", comment="ok"
+    )
+    assert logged["uid"] == doc["uid"]
+    entry = (await history(client, doc["uid"], category="Review"))["entries"][0]
+    assert entry["eventId"] == "reviewed" and entry["comment"] == "ok"
+    resp = await client.post(
+        f"{API}/automation/Audit.PageProvider",
+        json={
+            "params": {
+                "providerName": "AUDIT_BROWSER",
+                "namedQueryParams": {"eventIds": "reviewed"},
+                "pageSize": 5,
+            }
+        },
+    )
+    browsed = await resp.json()
+    assert resp.status == 200, browsed
+    assert browsed["entity-type"] == "logEntries"
+    assert {e["eventId"] for e in browsed["entries"]} == {"reviewed"}
+    resp = await client.post(
+        f"{API}/automation/Audit.QueryWithPageProvider",
+        json={"params": {"providerName": "DOCUMENT_HISTORY_PROVIDER", "queryParams": [doc["uid"]]}},
+    )
+    assert [e["eventId"] for e in (await resp.json())["entries"]] == ["reviewed", "documentCreated"]
+    # Members neither see nor run the administrators' provider; they read the
+    # history of what they may read.
+    reader = await member(db, "auditreader")
+    resp = await client.post(
+        f"{API}/automation/Audit.PageProvider",
+        json={"params": {"providerName": "AUDIT_BROWSER"}},
+        headers=reader,
+    )
+    assert resp.status == 404
+    assert (await history(client, doc["uid"], headers=reader))["resultsCount"] == 2
+
+
+async def test_graphql_audit(client, db):
+    doc = await make(client, WS, "Note", f"gaudit-{uuid.uuid4().hex[:6]}")
+    query = """query($id: ID!) { document(id: $id) { audit(eventIds: ["documentCreated"]) {
+                 totalSize entries { eventId principalName docPath } } } }"""
+    resp = await client.post(
+        "/nuxeo/graphql", json={"query": query, "variables": {"id": doc["uid"]}}
+    )
+    data = (await resp.json())["data"]["document"]["audit"]
+    assert data["totalSize"] == 1
+    assert data["entries"] == [
+        {"eventId": "documentCreated", "principalName": "Administrator", "docPath": doc["path"]}
+    ]
+    query = "{ auditLog(pageSize: 3) { entries { eventId } } }"
+    body = await (await client.post("/nuxeo/graphql", json={"query": query})).json()
+    assert len(body["data"]["auditLog"]["entries"]) == 3
+    reader = await member(db, "gqlauditreader")
+    body = await (await client.post("/nuxeo/graphql", json={"query": query}, headers=reader)).json()
+    assert body["errors"][0]["extensions"]["code"] == "forbidden"
