@@ -90,12 +90,14 @@ def entry_of(event: ChangeEvent) -> db_audit.Entry:
     details = dict(event.details)
     comment = details.pop("comment", None)
     doc = event.document
-    event_id = EVENT_IDS.get(event.kind, event.kind)
+    # Events of plugins (workflows) name their own audit event and category.
+    event_id = str(details.pop("audit_event", EVENT_IDS.get(event.kind, event.kind)))
+    category = str(details.pop("audit_category", DOCUMENT_CATEGORY))
     if event.kind == events.CREATED and details.get("copied_from"):
         event_id = "documentCreatedByCopy"
     return db_audit.Entry(
         event_id=event_id,
-        category=DOCUMENT_CATEGORY,
+        category=category,
         principal=event.principal,
         comment=None if comment is None else str(comment),
         doc_lifecycle=doc.state if isinstance(doc, Document) else None,

@@ -1,0 +1,91 @@
+-- name: insert_instance
+INSERT INTO workflow_instances (id, repository, model, state, initiator, document_ids, variables)
+VALUES ($1, $2, $3, 'running', $4, $5, $6)
+RETURNING *
+
+-- name: instance
+SELECT * FROM workflow_instances WHERE id = $1
+
+-- name: instance_for_update
+SELECT * FROM workflow_instances WHERE id = $1 FOR UPDATE
+
+-- name: update_instance
+UPDATE workflow_instances
+   SET state          = $2,
+       variables      = $3,
+       node_variables = $4,
+       ended          = CASE WHEN $2 = 'running' THEN NULL ELSE now() END
+ WHERE id = $1
+RETURNING *
+
+-- name: delete_instance
+DELETE FROM workflow_instances WHERE id = $1
+
+-- name: running
+-- Running instances started by $1 (NULL: anyone) of model $2 (NULL: any),
+-- attached to document $3 (NULL: any), oldest first.
+SELECT *
+  FROM workflow_instances
+ WHERE state = 'running'
+   AND ($1::text IS NULL OR initiator = $1)
+   AND ($2::text IS NULL OR model = $2)
+   AND ($3::uuid IS NULL OR document_ids @> ARRAY[$3::uuid])
+ ORDER BY created, id
+ LIMIT $4
+
+-- name: insert_task
+INSERT INTO workflow_tasks (id, instance_id, node_id, state, actors, variables, due_date)
+VALUES ($1, $2, $3, 'opened', $4, $5, $6)
+RETURNING *
+
+-- name: task
+SELECT * FROM workflow_tasks WHERE id = $1
+
+-- name: task_for_update
+SELECT * FROM workflow_tasks WHERE id = $1 FOR UPDATE
+
+-- name: end_task
+UPDATE workflow_tasks
+   SET state     = $2,
+       button    = $3,
+       ended_by  = $4,
+       variables = $5,
+       comments  = $6,
+       ended     = now()
+ WHERE id = $1
+RETURNING *
+
+-- name: update_task_actors
+UPDATE workflow_tasks
+   SET actors           = $2,
+       delegated_actors = $3,
+       comments         = $4
+ WHERE id = $1
+RETURNING *
+
+-- name: open_tasks_of_node
+SELECT * FROM workflow_tasks WHERE instance_id = $1 AND node_id = $2 AND state = 'opened'
+
+-- name: cancel_open_tasks
+UPDATE workflow_tasks
+   SET state = 'cancelled', ended = now()
+ WHERE instance_id = $1
+   AND state = 'opened'
+
+-- name: open_tasks
+-- Open tasks whose actors or delegated actors include one of $1 (NULL:
+-- anyone's), of instance $2, of model $3, on document $4 (NULL: any),
+-- oldest first.
+SELECT t.*
+  FROM workflow_tasks t
+  JOIN workflow_instances i ON i.id = t.instance_id
+ WHERE t.state = 'opened'
+   AND ($1::text[] IS NULL OR (t.actors || t.delegated_actors) && $1::text[])
+   AND ($2::uuid IS NULL OR t.instance_id = $2)
+   AND ($3::text IS NULL OR i.model = $3)
+   AND ($4::uuid IS NULL OR i.document_ids @> ARRAY[$4::uuid])
+ ORDER BY t.created, t.id
+ LIMIT $5
+
+-- name: instances
+SELECT * FROM workflow_instances WHERE id = ANY($1::uuid[])
