@@ -108,6 +108,13 @@ class Settings:
     jwt_public_key: str | None = None
     jwt_audience: str | None = None
     jwt_issuer: str | None = None
+    # Where invitation e-mails go out; no host: they are not sent (a log line says so).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "docgraph@localhost"
     # Automation chains declared in a JSON file (docgraph/plugins/chains.py).
     chains_file: Path | None = None
     plugins: tuple[str, ...] | None = None

@@ -57,6 +57,12 @@ COUNTERPARTS = {
     ],
     ("adapter", "annotation"): ["Document.annotations", "Mutation.createComment"],
     ("adapter", "audit"): ["Document.audit", "Query.auditLog"],
+    ("endpoint", "userInvitation"): [
+        "Query.userInvitations",
+        "Mutation.inviteUser",
+        "Mutation.acceptInvitation",
+        "Mutation.rejectInvitation",
+    ],
     ("endpoint", "directory"): [
         "Query.directories",
         "Query.directory",

@@ -22,7 +22,11 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Liveness must answer without credentials (load balancers, orchestrators).
-ANONYMOUS_PATHS = frozenset({"/nuxeo/runningstatus", "/nuxeo/runningstatus/"})
+# An invitee answers an invitation before having an account: the one-time
+# token in the body is the credential (gateway/nuxeo/invitations.py).
+ANONYMOUS_PATHS = frozenset(
+    {"/nuxeo/runningstatus", "/nuxeo/runningstatus/", "/nuxeo/site/userRegistration/validate"}
+)
 # Static files (GraphiQL's scripts and styles) hold nothing to protect.
 ANONYMOUS_PREFIX = "/nuxeo/static/"
 BASIC_CHALLENGE = 'Basic realm="Nuxeo Automation"'

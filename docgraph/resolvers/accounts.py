@@ -219,10 +219,19 @@ async def _require_users(ctx: RequestContext, names: Sequence[str]) -> None:
         raise BadRequest(f"user does not exist: {', '.join(missing)}")
 
 
-async def create_user(ctx: RequestContext, username: str, properties: Mapping[str, Any]) -> User:
+async def check_new_user(
+    ctx: RequestContext, username: str, properties: Mapping[str, Any]
+) -> list[str]:
+    """That the user may create this account (its name, its groups); its groups."""
     _check_name(username, "user")
     groups = _names(properties.get("groups") or [], "groups")
     await _may_manage(ctx, groups=groups)
+    await _require_groups(ctx, groups)
+    return groups
+
+
+async def create_user(ctx: RequestContext, username: str, properties: Mapping[str, Any]) -> User:
+    groups = await check_new_user(ctx, username, properties)
     password = properties.get("password")
     hashed = None if password is None else await _new_password(ctx, password)
     db = ctx.work.db
@@ -237,7 +246,6 @@ async def create_user(ctx: RequestContext, username: str, properties: Mapping[st
     )
     if not inserted:
         raise Conflict(f"user already exists: {username}")
-    await _require_groups(ctx, groups)
     await db_security.set_user_groups(db, username, groups)
     return await get_user(ctx, username)
 

@@ -13,7 +13,7 @@ from docgraph import NUXEO_API_VERSION, __version__
 from docgraph.errors import NotFound
 from docgraph.gateway import keys
 from docgraph.gateway.context import build_ctx
-from docgraph.gateway.nuxeo import execute
+from docgraph.gateway.nuxeo import execute, invitations
 from docgraph.gateway.nuxeo.json import json_response
 from docgraph.gateway.nuxeo.nxfile import NXFILE_ROOT, nxfile_handler
 from docgraph.gateway.nuxeo.parse import EndpointRoot, Route, parse, split_segments
@@ -111,4 +111,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_route("POST", TOKEN_PATH + slash, token_handler)
     app.router.add_get("/nuxeo/json/cmis" + slash, cmis_handler)
     app.router.add_get("/nuxeo/runningstatus" + slash, running_status_handler)
+    invitations.add_routes(app)
     app.router.add_get(NXFILE_ROOT + "/{tail:.*}", nxfile_handler)

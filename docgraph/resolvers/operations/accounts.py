@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from docgraph.errors import BadRequest, Conflict, Forbidden, NotFound
-from docgraph.resolvers import accounts
+from docgraph.resolvers import accounts, invitations
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
 from docgraph.resolvers.users import load_principal
@@ -184,6 +184,51 @@ async def login_as(call: OperationCall, value: Any, *, name: str | None) -> Any:
         # Listings cached so far were filtered for the previous user.
         ctx.loaders.clear()
     return value
+
+
+@operation(
+    "User.Invite",
+    category="Users & Groups",
+    label="Invite a user",
+    signature=[("user", "string"), ("void", "string")],
+    params=[
+        Param(
+            "validationMethod",
+            type="validationmethod",
+            default="EMAIL",
+            values=("EMAIL", "NONE"),
+            arg="validation_method",
+            description="EMAIL: the invitee chooses a password from a one-time link",
+        ),
+        Param("autoAccept", type="boolean", default=True, arg="auto_accept"),
+        Param(
+            "info",
+            type="properties",
+            description="the account asked for when there is no user input (username, "
+            "email, firstName, lastName, company, groups); password, for NONE",
+        ),
+        Param("comment"),
+    ],
+    description="Store a registration request (administrators and power users); its id.",
+)
+async def invite(
+    call: OperationCall,
+    user: invitations.UserEntity | None,
+    *,
+    validation_method: str,
+    auto_accept: bool,
+    info: dict[str, Any] | None,
+    comment: str | None,
+) -> str:
+    invitation = await invitations.invite(
+        call.ctx,
+        user,
+        info or {},
+        validation_method=invitations.method(validation_method),
+        auto_accept=auto_accept,
+        comment=comment,
+    )
+    return str(invitation.id)
 
 
 def register(registry: Registry) -> None:

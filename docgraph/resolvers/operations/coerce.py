@@ -101,6 +101,8 @@ PARAM_TYPES = {
     "properties": as_properties,
     "date": as_date,
     "object": as_is,
+    # Nuxeo's type of User.Invite's validationMethod (EMAIL or NONE).
+    "validationmethod": as_string,
     "serializable": as_is,
 }
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from docgraph.errors import BadRequest
+from docgraph.resolvers.invitations import UserEntity
 from docgraph.resolvers.model import parse_ref
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -23,6 +24,8 @@ def decode_input(value: Any) -> Any:
             return parse_ref(value["uid"])
         if value.get("entity-type") == "string":
             return str(value.get("value"))
+        if value.get("entity-type") == "user":
+            return UserEntity.of(value)
         raise BadRequest("Unsupported input object")
     if not isinstance(value, str):
         raise BadRequest("Unsupported input value")
