@@ -1,6 +1,7 @@
 """Workflows and tasks, shipped as a plugin (``docgraph.plugins`` entry point
 ``workflows``), registered only through the public extension contract:
-endpoints, adapters, writers, GraphQL fields and migrations of its own.
+endpoints, adapters, operations, writers, GraphQL fields and migrations of
+its own.
 Disable it (``DOCGRAPH_DISABLED_PLUGINS=workflows``) and every workflow
 endpoint, adapter and field is gone.
 """
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from docgraph.plugins import Adapter, Endpoint, Registry, Writer
 from docgraph.resolvers.model import Document
-from docgraph.workflows import rest
+from docgraph.workflows import operations, rest
 from docgraph.workflows.engine import Instance, InstanceList, ModelList, Task, TaskList
 from docgraph.workflows.graphql import WorkflowMutation, WorkflowQuery, graphql_types
 from docgraph.workflows.models import WorkflowModel
@@ -21,6 +22,7 @@ _ALL = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE"})
 
 def register(registry: Registry) -> None:
     registry.add_migrations(Path(__file__).with_name("migrations"), component="workflows")
+    registry.add_operations(operations)
     registry.add_endpoint(Endpoint("workflow", rest.workflow_endpoint, _ALL))
     registry.add_endpoint(Endpoint("workflowModel", rest.model_endpoint))
     registry.add_endpoint(Endpoint("task", rest.task_endpoint, _ALL))

@@ -331,3 +331,21 @@ def test_switched_off_the_plugin_leaves_nothing_behind():
         assert name in fields_on["Mutation"].fields and name not in fields_off["Mutation"].fields
     for name in ("workflowModels", "workflows", "tasks"):
         assert name in fields_on["Query"].fields and name not in fields_off["Query"].fields
+
+
+async def test_workflow_operations(client):
+    doc = await new_doc(client)
+    resp = await client.post(
+        f"{API}/automation/Context.StartWorkflow",
+        json={"input": doc["uid"], "params": {"id": "ParallelDocumentReview"}},
+    )
+    assert resp.status == 200, await resp.text()
+    running = await (await client.get(f"{API}/id/{doc['uid']}/@workflow")).json()
+    [workflow] = running["entries"]
+    assert workflow["workflowModelName"] == "ParallelDocumentReview"
+    resp = await client.post(
+        f"{API}/automation/WorkflowInstance.Cancel", json={"params": {"id": workflow["id"]}}
+    )
+    assert resp.status == 204, await resp.text()
+    running = await (await client.get(f"{API}/id/{doc['uid']}/@workflow")).json()
+    assert running["entries"] == []

@@ -1,0 +1,133 @@
+"""Property operations (lists, multi-valued properties, schemas reset and
+copied, Document.Save) and the Directory.* operations."""
+
+from __future__ import annotations
+
+import uuid
+
+import orjson
+
+from .test_directories import member
+from .test_versions import get, make, op
+
+API = "/nuxeo/api/v1"
+WS = "/default-domain/workspaces"
+
+
+async def run(client, op_id: str, input_=None, status: int = 200, headers=None, **params):
+    body = {"params": params}
+    if input_ is not None:
+        body["input"] = input_
+    resp = await client.post(f"{API}/automation/{op_id}", json=body, headers=headers)
+    assert resp.status == status, await resp.text()
+    return resp
+
+
+async def test_multivalued_and_list_properties(client):
+    doc = await make(client, WS, "File", f"props-{uuid.uuid4().hex[:6]}")
+    uid = doc["uid"]
+    await op(client, "DocumentMultivaluedProperty.addItem", uid, xpath="dc:subjects", value="art")
+    await op(client, "AddEntryToMultivaluedProperty", uid, xpath="dc:subjects", value="music")
+    await op(client, "DocumentMultivaluedProperty.addItem", uid, xpath="dc:subjects", value="art")
+    assert (await get(client, uid))["properties"]["dc:subjects"] == ["art", "music"]
+    await op(
+        client, "Document.RemoveEntryOfMultivaluedProperty", uid, xpath="dc:subjects", value="art"
+    )
+    assert (await get(client, uid))["properties"]["dc:subjects"] == ["music"]
+    items = [
+        {"relatedtextid": "a", "relatedtext": "one"},
+        {"relatedtextid": "b", "relatedtext": "two"},
+    ]
+    xpath = "relatedtext:relatedtextresources"
+    await op(
+        client,
+        "Document.AddItemToListProperty",
+        uid,
+        xpath=xpath,
+        complexJsonProperties=orjson.dumps(items).decode(),
+    )
+    listed = (await get(client, uid))["properties"][xpath]
+    assert [i["relatedtextid"] for i in listed] == ["a", "b"]
+    await op(client, "Document.RemoveItemFromListProperty", uid, xpath=xpath, index=0)
+    assert [i["relatedtextid"] for i in (await get(client, uid))["properties"][xpath]] == ["b"]
+    await op(client, "Document.RemoveItemFromListProperty", uid, status=400, xpath=xpath, index=5)
+    await op(
+        client,
+        "Document.AddItemToListProperty",
+        uid,
+        status=400,
+        xpath=xpath,
+        complexJsonProperties="{",
+    )
+    await op(client, "Document.RemoveItemFromListProperty", uid, xpath=xpath)
+    assert (await get(client, uid))["properties"][xpath] == []
+
+
+async def test_reset_copy_and_save(client):
+    source = await make(client, WS, "File", f"src-{uuid.uuid4().hex[:6]}", "Source title")
+    target = await make(client, WS, "File", f"dst-{uuid.uuid4().hex[:6]}", "Target title")
+    await op(
+        client, "Document.CopySchema", target["uid"], schema="dublincore", sourceId=source["uid"]
+    )
+    assert (await get(client, target["uid"]))["properties"]["dc:title"] == "Source title"
+    await op(client, "Document.ResetSchema", target["uid"], xpath="dc:title")
+    assert (await get(client, target["uid"]))["properties"]["dc:title"] is None
+    await op(client, "Document.ResetSchema", target["uid"], status=400)
+    await op(client, "Document.ResetSchema", target["uid"], status=400, schema="nope")
+    saved = await op(client, "Document.Save", target["uid"])
+    assert saved["uid"] == target["uid"]
+    resp = await run(client, "Repository.SaveSession", status=204)
+    assert resp.status == 204
+
+
+async def test_directory_operations(client, db):
+    resp = await run(client, "Directory.Entries", directoryName="language")
+    assert resp.content_type == "application/json"
+    languages = await resp.json()
+    assert len(languages) == 11 and languages[0] == {
+        "id": "ar",
+        "label": "label.directories.arabic",
+        "obsolete": 0,
+        "ordering": 10000000,
+    }
+    created = await run(
+        client,
+        "Directory.CreateEntries",
+        directoryName="language",
+        entries=orjson.dumps([{"id": "la", "label": "latin"}, {"id": "grc"}]).decode(),
+    )
+    assert await created.json() == ["la", "grc"]
+    read = await run(
+        client, "Directory.ReadEntries", directoryName="language", entries='["la", "zz"]'
+    )
+    assert [e["label"] for e in await read.json()] == ["latin"]
+    await run(
+        client,
+        "Directory.UpdateEntries",
+        directoryName="language",
+        entries=orjson.dumps([{"id": "la", "label": "Latin"}]).decode(),
+    )
+    await run(
+        client,
+        "Directory.DeleteEntries",
+        directoryName="language",
+        entries='["grc"]',
+        markObsolete=True,
+    )
+    await run(client, "Directory.DeleteEntries", directoryName="language", entries='["la"]')
+    read = await run(
+        client, "Directory.ReadEntries", directoryName="language", entries='["la", "grc"]'
+    )
+    assert await read.json() == [{"id": "grc", "label": None, "obsolete": 1, "ordering": 10000000}]
+    reader = await member(db, "diropreader")
+    await run(
+        client,
+        "Directory.CreateEntries",
+        status=403,
+        headers=reader,
+        directoryName="language",
+        entries='[{"id": "x"}]',
+    )
+    await run(
+        client, "Directory.CreateEntries", status=400, directoryName="language", entries="[1]"
+    )
