@@ -34,3 +34,15 @@ async def by_entity(
     db: Database, below: UUID, types: Sequence[str], entity_id: str
 ) -> Record | None:
     return await db.fetchrow(Q.comments.by_entity, below, list(types), entity_id)
+
+
+async def pages(
+    db: Database, parent_ids: Sequence[UUID], types: Sequence[str], limit: int, offset: int
+) -> dict[UUID, tuple[int, list[Record]]]:
+    """A page of comments for each document, in one statement."""
+    found: dict[UUID, tuple[int, list[Record]]] = {}
+    for row in await db.fetch(Q.comments.pages, list(parent_ids), list(types), limit, offset):
+        total, rows = found.setdefault(row["parent_key"], (int(row["total"]), []))
+        if row["id"] is not None:
+            rows.append(row)
+    return found

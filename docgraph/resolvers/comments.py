@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -23,6 +24,7 @@ from docgraph.db import documents as db_documents
 from docgraph.errors import BadRequest, Forbidden, NotFound
 from docgraph.resolvers import documents, events, paging, permissions
 from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.loaders import PageCompute
 from docgraph.resolvers.model import Document, IdRef, PageRequest
 from docgraph.resolvers.properties import system_properties_for_create
 from docgraph.resolvers.typesystem.coerce import format_date, parse_date
@@ -166,6 +168,31 @@ async def page(
     ctx.loaders.prime_all(docs)
     summary = ctx.rendering.fetches("comment", "repliesSummary")
     return CommentList(await views(ctx, docs, summary=summary), total, annotations)
+
+
+@lru_cache(maxsize=64)
+def pages_of(request: PageRequest) -> PageCompute[CommentList]:
+    """The page ``request`` of comments for a whole list of documents at once
+    (one function per request shape, so that the loaders batch by it)."""
+
+    async def compute(ctx: RequestContext, parents: Sequence[Document]) -> list[CommentList]:
+        limit, offset = paging.window(request, ctx.settings.max_page_size)
+        readable = [p for p in parents if permissions.can_read(ctx.principal, p)]
+        found = await db_comments.pages(ctx.db, [p.id for p in readable], TYPES, limit, offset)
+        docs = {
+            p.id: [Document.from_record(r) for r in found.get(p.id, (0, []))[1]] for p in readable
+        }
+        listed = await views(ctx, [d for ds in docs.values() for d in ds])
+        by_id = {v.doc.id: v for v in listed}
+        return [
+            CommentList(
+                [by_id[d.id] for d in docs.get(p.id, [])],
+                found.get(p.id, (0, []))[0],
+            )
+            for p in parents
+        ]
+
+    return compute
 
 
 async def find(ctx: RequestContext, about: Document, comment_id: str) -> Document:

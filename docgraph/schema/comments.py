@@ -62,10 +62,8 @@ class Comment:
     async def replies(
         self, info: Context, page_size: PageSize = 50, current_page_index: PageIndex = 0
     ) -> Comments:
-        found = await comments.page(
-            info.context, self.view.doc, PageRequest(current_page_index, page_size)
-        )
-        return Comments.of(found)
+        compute = comments.pages_of(PageRequest(current_page_index, page_size))
+        return Comments.of(await info.context.loaders.per_document(compute, self.view.doc))
 
 
 @strawberry.type(description="A page of comments, newest first.")

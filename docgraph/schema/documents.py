@@ -291,10 +291,8 @@ class Document:
         ] = 50,
         current_page_index: PageIndex = 0,
     ) -> Comments:
-        found = await comments.page(
-            info.context, self.model, PageRequest(current_page_index, page_size)
-        )
-        return Comments.of(found)
+        compute = comments.pages_of(PageRequest(current_page_index, page_size))
+        return Comments.of(await info.context.loaders.per_document(compute, self.model))
 
     @strawberry.field(description="The annotations of the document's blobs (of xpath if given).")
     async def annotations(self, info: Context, xpath: str | None = None) -> list[Comment]:

@@ -157,3 +157,25 @@ async def test_graphql_comments(client):
     ]
     data = await graphql("mutation($c: ID!) { deleteComment(id: $c) }", c=comment_id)
     assert data["deleteComment"] is True
+
+
+async def test_graphql_comments_of_a_page_cost_a_bounded_number_of_statements(client, app_database):
+    folder = await make(client, WS, "Folder", f"threads-{uuid.uuid4().hex[:6]}")
+    for i in range(12):
+        doc = await make(client, folder["path"], "Note", f"n{i}")
+        for j in range(2):
+            await post(client, doc["uid"], {"entity-type": "comment", "text": f"c{i}.{j}"})
+    query = """query($id: ID!) { document(id: $id) { children(pageSize: 20) { entries {
+                 comments(pageSize: 5) { totalSize entries { text replies { totalSize } } }
+               } } } }"""
+    payload = {"query": query, "variables": {"id": folder["uid"]}}
+    await client.post("/nuxeo/graphql", json=payload)  # plans and credentials warm
+    before = app_database.stats.statements
+    body = await (await client.post("/nuxeo/graphql", json=payload)).json()
+    statements = app_database.stats.statements - before
+    entries = body["data"]["document"]["children"]["entries"]
+    assert len(entries) == 12 and all(e["comments"]["totalSize"] == 2 for e in entries)
+    assert all(len(e["comments"]["entries"]) == 2 for e in entries)
+    # Per level, not per document: the folder, its children, their comments
+    # (with the permissions and the commented documents), the replies.
+    assert statements <= 6, statements

@@ -36,3 +36,24 @@ SELECT d.*
    AND d.properties ->> 'externalEntity:entityId' = $3
  ORDER BY d.id
  LIMIT 1
+
+-- name: pages
+-- A page for each of the documents $1 at once: their comments (of types $2),
+-- newest first, $3 of them from $4, with each document's total.
+SELECT p.parent_key, t.total, c.*
+  FROM unnest($1::uuid[]) AS p (parent_key)
+ CROSS JOIN LATERAL (
+       SELECT count(*) AS total
+         FROM documents d
+        WHERE d.parent_id = p.parent_key
+          AND d.type = ANY($2::text[])
+       ) AS t
+  LEFT JOIN LATERAL (
+       SELECT d.*
+         FROM documents d
+        WHERE d.parent_id = p.parent_key
+          AND d.type = ANY($2::text[])
+        ORDER BY d.properties ->> 'comment:creationDate' DESC, d.id DESC
+        LIMIT $3
+       OFFSET $4
+       ) AS c ON true
