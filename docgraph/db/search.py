@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -20,6 +21,29 @@ _LIVE_COLUMNS = (
 )
 
 
+def _binder(params: list[Any]) -> Callable[..., str]:
+    def bind(value: Any, cast: str = "") -> str:
+        params.append(value)
+        return f"${len(params)}{cast}"
+
+    return bind
+
+
+def _where(
+    repository: str, compiled: Compiled, browse: BrowseFilter | None, bind: Callable[..., str]
+) -> str:
+    """The query's conditions, the repository's and the permission filter's."""
+    conditions = [f"d.repository = {bind(repository, '::text')}", compiled.where or "true"]
+    if browse is not None:
+        names = bind(list(browse.names), "::text[]")
+        denied = bind(list(browse.denied), "::text[]")
+        conditions.append(
+            f"d.read_acl && {names}"
+            f" AND (NOT d.read_acl && {denied} OR may_browse(d.read_acl, {names}, {denied}))"
+        )
+    return " AND ".join(f"({c})" for c in conditions)
+
+
 def page_statement(
     repository: str,
     compiled: Compiled,
@@ -31,24 +55,12 @@ def page_statement(
     """(the page's SQL, its WHERE clause, the parameters; the last two are
     LIMIT and OFFSET)."""
     params: list[Any] = list(compiled.params)
-
-    def bind(value: Any, cast: str = "") -> str:
-        params.append(value)
-        return f"${len(params)}{cast}"
-
-    conditions = [f"d.repository = {bind(repository, '::text')}", compiled.where or "true"]
-    if browse is not None:
-        names = bind(list(browse.names), "::text[]")
-        denied = bind(list(browse.denied), "::text[]")
-        conditions.append(
-            f"d.read_acl && {names}"
-            f" AND (NOT d.read_acl && {denied} OR may_browse(d.read_acl, {names}, {denied}))"
-        )
+    bind = _binder(params)
+    where = _where(repository, compiled, browse, bind)
     # The tie-break runs the way the last key does: an index on (key, id)
     # then gives the whole order.
     last_descending = bool(compiled.order) and compiled.order[-1].endswith(" DESC")
     order = ", ".join([*compiled.order, f"d.id {'DESC' if last_descending else 'ASC'}"])
-    where = " AND ".join(f"({c})" for c in conditions)
     sql = (
         f"SELECT d.*, {_LIVE_COLUMNS} FROM documents d WHERE {where}"
         f" ORDER BY {order} LIMIT {bind(limit, '::bigint')} OFFSET {bind(offset, '::bigint')}"
@@ -99,3 +111,84 @@ async def set_fulltext_dictionary(db: Database, dictionary: str) -> bool:
         raise ConfigurationError(
             f"DOCGRAPH_FULLTEXT_DICTIONARY: PostgreSQL has no text search dictionary {dictionary!r}"
         ) from None
+
+
+# What an aggregate counts: a property's text, the elements of a list
+# property, a blob's length, a date. The property key is bound, never spliced.
+_TERM_KEYS = {
+    "scalar": "d.properties ->> {key}",
+    "list": "e.value",
+}
+_RANGE_VALUES = {
+    "number": "(d.properties #>> {key}::text[])::numeric",
+    "date": "(d.properties ->> {key})::timestamptz",
+}
+
+
+async def aggregate_terms(
+    db: Database,
+    repository: str,
+    compiled: Compiled,
+    *,
+    browse: BrowseFilter | None,
+    key: str,
+    is_list: bool,
+    size: int,
+) -> list[tuple[str, int]]:
+    """The ``size`` most frequent values of property ``key`` among the
+    documents the query finds (list properties: of their elements)."""
+    params: list[Any] = list(compiled.params)
+    bind = _binder(params)
+    where = _where(repository, compiled, browse, bind)
+    bound_key = bind(key, "::text")
+    if is_list:
+        source = (
+            f"documents d CROSS JOIN LATERAL jsonb_array_elements_text("
+            f"CASE WHEN jsonb_typeof(d.properties -> {bound_key}) = 'array'"
+            f" THEN d.properties -> {bound_key} ELSE '[]' END) AS e (value)"
+        )
+        term = _TERM_KEYS["list"]
+    else:
+        source = "documents d"
+        term = _TERM_KEYS["scalar"].format(key=bound_key)
+    sql = (
+        f"SELECT {term} AS key, count(*) AS n FROM {source}"
+        f" WHERE ({where}) AND {term} IS NOT NULL AND {term} <> ''"
+        f" GROUP BY 1 ORDER BY n DESC, key LIMIT {bind(size, '::bigint')}"
+    )
+    return [(r["key"], int(r["n"])) for r in await db.fetch(sql, *params)]
+
+
+async def aggregate_ranges(
+    db: Database,
+    repository: str,
+    compiled: Compiled,
+    *,
+    browse: BrowseFilter | None,
+    key: Sequence[str],
+    kind: str,
+    ranges: Sequence[tuple[Any, Any]],
+) -> list[int]:
+    """How many documents the query finds whose value at ``key`` (a path into
+    the properties) falls in each [from, to) range (None: open), in one scan."""
+    params: list[Any] = list(compiled.params)
+    bind = _binder(params)
+    where = _where(repository, compiled, browse, bind)
+    if kind == "date":
+        value = _RANGE_VALUES["date"].format(key=bind(key[0], "::text"))
+        cast = "::timestamptz"
+    else:
+        value = _RANGE_VALUES["number"].format(key=bind(list(key)))
+        cast = "::numeric"
+    counts = []
+    for low, high in ranges:
+        tests = [f"{value} IS NOT NULL"]
+        if low is not None:
+            tests.append(f"{value} >= {bind(low, cast)}")
+        if high is not None:
+            tests.append(f"{value} < {bind(high, cast)}")
+        counts.append(f"count(*) FILTER (WHERE {' AND '.join(tests)})")
+    sql = f"SELECT {', '.join(counts)} FROM documents d WHERE {where}"
+    row = await db.fetchrow(sql, *params)
+    assert row is not None
+    return [int(v) for v in row.values()]

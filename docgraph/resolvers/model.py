@@ -175,6 +175,8 @@ class Page(Generic[T]):
     error: str | None = None
     # Totals are exact up to this many (0: always); beyond, total_size is -2.
     count_limit: int = 0
+    # A search's aggregates (id -> Nuxeo's aggregate JSON), when it has some.
+    aggregations: Mapping[str, Any] | None = None
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.entries)

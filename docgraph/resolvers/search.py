@@ -5,17 +5,21 @@ Both doors and automation call :func:`query` and :func:`run_provider`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from docgraph.db import search as db_search
 from docgraph.db.nxql import ast
-from docgraph.db.nxql.compiler import Compiler
+from docgraph.db.nxql.compiler import Compiled, Compiler
 from docgraph.db.nxql.parser import QueryParseError, parse
 from docgraph.errors import BadRequest, NotFound
 from docgraph.plugins import PageProvider
-from docgraph.resolvers import documents, paging
+from docgraph.resolvers import aggregates, documents, paging
+from docgraph.resolvers.aggregates import Aggregate, Range
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, Page, PageRequest, SortKey
 from docgraph.resolvers.permissions import browse_filter
@@ -81,18 +85,7 @@ async def query(
 ) -> Page[Document]:
     """A page of the documents an NXQL query finds that the user may browse.
     ``page.sort`` (REST ``sortBy``), when given, replaces the query's ORDER BY."""
-    params = [_placeholder(ctx, p) for p in params]
-    text = expand(nxql, params, quoted=quoted) if params else nxql
-    try:
-        tree = parse(text)
-        if page.sort:
-            tree = replace(
-                tree,
-                order=tuple(ast.OrderItem(_sort_ref(k.field), k.ascending) for k in page.sort),
-            )
-        compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
-    except QueryParseError as exc:
-        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
+    tree, compiled = compile_query(ctx, nxql, params, quoted=quoted, sort=page.sort)
     max_page_size = ctx.settings.max_page_size
     limit, offset = paging.window(page, max_page_size)
     # LIMIT and OFFSET in the text narrow the page (LIMIT 0: no limit, as in Nuxeo).
@@ -120,6 +113,30 @@ async def query(
         max_page_size,
         count_limit=ctx.settings.search_count_limit,
     )
+
+
+def compile_query(
+    ctx: RequestContext,
+    nxql: str,
+    params: Sequence[Any] = (),
+    *,
+    quoted: bool = True,
+    sort: Sequence[SortKey] = (),
+) -> tuple[ast.Query, Compiled]:
+    """The NXQL text with its ``?`` parameters, parsed and compiled (400 if
+    it cannot be); ``sort`` replaces its ORDER BY."""
+    params = [_placeholder(ctx, p) for p in params]
+    text = expand(nxql, params, quoted=quoted) if params else nxql
+    try:
+        tree = parse(text)
+        if sort:
+            tree = replace(
+                tree, order=tuple(ast.OrderItem(_sort_ref(k.field), k.ascending) for k in sort)
+            )
+        compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
+    except QueryParseError as exc:
+        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
+    return tree, compiled
 
 
 def _placeholder(ctx: RequestContext, value: Any) -> Any:
@@ -235,9 +252,172 @@ STANDARD_PROVIDERS = (
 )
 
 
-def provider(ctx: RequestContext, name: str) -> QueryProvider:
+@dataclass(frozen=True, slots=True)
+class Predicate:
+    """A search form's field: named parameter ``parameter`` narrows the search
+    by ``clause``, an NXQL condition whose ``?`` takes the value (``(?)``: a
+    list of values)."""
+
+    parameter: str
+    clause: str
+    is_list: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FormProvider:
+    """A page provider defined by a fixed clause and the fields of a search
+    form (Nuxeo's whereClause providers, such as default_search), with
+    aggregates; filled from named parameters (``defaults:dc_nature``)."""
+
+    name: str
+    fixed: str
+    predicates: tuple[Predicate, ...] = ()
+    aggregates: tuple[Aggregate, ...] = ()
+    # The prefix of the parameters selecting an aggregate's buckets.
+    prefix: str = ""
+    sort: tuple[SortKey, ...] = ()
+    page_size: int = 20
+
+    async def __call__(
+        self,
+        ctx: RequestContext,
+        params: Sequence[Any],
+        page: PageRequest,
+        named: Mapping[str, Any] | None = None,
+    ) -> Page[Document]:
+        named = named or {}
+        clauses, values = [self.fixed], []
+        for predicate in self.predicates:
+            given = _values(named.get(predicate.parameter), predicate.is_list)
+            if not given:
+                continue
+            if predicate.is_list:
+                clauses.append(predicate.clause.replace("(?)", f"({_marks(given)})"))
+                values.extend(given)
+            else:
+                clauses.append(predicate.clause)
+                values.append(given[0])
+        selections = {
+            a.id: _values(named.get(f"{self.prefix}{a.id}"), True) for a in self.aggregates
+        }
+        selected = {a.id: a.selection_clause(selections[a.id]) for a in self.aggregates}
+        selected = {k: v for k, v in selected.items() if selections[k]}
+
+        def text(without: str | None = None) -> tuple[str, list[Any]]:
+            parts, bound = list(clauses), list(values)
+            for key, (clause, more) in selected.items():
+                if key != without:
+                    parts.append(clause)
+                    bound.extend(more)
+            return "SELECT * FROM Document WHERE " + " AND ".join(parts), bound
+
+        if not page.sort and self.sort:
+            page = replace(page, sort=self.sort)
+        nxql, bound = text()
+        found = await query(ctx, nxql, page, bound)
+        computed = {}
+        for aggregate in self.aggregates:
+            nxql, bound = text(without=aggregate.id)
+            _, compiled = compile_query(ctx, nxql, bound)
+            computed[aggregate.id] = await aggregates.compute(
+                ctx, aggregate, compiled, selections[aggregate.id], _is_list(ctx, aggregate)
+            )
+        return replace(found, aggregations=computed or None)
+
+    def definition(self) -> dict[str, Any]:
+        return {
+            "entity-type": "pageProvider",
+            "name": self.name,
+            "whereClause": {
+                "fixedPart": self.fixed,
+                "predicates": [
+                    {"parameter": p.parameter, "clause": p.clause} for p in self.predicates
+                ],
+            },
+            "aggregates": [{"id": a.id, "type": a.type, "field": a.field} for a in self.aggregates],
+            "sort": [{"sortColumn": k.field, "sortAscending": k.ascending} for k in self.sort],
+            "pageSize": self.page_size,
+        }
+
+
+MAX_NAMED_VALUES = 100
+
+
+def _values(raw: Any, is_list: bool) -> list[Any]:
+    """A named parameter's values: a JSON array (as Nuxeo takes list fields),
+    a list, or one value; none for empty ones."""
+    if raw is None or raw == "":
+        return []
+    if isinstance(raw, str) and is_list and raw.lstrip().startswith("["):
+        try:
+            raw = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise BadRequest(f"Not a JSON array: {raw[:60]!r}") from None
+    found = raw if isinstance(raw, list) else [raw]
+    if len(found) > MAX_NAMED_VALUES or not all(isinstance(v, str | int | float) for v in found):
+        raise BadRequest(f"A search field takes at most {MAX_NAMED_VALUES} plain values")
+    return [v for v in found if v != ""]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _is_list(ctx: RequestContext, aggregate: Aggregate) -> bool:
+    prefix, _, name = aggregate.field.partition(":")
+    schema = ctx.registry.types.schema_by_key(prefix)
+    spec = schema.field(name) if schema is not None and "/" not in name else None
+    return bool(spec is not None and spec.type.is_list)
+
+
+_RECENT = (
+    Range("last24h", timedelta(days=1), None),
+    Range("lastWeek", timedelta(days=7), None),
+    Range("lastMonth", timedelta(days=31), None),
+    Range("lastYear", timedelta(days=365), None),
+    Range("priorToLastYear", None, timedelta(days=365)),
+)
+_KB, _MB = 1024, 1024 * 1024
+_SIZES = (
+    Range("tiny", None, 100 * _KB),
+    Range("small", 100 * _KB, _MB),
+    Range("medium", _MB, 10 * _MB),
+    Range("big", 10 * _MB, 100 * _MB),
+    Range("huge", 100 * _MB, None),
+)
+DEFAULT_SEARCH = FormProvider(
+    "default_search",
+    "ecm:primaryType NOT IN ('Domain', 'SectionRoot', 'TemplateRoot', 'WorkspaceRoot',"
+    f" 'Favorites') AND {_VISIBLE} AND ecm:parentId IS NOT NULL",
+    predicates=(
+        Predicate("defaults:ecm_fulltext", "ecm:fulltext = ?"),
+        Predicate("defaults:dc_creator", "dc:creator IN (?)", is_list=True),
+        Predicate("defaults:dc_created_min", "dc:created >= ?"),
+        Predicate("defaults:dc_created_max", "dc:created <= ?"),
+        Predicate("defaults:dc_modified_min", "dc:modified >= ?"),
+        Predicate("defaults:dc_modified_max", "dc:modified <= ?"),
+        Predicate("defaults:dc_nature", "dc:nature IN (?)", is_list=True),
+        Predicate("defaults:dc_subjects", "dc:subjects IN (?)", is_list=True),
+        Predicate("defaults:dc_coverage", "dc:coverage IN (?)", is_list=True),
+        Predicate("defaults:ecm_path", "ecm:path STARTSWITH ?"),
+    ),
+    aggregates=(
+        Aggregate("dc_nature_agg", aggregates.TERMS, "dc:nature"),
+        Aggregate("dc_subjects_agg", aggregates.TERMS, "dc:subjects"),
+        Aggregate("dc_coverage_agg", aggregates.TERMS, "dc:coverage"),
+        Aggregate("dc_creator_agg", aggregates.TERMS, "dc:creator"),
+        Aggregate("common_size_agg", aggregates.RANGE, "file:content/length", ranges=_SIZES),
+        Aggregate("dc_modified_agg", aggregates.DATE_RANGE, "dc:modified", ranges=_RECENT),
+    ),
+    prefix="defaults:",
+    sort=(SortKey("dc:title", True),),
+)
+AnyProvider = QueryProvider | FormProvider
+
+
+def provider(ctx: RequestContext, name: str) -> AnyProvider:
     found = ctx.registry.page_providers.get(name)
-    if found is None or not isinstance(found.func, QueryProvider):
+    if found is None or not isinstance(found.func, QueryProvider | FormProvider):
         raise NotFound(f"Could not resolve page provider with name '{name}'")
     return found.func
 
@@ -249,12 +429,16 @@ async def run_provider(
     page: PageRequest,
     *,
     sized: bool = True,
+    named: Mapping[str, Any] | None = None,
 ) -> Page[Document]:
-    """Run the page provider ``name``; without ``sized`` (the request gave no
-    page size) the provider's own page size applies."""
+    """Run the page provider ``name`` (``named``: a search form's fields);
+    without ``sized`` (the request gave no page size) the provider's own page
+    size applies."""
     found = provider(ctx, name)
     if not sized:
         page = replace(page, page_size=found.page_size)
+    if isinstance(found, FormProvider):
+        return await found(ctx, params, page, named)
     return await found(ctx, params, page)
 
 
@@ -286,11 +470,17 @@ async def run_provider_on(
     page: PageRequest,
     *,
     sized: bool = True,
+    named: Mapping[str, Any] | None = None,
 ) -> Page[Document]:
     """A page provider run on a document: its id is the first parameter."""
-    return await run_provider(ctx, name, [subject.uid, *params], page, sized=sized)
+    return await run_provider(ctx, name, [subject.uid, *params], page, sized=sized, named=named)
 
 
 def register(registry: Registry) -> None:
     for item in STANDARD_PROVIDERS:
         registry.add_page_provider(PageProvider(item.name, item, item.pattern))
+    registry.add_page_provider(
+        PageProvider(
+            DEFAULT_SEARCH.name, DEFAULT_SEARCH, "the default search form, with aggregates"
+        )
+    )

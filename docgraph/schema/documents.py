@@ -543,6 +543,11 @@ class Documents:
     page_size: int = strawberry.field(name="pageSize")
     number_of_pages: int = strawberry.field(name="numberOfPages")
     is_next_page_available: bool = strawberry.field(name="isNextPageAvailable")
+    aggregations: JSON | None = strawberry.field(
+        default=None,
+        description="A search form's aggregates (default_search): id -> Nuxeo's aggregate "
+        "JSON, buckets and counts.",
+    )
 
     @classmethod
     def of(cls, ctx: RequestContext, page: Page[DocumentModel]) -> Documents:
@@ -553,4 +558,5 @@ class Documents:
             page_size=page.page_size,
             number_of_pages=page.number_of_pages,
             is_next_page_available=page.is_next_page_available,
+            aggregations=None if page.aggregations is None else cast(JSON, dict(page.aggregations)),
         )

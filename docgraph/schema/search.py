@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry.scalars import JSON
 
 from docgraph.errors import BadRequest
 from docgraph.resolvers import search
@@ -48,15 +49,29 @@ class SearchQuery:
         page_size: PageSize = None,
         sort_by: SortBy = None,
         sort_order: SortOrder = None,
+        named_parameters: Annotated[
+            JSON | None,
+            strawberry.argument(
+                name="namedParameters",
+                description='A search form\'s fields: {"defaults:dc_nature": ["article"]}',
+            ),
+        ] = None,
     ) -> Documents:
         ctx = info.context
         if sum(x is not None for x in (query, page_provider, full_text)) != 1:
             raise BadRequest("Give exactly one of query, pageProvider and fullText")
+        if named_parameters is not None and not isinstance(named_parameters, dict):
+            raise BadRequest("namedParameters must be a JSON object")
         page = page_request(ctx, current_page_index, page_size, sort_by, sort_order)
         params = list(query_params or [])
         if page_provider is not None:
             result = await search.run_provider(
-                ctx, page_provider, params, page, sized=page_size is not None
+                ctx,
+                page_provider,
+                params,
+                page,
+                sized=page_size is not None,
+                named=named_parameters,
             )
         elif full_text is not None:
             result = await search.query(ctx, FULL_TEXT, page, [full_text])

@@ -141,6 +141,7 @@ def paging(page: Page[Any]) -> dict[str, Any]:
         **({"totalSize": page.total_size} if page.kind == "documents" else {}),
         "pageIndex": page.page_index,
         "pageCount": page.number_of_pages,
+        **({"aggregations": dict(page.aggregations)} if page.aggregations else {}),
     }
 
 

@@ -32,9 +32,44 @@ async def _nxql(ctx: RequestContext, call: Call) -> Page[Document]:
     return await search.query(ctx, text, page_request(call.query, ctx.settings), _params(call))
 
 
+# Query parameters that are not a search form's fields.
+_NOT_NAMED = frozenset(
+    {
+        "query",
+        "queryParams",
+        "pageSize",
+        "currentPageIndex",
+        "page",
+        "offset",
+        "maxResults",
+        "sortBy",
+        "sortOrder",
+        "quickFilters",
+        "orderBy",
+        "properties",
+        "depth",
+        "highlight",
+        "scroll",
+        "queryLimit",
+    }
+)
+_RENDERING = ("enrichers", "fetch", "translate", "x-nx")
+
+
+def _named(call: Call) -> dict[str, str]:
+    """Any other parameter names a field of the provider's search form."""
+    return {
+        key: value
+        for key, value in call.query.items()
+        if key not in _NOT_NAMED and not key.lower().startswith(_RENDERING)
+    }
+
+
 async def _provider(ctx: RequestContext, name: str, call: Call) -> Page[Document]:
     page = page_request(call.query, ctx.settings)
-    return await search.run_provider(ctx, name, _params(call), page, sized="pageSize" in call.query)
+    return await search.run_provider(
+        ctx, name, _params(call), page, sized="pageSize" in call.query, named=_named(call)
+    )
 
 
 async def query_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call) -> Any:
@@ -95,7 +130,9 @@ async def pp_adapter(
         raise BadRequest("@pp takes a page provider name: @pp/{name}")
     page = page_request(call.query, ctx.settings)
     sized = "pageSize" in call.query
-    found = search.run_provider_on(ctx, subject, args[0], _params(call), page, sized=sized)
+    found = search.run_provider_on(
+        ctx, subject, args[0], _params(call), page, sized=sized, named=_named(call)
+    )
     return await _reported(ctx, call, found)
 
 
