@@ -15,27 +15,16 @@ keep it near 1.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from keyset import timed
 from rest_get import progress, with_throwaway_postgres
 
 WORKSPACES = "/default-domain/workspaces"
-
-
-async def timed(runs: int, read: Callable[[], Awaitable[Any]]) -> float:
-    await read()  # plan and cache warm
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        await read()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 async def run(args: argparse.Namespace, dsn: str, workdir: Path, stack: ExitStack) -> None:
@@ -80,8 +69,12 @@ async def run(args: argparse.Namespace, dsn: str, workdir: Path, stack: ExitStac
             "filtered by event id": lambda: first_page(Criteria(event_ids=["event3"])),
         }
 
+    async def warm_then_time(read: Callable[[], Awaitable[Any]]) -> float:
+        await read()  # plan and cache warm
+        return await timed(args.runs, read)
+
     await db.execute("ANALYZE audit_log")
-    small = {name: await timed(args.runs, read) for name, read in measure().items()}
+    small = {name: await warm_then_time(read) for name, read in measure().items()}
     progress(f"appending {args.rows:,} entries about other documents")
     await db.execute(
         """INSERT INTO audit_log (event_id, category, principal, doc_path, doc_type, doc_uuid,
@@ -94,7 +87,7 @@ async def run(args: argparse.Namespace, dsn: str, workdir: Path, stack: ExitStac
         args.rows,
     )
     await db.execute("ANALYZE audit_log")
-    large = {name: await timed(args.runs, read) for name, read in measure().items()}
+    large = {name: await warm_then_time(read) for name, read in measure().items()}
     await pool.close()
     print(f"\na document with {args.own + 1} entries; medians of {args.runs} reads")
     print(f"{'':<24} {'small log':>10} {f'+{args.rows:,} rows':>16} {'ratio':>7}")

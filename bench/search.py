@@ -6,7 +6,8 @@
    grant Read to one of the member's groups; reports documents per second.
 2. Creates a member of ``members`` and of 50 groups.
 3. Runs each query ``--runs`` times through the engine (compile, one SQL
-   statement, rows to documents) as the member and as Administrator and
+   statement, rows to documents) — and default_search with its six
+   aggregates (a statement each) — as the member and as Administrator and
    prints p50 / p95 in milliseconds, the member/administrator ratio, and the
    plan's top nodes (EXPLAIN).
 
@@ -153,6 +154,18 @@ async def measure(dsn: str, paths: dict[str, str], runs: int, whole_plan: str | 
                     times.append((time.perf_counter() - started) * 1000)
                 timings[role] = times
             rows.append((name, timings))
+        timings_form: dict[str, list[float]] = {}
+        for role, principal in who.items():
+            times = []
+            for _ in range(runs):
+                ctx = RequestContext(principal, "default", db, registry, settings)
+                started = time.perf_counter()
+                await search.run_provider(
+                    ctx, "default_search", [], PageRequest(0, 20), named={"defaults:ecm_path": big}
+                )
+                times.append((time.perf_counter() - started) * 1000)
+            timings_form[role] = times
+        rows.append(("default_search, 6 aggregates", timings_form))
         wide = paths["wide_id"]
         for label, index in (("@children 10k, first page", 0), ("@children 10k, last page", 499)):
             timings = {}

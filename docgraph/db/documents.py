@@ -316,3 +316,7 @@ async def order_before(
     """Move a document just before a sibling (None: to the end) in its
     parent's order; every later sibling shifts in the same statement."""
     return await db.fetchrow(Q.documents.order_before, doc_id, before_id, parent_id)
+
+
+async def set_mixins(db: Database, doc_id: UUID, mixins: Sequence[str]) -> Record | None:
+    return await db.fetchrow(Q.documents.set_mixins, doc_id, list(mixins))

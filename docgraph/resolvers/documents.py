@@ -125,6 +125,30 @@ def facets(ctx: RequestContext, doc: Document) -> list[str]:
     return [*type_facets, *(m for m in doc.mixins if m not in type_facets)]
 
 
+async def set_facet(ctx: RequestContext, doc: Document, facet: str, *, present: bool) -> Document:
+    """Add (``present``) or remove one of the document's own facets. A facet
+    that brings schemas the type lacks cannot be added to one document (its
+    fields would have nowhere to live); the type's facets stay."""
+    known = ctx.registry.types.facets.get(facet)
+    if known is None:
+        raise BadRequest(f"No such facet: {facet[:64]}")
+    versions.require_live(doc, "changed")
+    doctype = resolve_type(ctx, doc.type)
+    if present and any(not doctype.has_schema(s) for s in known.schemas):
+        raise BadRequest(f"Facet {facet} brings schemas; add it to the document type instead")
+    if not present and doctype.has_facet(facet):
+        raise BadRequest(f"Facet {facet} comes with type {doc.type}: it cannot be removed")
+    doc = await for_write(ctx, doc, permissions.WRITE_PROPERTIES)
+    mixins = [m for m in doc.mixins if m != facet] + ([facet] if present else [])
+    if mixins == list(doc.mixins) or (present and doctype.has_facet(facet)):
+        return doc
+    row = await db_documents.set_mixins(ctx.work.db, doc.id, mixins)
+    assert row is not None  # locked FOR UPDATE above
+    changed = Document.from_record(row)
+    ctx.work.emit(ctx, change(ctx, events.MODIFIED, changed, datetime.now(UTC)))
+    return changed
+
+
 def last_modified(ctx: RequestContext, doc: Document) -> str | None:
     if not ctx.registry.types.of(doc.type).has_schema("dublincore"):
         return None

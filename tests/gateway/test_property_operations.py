@@ -131,3 +131,25 @@ async def test_directory_operations(client, db):
     await run(
         client, "Directory.CreateEntries", status=400, directoryName="language", entries="[1]"
     )
+
+
+async def test_facets_and_export(client):
+    doc = await make(client, WS, "File", f"facets-{uuid.uuid4().hex[:6]}")
+    added = await op(client, "Document.AddFacet", doc["uid"], facet="HiddenInNavigation")
+    assert "HiddenInNavigation" in added["facets"]
+    nxql = (
+        "SELECT * FROM File WHERE ecm:mixinType = 'HiddenInNavigation'"
+        f" AND ecm:uuid = '{doc['uid']}'"
+    )
+    found = await (await client.get(f"{API}/query", params={"query": nxql})).json()
+    assert [e["uid"] for e in found["entries"]] == [doc["uid"]]
+    removed = await op(client, "Document.RemoveFacet", doc["uid"], facet="HiddenInNavigation")
+    assert "HiddenInNavigation" not in removed["facets"]
+    # Unknown facets, facets with schemas the type lacks, and the type's own: 400.
+    for facet in ("Nope", "Picture"):
+        await op(client, "Document.AddFacet", doc["uid"], status=400, facet=facet)
+    await op(client, "Document.RemoveFacet", doc["uid"], status=400, facet="Versionable")
+    resp = await run(client, "Document.Export", doc["uid"])
+    assert b"<document" in await resp.read()
+    resp = await run(client, "Document.Export", doc["uid"], exportAsZip=True)
+    assert (await resp.read())[:2] == b"PK"

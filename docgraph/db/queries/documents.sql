@@ -330,3 +330,11 @@ UPDATE documents
        system_change = system_change + 1
  WHERE id = $1
 RETURNING *
+
+-- name: set_mixins
+-- The facets document $1 has on top of its type's.
+UPDATE documents
+   SET mixins        = $2,
+       system_change = system_change + 1
+ WHERE id = $1
+RETURNING *

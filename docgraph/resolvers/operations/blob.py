@@ -363,6 +363,25 @@ async def get_rendition(
 
 
 @operation(
+    "Document.Export",
+    label="Export",
+    category="Document",
+    signature=[("document", "blob")],
+    params=[
+        Param("exportAsTree", type="boolean", default=False, arg="as_tree"),
+        Param("exportAsZip", type="boolean", default=False, arg="as_zip"),
+    ],
+    description="The input document as XML; exportAsZip: in a zip with its files; "
+    "exportAsTree: its whole subtree in a zip.",
+)
+async def export(
+    call: OperationCall, doc: Document, *, as_tree: bool, as_zip: bool
+) -> Blob | GeneratedFile:
+    name = "zipTreeExport" if as_tree else "zipExport" if as_zip else "xmlExport"
+    return await renditions.render(call.ctx, doc, name)
+
+
+@operation(
     "Picture.Resize",
     label="Resize Picture",
     category="Conversion",

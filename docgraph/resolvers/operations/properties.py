@@ -145,6 +145,32 @@ async def remove_entry(
     return await documents.update(call.ctx, doc, {xpath: kept})
 
 
+@operation(
+    "Document.AddFacet",
+    label="Add Facet",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    params=[Param("facet", required=True), _SAVE],
+    description="Give the input document a facet its type does not have.",
+)
+async def add_facet(call: OperationCall, doc: Document, *, facet: str, save: bool) -> Document:
+    return await documents.set_facet(call.ctx, doc, facet, present=True)
+
+
+@operation(
+    "Document.RemoveFacet",
+    label="Remove Facet",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    params=[Param("facet", required=True), _SAVE],
+    description="Take a facet added to the input document away.",
+)
+async def remove_facet(call: OperationCall, doc: Document, *, facet: str, save: bool) -> Document:
+    return await documents.set_facet(call.ctx, doc, facet, present=False)
+
+
 def _schema_keys(call: OperationCall, doc: Document, schema_name: str) -> list[str]:
     doctype = documents.resolve_type(call.ctx, doc.type)
     schema = next((s for s in doctype.schemas if s.name == schema_name), None)
