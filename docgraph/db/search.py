@@ -113,6 +113,20 @@ async def set_fulltext_dictionary(db: Database, dictionary: str) -> bool:
         ) from None
 
 
+def _found(
+    repository: str,
+    compiled: Compiled,
+    browse: BrowseFilter | None,
+    bind: Callable[..., str],
+    limit: int,
+) -> str:
+    """The documents an aggregate counts: those the query finds, at most ``limit``."""
+    where = _where(repository, compiled, browse, bind)
+    return (
+        f"(SELECT d.properties FROM documents d WHERE {where} LIMIT {bind(limit, '::bigint')}) AS d"
+    )
+
+
 # What an aggregate counts: a property's text, the elements of a list
 # property, a blob's length, a date. The property key is bound, never spliced.
 _TERM_KEYS = {
@@ -134,26 +148,28 @@ async def aggregate_terms(
     key: str,
     is_list: bool,
     size: int,
+    limit: int,
 ) -> list[tuple[str, int]]:
-    """The ``size`` most frequent values of property ``key`` among the
-    documents the query finds (list properties: of their elements)."""
+    """The ``size`` most frequent values of property ``key`` among (at most
+    ``limit`` of) the documents the query finds (list properties: of their
+    elements)."""
     params: list[Any] = list(compiled.params)
     bind = _binder(params)
-    where = _where(repository, compiled, browse, bind)
+    found = _found(repository, compiled, browse, bind, limit)
     bound_key = bind(key, "::text")
     if is_list:
         source = (
-            f"documents d CROSS JOIN LATERAL jsonb_array_elements_text("
+            f"{found} CROSS JOIN LATERAL jsonb_array_elements_text("
             f"CASE WHEN jsonb_typeof(d.properties -> {bound_key}) = 'array'"
             f" THEN d.properties -> {bound_key} ELSE '[]' END) AS e (value)"
         )
         term = _TERM_KEYS["list"]
     else:
-        source = "documents d"
+        source = found
         term = _TERM_KEYS["scalar"].format(key=bound_key)
     sql = (
         f"SELECT {term} AS key, count(*) AS n FROM {source}"
-        f" WHERE ({where}) AND {term} IS NOT NULL AND {term} <> ''"
+        f" WHERE {term} IS NOT NULL AND {term} <> ''"
         f" GROUP BY 1 ORDER BY n DESC, key LIMIT {bind(size, '::bigint')}"
     )
     return [(r["key"], int(r["n"])) for r in await db.fetch(sql, *params)]
@@ -168,12 +184,14 @@ async def aggregate_ranges(
     key: Sequence[str],
     kind: str,
     ranges: Sequence[tuple[Any, Any]],
+    limit: int,
 ) -> list[int]:
-    """How many documents the query finds whose value at ``key`` (a path into
-    the properties) falls in each [from, to) range (None: open), in one scan."""
+    """How many of (at most ``limit`` of) the documents the query finds have
+    a value at ``key`` (a path into the properties) in each [from, to) range
+    (None: open), in one scan."""
     params: list[Any] = list(compiled.params)
     bind = _binder(params)
-    where = _where(repository, compiled, browse, bind)
+    found = _found(repository, compiled, browse, bind, limit)
     if kind == "date":
         value = _RANGE_VALUES["date"].format(key=bind(key[0], "::text"))
         cast = "::timestamptz"
@@ -188,7 +206,22 @@ async def aggregate_ranges(
         if high is not None:
             tests.append(f"{value} < {bind(high, cast)}")
         counts.append(f"count(*) FILTER (WHERE {' AND '.join(tests)})")
-    sql = f"SELECT {', '.join(counts)} FROM documents d WHERE {where}"
+    sql = f"SELECT {', '.join(counts)} FROM {found}"
     row = await db.fetchrow(sql, *params)
     assert row is not None
     return [int(v) for v in row.values()]
+
+
+async def count_up_to(
+    db: Database,
+    repository: str,
+    compiled: Compiled,
+    *,
+    browse: BrowseFilter | None,
+    limit: int,
+) -> int:
+    """How many documents the query finds, counting at most ``limit``."""
+    params: list[Any] = list(compiled.params)
+    bind = _binder(params)
+    found = _found(repository, compiled, browse, bind, limit)
+    return int(await db.fetchval(f"SELECT count(*) FROM {found}", *params))

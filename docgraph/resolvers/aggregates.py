@@ -73,8 +73,12 @@ async def compute(
     compiled: Compiled,
     selection: Sequence[str],
     is_list: bool,
+    *,
+    partial: bool = False,
 ) -> dict[str, Any]:
-    """The aggregate's JSON (Nuxeo's ``aggregate`` entity) over ``compiled``."""
+    """The aggregate's JSON (Nuxeo's ``aggregate`` entity) over ``compiled``;
+    ``partial``: the search found more documents than an aggregate counts
+    (``aggregate_limit``), which its properties say."""
     browse = await browse_filter(ctx)
     if aggregate.type == TERMS:
         counted = await db_search.aggregate_terms(
@@ -85,6 +89,7 @@ async def compute(
             key=aggregate.field,
             is_list=is_list,
             size=aggregate.size,
+            limit=ctx.settings.aggregate_limit,
         )
         buckets = [{"key": key, "docCount": n} for key, n in counted]
         extended = buckets + [
@@ -109,6 +114,7 @@ async def compute(
             key=aggregate.path if aggregate.type == RANGE else [aggregate.field],
             kind="date" if aggregate.type == DATE_RANGE else "number",
             ranges=bounds,
+            limit=ctx.settings.aggregate_limit,
         )
         buckets = [
             _range_bucket(bucket, n, low, high, aggregate.type)
@@ -119,7 +125,10 @@ async def compute(
         "entity-type": "aggregate",
         "id": aggregate.id,
         "field": aggregate.field,
-        "properties": {"size": str(aggregate.size)} if aggregate.type == TERMS else {},
+        "properties": {
+            **({"size": str(aggregate.size)} if aggregate.type == TERMS else {}),
+            **({"countedDocuments": str(ctx.settings.aggregate_limit)} if partial else {}),
+        },
         "ranges": [
             {"key": r.key, "from": _plain(r.low), "to": _plain(r.high)} for r in aggregate.ranges
         ],
@@ -151,3 +160,12 @@ def _range_bucket(bucket: Range, count: int, low: Any, high: Any, kind: str) -> 
     else:
         out["from"], out["to"] = low, high
     return out
+
+
+async def exceeds_limit(ctx: RequestContext, compiled: Compiled) -> bool:
+    """Whether the search finds more documents than an aggregate counts."""
+    limit = ctx.settings.aggregate_limit
+    counted = await db_search.count_up_to(
+        ctx.db, ctx.repository, compiled, browse=await browse_filter(ctx), limit=limit + 1
+    )
+    return counted > limit

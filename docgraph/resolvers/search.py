@@ -316,11 +316,19 @@ class FormProvider:
         nxql, bound = text()
         found = await query(ctx, nxql, page, bound)
         computed = {}
+        partial = None
         for aggregate in self.aggregates:
             nxql, bound = text(without=aggregate.id)
             _, compiled = compile_query(ctx, nxql, bound)
+            if partial is None:
+                partial = await aggregates.exceeds_limit(ctx, compiled)
             computed[aggregate.id] = await aggregates.compute(
-                ctx, aggregate, compiled, selections[aggregate.id], _is_list(ctx, aggregate)
+                ctx,
+                aggregate,
+                compiled,
+                selections[aggregate.id],
+                _is_list(ctx, aggregate),
+                partial=partial,
             )
         return replace(found, aggregations=computed or None)
 
