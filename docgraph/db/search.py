@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -11,14 +12,6 @@ from docgraph.db.acls import BrowseFilter
 from docgraph.db.nxql.compiler import Compiled
 from docgraph.db.pool import Database, Record
 from docgraph.settings import ConfigurationError
-
-# What a version reports as its path and parent: its live document's.
-_LIVE_COLUMNS = (
-    "CASE WHEN d.is_version THEN (SELECT l.path FROM documents l"
-    " WHERE l.id = d.version_series_id) END AS live_path,"
-    " CASE WHEN d.is_version THEN (SELECT l.parent_id FROM documents l"
-    " WHERE l.id = d.version_series_id) END AS live_parent_id"
-)
 
 
 def _binder(params: list[Any]) -> Callable[..., str]:
@@ -62,7 +55,7 @@ def page_statement(
     last_descending = bool(compiled.order) and compiled.order[-1].endswith(" DESC")
     order = ", ".join([*compiled.order, f"d.id {'DESC' if last_descending else 'ASC'}"])
     sql = (
-        f"SELECT d.*, {_LIVE_COLUMNS} FROM documents d WHERE {where}"
+        f"SELECT d.* FROM documents d WHERE {where}"
         f" ORDER BY {order} LIMIT {bind(limit, '::bigint')} OFFSET {bind(offset, '::bigint')}"
     )
     return sql, where, params
@@ -113,115 +106,83 @@ async def set_fulltext_dictionary(db: Database, dictionary: str) -> bool:
         ) from None
 
 
-def _found(
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """What one aggregate counts: ``kind`` is ``terms`` (the ``size`` most
+    frequent values at ``path``; ``is_list``: of a list's elements) or
+    ``ranges`` (``numeric`` or dates: how many values fall in each [low,
+    high), None open)."""
+
+    kind: str
+    path: tuple[str, ...]
+    is_list: bool = False
+    size: int = 10
+    numeric: bool = True
+    ranges: tuple[tuple[Any, Any], ...] = ()
+
+
+async def aggregate(
+    db: Database,
     repository: str,
     compiled: Compiled,
+    *,
     browse: BrowseFilter | None,
-    bind: Callable[..., str],
+    counted: Sequence[Counted],
     limit: int,
-) -> str:
-    """The documents an aggregate counts: those the query finds, at most ``limit``."""
+) -> tuple[list[list[tuple[str, int]]], int]:
+    """Every aggregate over (at most ``limit`` of) the documents the query
+    finds, in one statement: the matching rows are read once, only the values
+    counted kept, then each aggregate groups them. Each aggregate's (key,
+    count) pairs (a range's key is its index), and how many documents were
+    counted (one more than ``limit``: the search found more). Property paths
+    are bound, never spliced."""
+    params: list[Any] = list(compiled.params)
+    bind = _binder(params)
     where = _where(repository, compiled, browse, bind)
-    return (
-        f"(SELECT d.properties FROM documents d WHERE {where} LIMIT {bind(limit, '::bigint')}) AS d"
-    )
-
-
-# What an aggregate counts: a property's text, the elements of a list
-# property, a blob's length, a date. The property key is bound, never spliced.
-_TERM_KEYS = {
-    "scalar": "d.properties ->> {key}",
-    "list": "e.value",
-}
-_RANGE_VALUES = {
-    "number": "(d.properties #>> {key}::text[])::numeric",
-    "date": "(d.properties ->> {key})::timestamptz",
-}
-
-
-async def aggregate_terms(
-    db: Database,
-    repository: str,
-    compiled: Compiled,
-    *,
-    browse: BrowseFilter | None,
-    key: str,
-    is_list: bool,
-    size: int,
-    limit: int,
-) -> list[tuple[str, int]]:
-    """The ``size`` most frequent values of property ``key`` among (at most
-    ``limit`` of) the documents the query finds (list properties: of their
-    elements)."""
-    params: list[Any] = list(compiled.params)
-    bind = _binder(params)
-    found = _found(repository, compiled, browse, bind, limit)
-    bound_key = bind(key, "::text")
-    if is_list:
-        source = (
-            f"{found} CROSS JOIN LATERAL jsonb_array_elements_text("
-            f"CASE WHEN jsonb_typeof(d.properties -> {bound_key}) = 'array'"
-            f" THEN d.properties -> {bound_key} ELSE '[]' END) AS e (value)"
-        )
-        term = _TERM_KEYS["list"]
-    else:
-        source = found
-        term = _TERM_KEYS["scalar"].format(key=bound_key)
+    columns, parts = [], []
+    for i, spec in enumerate(counted):
+        path = bind(list(spec.path), "::text[]")
+        if spec.kind == "terms":
+            columns.append(f"d.properties {'#>' if spec.is_list else '#>>'} {path} AS v{i}")
+            if spec.is_list:
+                values = (
+                    f"m CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN"
+                    f" jsonb_typeof(m.v{i}) = 'array' THEN m.v{i} ELSE '[]' END) AS e (value)"
+                )
+                term = "e.value"
+            else:
+                values, term = "m", f"m.v{i}"
+            parts.append(
+                f"(SELECT {i} AS agg, {term} AS key, count(*) AS n FROM {values}"
+                f" WHERE {term} IS NOT NULL AND {term} <> '' GROUP BY {term}"
+                f" ORDER BY n DESC, {term} LIMIT {bind(spec.size, '::bigint')})"
+            )
+            continue
+        cast = "::numeric" if spec.numeric else "::timestamptz"
+        columns.append(f"(d.properties #>> {path}){cast} AS v{i}")
+        for j, (low, high) in enumerate(spec.ranges):
+            tests = [f"m.v{i} IS NOT NULL"]
+            if low is not None:
+                tests.append(f"m.v{i} >= {bind(low, cast)}")
+            if high is not None:
+                tests.append(f"m.v{i} < {bind(high, cast)}")
+            parts.append(
+                f"(SELECT {i} AS agg, '{j}' AS key, count(*) AS n FROM m"
+                f" WHERE {' AND '.join(tests)})"
+            )
+    # One row more than is counted tells whether the search found more.
+    parts.append("(SELECT -1 AS agg, NULL AS key, count(*) AS n FROM found)")
     sql = (
-        f"SELECT {term} AS key, count(*) AS n FROM {source}"
-        f" WHERE {term} IS NOT NULL AND {term} <> ''"
-        f" GROUP BY 1 ORDER BY n DESC, key LIMIT {bind(size, '::bigint')}"
+        f"WITH found AS MATERIALIZED (SELECT {', '.join(columns) or '1'} FROM documents d"
+        f" WHERE {where} LIMIT {bind(limit + 1, '::bigint')}),"
+        f" m AS MATERIALIZED (SELECT * FROM found LIMIT {bind(limit, '::bigint')}) "
+        + " UNION ALL ".join(parts)
     )
-    return [(r["key"], int(r["n"])) for r in await db.fetch(sql, *params)]
-
-
-async def aggregate_ranges(
-    db: Database,
-    repository: str,
-    compiled: Compiled,
-    *,
-    browse: BrowseFilter | None,
-    key: Sequence[str],
-    kind: str,
-    ranges: Sequence[tuple[Any, Any]],
-    limit: int,
-) -> list[int]:
-    """How many of (at most ``limit`` of) the documents the query finds have
-    a value at ``key`` (a path into the properties) in each [from, to) range
-    (None: open), in one scan."""
-    params: list[Any] = list(compiled.params)
-    bind = _binder(params)
-    found = _found(repository, compiled, browse, bind, limit)
-    if kind == "date":
-        value = _RANGE_VALUES["date"].format(key=bind(key[0], "::text"))
-        cast = "::timestamptz"
-    else:
-        value = _RANGE_VALUES["number"].format(key=bind(list(key)))
-        cast = "::numeric"
-    counts = []
-    for low, high in ranges:
-        tests = [f"{value} IS NOT NULL"]
-        if low is not None:
-            tests.append(f"{value} >= {bind(low, cast)}")
-        if high is not None:
-            tests.append(f"{value} < {bind(high, cast)}")
-        counts.append(f"count(*) FILTER (WHERE {' AND '.join(tests)})")
-    sql = f"SELECT {', '.join(counts)} FROM {found}"
-    row = await db.fetchrow(sql, *params)
-    assert row is not None
-    return [int(v) for v in row.values()]
-
-
-async def count_up_to(
-    db: Database,
-    repository: str,
-    compiled: Compiled,
-    *,
-    browse: BrowseFilter | None,
-    limit: int,
-) -> int:
-    """How many documents the query finds, counting at most ``limit``."""
-    params: list[Any] = list(compiled.params)
-    bind = _binder(params)
-    found = _found(repository, compiled, browse, bind, limit)
-    return int(await db.fetchval(f"SELECT count(*) FROM {found}", *params))
+    found: list[list[tuple[str, int]]] = [[] for _ in counted]
+    total = 0
+    for row in await db.fetch(sql, *params):
+        if row["agg"] < 0:
+            total = int(row["n"])
+        else:
+            found[row["agg"]].append((row["key"], int(row["n"])))
+    return found, total

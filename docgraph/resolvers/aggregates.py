@@ -69,74 +69,73 @@ class Aggregate:
 
 async def compute(
     ctx: RequestContext,
-    aggregate: Aggregate,
     compiled: Compiled,
-    selection: Sequence[str],
-    is_list: bool,
-    *,
-    partial: bool = False,
-) -> dict[str, Any]:
-    """The aggregate's JSON (Nuxeo's ``aggregate`` entity) over ``compiled``;
-    ``partial``: the search found more documents than an aggregate counts
-    (``aggregate_limit``), which its properties say."""
-    browse = await browse_filter(ctx)
-    if aggregate.type == TERMS:
-        counted = await db_search.aggregate_terms(
-            ctx.db,
-            ctx.repository,
-            compiled,
-            browse=browse,
-            key=aggregate.field,
+    wanted: Sequence[tuple[Aggregate, Sequence[str], bool]],
+) -> dict[str, dict[str, Any]]:
+    """The JSON (Nuxeo's ``aggregate`` entity) of each of the ``wanted``
+    (aggregate, its selection, whether its property is a list) over
+    ``compiled``, all in one statement. An aggregate counts at most
+    ``aggregate_limit`` documents; when it stopped there, its properties say
+    so (``countedDocuments``)."""
+    now = datetime.now(UTC)
+    counted = [
+        db_search.Counted(
+            kind="terms" if aggregate.type == TERMS else "ranges",
+            path=tuple(aggregate.path),
             is_list=is_list,
             size=aggregate.size,
-            limit=ctx.settings.aggregate_limit,
+            numeric=aggregate.type == RANGE,
+            ranges=tuple(
+                (_bound(now, r.low, aggregate.type), _bound(now, r.high, aggregate.type))
+                for r in aggregate.ranges
+            ),
         )
-        buckets = [{"key": key, "docCount": n} for key, n in counted]
-        extended = buckets + [
-            {"key": key, "docCount": 0}
-            for key in selection
-            if key not in {b["key"] for b in buckets}
-        ]
-    else:
-        now = datetime.now(UTC)
-        bounds = [
-            (
-                _bound(now, bucket.low, aggregate.type),
-                _bound(now, bucket.high, aggregate.type),
-            )
-            for bucket in aggregate.ranges
-        ]
-        counts = await db_search.aggregate_ranges(
-            ctx.db,
-            ctx.repository,
-            compiled,
-            browse=browse,
-            key=aggregate.path if aggregate.type == RANGE else [aggregate.field],
-            kind="date" if aggregate.type == DATE_RANGE else "number",
-            ranges=bounds,
-            limit=ctx.settings.aggregate_limit,
-        )
-        buckets = [
-            _range_bucket(bucket, n, low, high, aggregate.type)
-            for bucket, n, (low, high) in zip(aggregate.ranges, counts, bounds, strict=True)
-        ]
-        extended = buckets
-    return {
-        "entity-type": "aggregate",
-        "id": aggregate.id,
-        "field": aggregate.field,
-        "properties": {
-            **({"size": str(aggregate.size)} if aggregate.type == TERMS else {}),
-            **({"countedDocuments": str(ctx.settings.aggregate_limit)} if partial else {}),
-        },
-        "ranges": [
-            {"key": r.key, "from": _plain(r.low), "to": _plain(r.high)} for r in aggregate.ranges
-        ],
-        "selection": list(selection),
-        "type": aggregate.type,
-        "buckets": buckets,
-        "extendedBuckets": extended,
-    }
+        for aggregate, _, is_list in wanted
+    ]
+    limit = ctx.settings.aggregate_limit
+    found, total = await db_search.aggregate(
+        ctx.db,
+        ctx.repository,
+        compiled,
+        browse=await browse_filter(ctx),
+        counted=counted,
+        limit=limit,
+    )
+    out = {}
+    for (aggregate, selection, _), spec, pairs in zip(wanted, counted, found, strict=True):
+        if aggregate.type == TERMS:
+            buckets = [{"key": key, "docCount": n} for key, n in pairs]
+            seen = {b["key"] for b in buckets}
+            extended = buckets + [{"key": k, "docCount": 0} for k in selection if k not in seen]
+        else:
+            counts = {int(key): n for key, n in pairs}
+            buckets = [
+                _range_bucket(bucket, counts.get(j, 0), low, high, aggregate.type)
+                for j, (bucket, (low, high)) in enumerate(
+                    zip(aggregate.ranges, spec.ranges, strict=True)
+                )
+            ]
+            extended = buckets
+        properties: dict[str, str] = {}
+        if aggregate.type == TERMS:
+            properties["size"] = str(aggregate.size)
+        if total > limit:
+            properties["countedDocuments"] = str(limit)
+        out[aggregate.id] = {
+            "entity-type": "aggregate",
+            "id": aggregate.id,
+            "field": aggregate.field,
+            "properties": properties,
+            "ranges": [
+                {"key": r.key, "from": _plain(r.low), "to": _plain(r.high)}
+                for r in aggregate.ranges
+            ],
+            "selection": list(selection),
+            "type": aggregate.type,
+            "buckets": buckets,
+            "extendedBuckets": extended,
+        }
+    return out
 
 
 def _bound(now: datetime, value: Any, kind: str) -> Any:
@@ -160,12 +159,3 @@ def _range_bucket(bucket: Range, count: int, low: Any, high: Any, kind: str) -> 
     else:
         out["from"], out["to"] = low, high
     return out
-
-
-async def exceeds_limit(ctx: RequestContext, compiled: Compiled) -> bool:
-    """Whether the search finds more documents than an aggregate counts."""
-    limit = ctx.settings.aggregate_limit
-    counted = await db_search.count_up_to(
-        ctx.db, ctx.repository, compiled, browse=await browse_filter(ctx), limit=limit + 1
-    )
-    return counted > limit

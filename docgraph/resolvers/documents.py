@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 import time
@@ -109,6 +110,26 @@ async def reload(ctx: RequestContext, ids: Sequence[UUID]) -> list[Document]:
     docs = [found[i] for i in ids if i in found]
     ctx.loaders.prime_all(docs)
     return docs
+
+
+async def placed(docs: list[Document], ctx: RequestContext) -> list[Document]:
+    """The documents, versions among them told their live document's path and
+    parent (what they report), in one load for all of them."""
+    series = [d.version_series_id for d in docs if d.is_version and d.version_series_id]
+    if not series:
+        return docs
+    loaded = await ctx.loaders.by_id.load_many(list(dict.fromkeys(series)))
+    live = {d.id: d for d in loaded if d is not None}
+    return [
+        dataclasses.replace(
+            d,
+            live_path=live[d.version_series_id].path,
+            live_parent_id=live[d.version_series_id].parent_id,
+        )
+        if d.is_version and d.version_series_id in live
+        else d
+        for d in docs
+    ]
 
 
 async def parent(ctx: RequestContext, doc: Document) -> Document | None:

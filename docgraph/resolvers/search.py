@@ -102,7 +102,7 @@ async def query(
         offset=offset,
         count_limit=ctx.settings.search_count_limit,
     )
-    docs = [Document.from_record(r) for r in rows]
+    docs = await documents.placed([Document.from_record(r) for r in rows], ctx)
     ctx.loaders.prime_all(docs)
     return paging.page_of(
         docs,
@@ -315,21 +315,18 @@ class FormProvider:
             page = replace(page, sort=self.sort)
         nxql, bound = text()
         found = await query(ctx, nxql, page, bound)
-        computed = {}
-        partial = None
+        # Aggregates without a selection of their own count over the same
+        # documents: one statement for all of them (and one per other).
+        groups: dict[tuple[str, tuple[Any, ...]], list[Aggregate]] = {}
         for aggregate in self.aggregates:
             nxql, bound = text(without=aggregate.id)
-            _, compiled = compile_query(ctx, nxql, bound)
-            if partial is None:
-                partial = await aggregates.exceeds_limit(ctx, compiled)
-            computed[aggregate.id] = await aggregates.compute(
-                ctx,
-                aggregate,
-                compiled,
-                selections[aggregate.id],
-                _is_list(ctx, aggregate),
-                partial=partial,
-            )
+            groups.setdefault((nxql, tuple(bound)), []).append(aggregate)
+        computed: dict[str, Any] = {}
+        for (nxql, bound_group), members in groups.items():
+            _, compiled = compile_query(ctx, nxql, list(bound_group))
+            wanted = [(a, selections[a.id], _is_list(ctx, a)) for a in members]
+            computed.update(await aggregates.compute(ctx, compiled, wanted))
+        computed = {a.id: computed[a.id] for a in self.aggregates}
         return replace(found, aggregations=computed or None)
 
     def definition(self) -> dict[str, Any]:
