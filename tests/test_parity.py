@@ -48,6 +48,7 @@ COUNTERPARTS = {
     ("enricher", "firstAccessibleAncestor"): ["Document.firstAccessibleAncestor"],
     ("enricher", "thumbnail"): ["Document.thumbnailUrl"],
     ("enricher", "publications"): ["Document.publications"],
+    ("enricher", "tags"): ["Document.tags", "Mutation.tagDocument", "Mutation.untagDocument"],
     ("adapter", "comment"): [
         "Document.comments",
         "Comment.replies",

@@ -42,6 +42,7 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.directories",
     "docgraph.resolvers.audit",
     "docgraph.resolvers.invitations",
+    "docgraph.resolvers.tags",
     "docgraph.gateway.nuxeo.writers",
     "docgraph.gateway.adapters.children",
     "docgraph.gateway.adapters.acl",

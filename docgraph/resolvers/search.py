@@ -405,6 +405,7 @@ DEFAULT_SEARCH = FormProvider(
         Predicate("defaults:dc_subjects", "dc:subjects IN (?)", is_list=True),
         Predicate("defaults:dc_coverage", "dc:coverage IN (?)", is_list=True),
         Predicate("defaults:ecm_path", "ecm:path STARTSWITH ?"),
+        Predicate("defaults:ecm_tags", "ecm:tag IN (?)", is_list=True),
     ),
     aggregates=(
         Aggregate("dc_nature_agg", aggregates.TERMS, "dc:nature"),

@@ -26,6 +26,7 @@ from docgraph.resolvers import (
     properties,
     renditions,
     search,
+    tags,
     versions,
 )
 from docgraph.resolvers.context import RequestContext
@@ -262,6 +263,10 @@ class Document:
     async def publications(self, info: Context) -> int:
         found = await info.context.loaders.per_document(enrichers.publications, self.model)
         return int(found["resultsCount"])
+
+    @strawberry.field(description="The document's tags (labels).")
+    def tags(self) -> list[str]:
+        return tags.labels(self.model)
 
     @strawberry.field(description="The document's history, newest first.")
     async def audit(

@@ -13,6 +13,7 @@ from strawberry.schema.config import StrawberryConfig
 from docgraph.errors import BadRequest, DocumentNotFound, NotFound
 from docgraph.plugins import DuplicateContribution, Registry, build_registry
 from docgraph.resolvers import documents, lifecycle, ordering, proxies, versions
+from docgraph.resolvers import tags as tags_engine
 from docgraph.resolvers.context import REPOSITORIES
 from docgraph.resolvers.model import DocRef, IdRef, PathRef
 from docgraph.resolvers.model import Document as DocumentModel
@@ -191,6 +192,18 @@ class Mutation:
         doc = await documents.get(ctx, IdRef(str(id)))
         before = None if before_id is None else await documents.get(ctx, IdRef(str(before_id)))
         return Document.of(ctx, await ordering.order_before(ctx, doc, before))
+
+    @strawberry.mutation(name="tagDocument", description="Add tags to the document.")
+    async def tag_document(self, info: Context, id: strawberry.ID, tags: list[str]) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        return Document.of(ctx, await tags_engine.tag(ctx, doc, tags))
+
+    @strawberry.mutation(name="untagDocument", description="Remove tags from the document.")
+    async def untag_document(self, info: Context, id: strawberry.ID, tags: list[str]) -> Document:
+        ctx = info.context
+        doc = await documents.get(ctx, IdRef(str(id)))
+        return Document.of(ctx, await tags_engine.untag(ctx, doc, tags))
 
     @strawberry.mutation(name="lockDocument", description="Lock for the current user.")
     async def lock_document(self, info: Context, id: strawberry.ID) -> Document:

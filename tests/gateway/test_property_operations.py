@@ -153,3 +153,52 @@ async def test_facets_and_export(client):
     assert b"<document" in await resp.read()
     resp = await run(client, "Document.Export", doc["uid"], exportAsZip=True)
     assert (await resp.read())[:2] == b"PK"
+
+
+async def test_tags(client):
+    doc = await make(client, WS, "File", f"tags-{uuid.uuid4().hex[:6]}")
+    tagged = await op(client, "Services.TagDocument", doc["uid"], tags=["red", "big tag", "red"])
+    assert [t["label"] for t in tagged["properties"]["nxtag:tags"]] == ["red", "bigtag"]
+    assert tagged["properties"]["nxtag:tags"][0]["username"] == "Administrator"
+    resp = await client.get(f"{API}/id/{doc['uid']}", headers={"enrichers-document": "tags"})
+    assert (await resp.json())["contextParameters"]["tags"] == ["red", "bigtag"]
+    await op(client, "Services.UntagDocument", doc["uid"], tags=["red"])
+    assert (await get(client, doc["uid"]))["properties"]["nxtag:tags"][0]["label"] == "bigtag"
+    await op(client, "Services.RemoveDocumentTags", doc["uid"])
+    assert (await get(client, doc["uid"]))["properties"]["nxtag:tags"] == []
+    await op(client, "Services.TagDocument", doc["uid"], status=400, tags=["/"])
+    body = await (
+        await client.post(
+            "/nuxeo/graphql",
+            json={
+                "query": 'mutation($id: ID!) { tagDocument(id: $id, tags: ["x", "y"]) { tags } }',
+                "variables": {"id": doc["uid"]},
+            },
+        )
+    ).json()
+    assert body["data"]["tagDocument"]["tags"] == ["x", "y"]
+
+
+async def test_tags_in_nxql_and_default_search(client):
+    doc = await make(client, WS, "File", f"tagq-{uuid.uuid4().hex[:6]}")
+    await op(client, "Services.TagDocument", doc["uid"], tags=["urgent-q"])
+    for nxql in (
+        "SELECT * FROM Document WHERE ecm:tag = 'urgent-q' AND ecm:isProxy = 0",
+        "SELECT * FROM Document WHERE ecm:tag IN ('nope', 'urgent-q')",
+    ):
+        found = await (await client.get(f"{API}/query", params={"query": nxql})).json()
+        assert [e["uid"] for e in found["entries"]] == [doc["uid"]], nxql
+    nxql = f"SELECT * FROM File WHERE ecm:tag <> 'urgent-q' AND ecm:uuid = '{doc['uid']}'"
+    assert (await (await client.get(f"{API}/query", params={"query": nxql})).json())[
+        "entries"
+    ] == []
+    found = await (
+        await client.get(
+            f"{API}/query/default_search", params={"defaults:ecm_tags": '["urgent-q"]'}
+        )
+    ).json()
+    assert [e["uid"] for e in found["entries"]] == [doc["uid"]]
+    resp = await client.get(
+        f"{API}/query", params={"query": "SELECT * FROM File WHERE ecm:tag LIKE 'x'"}
+    )
+    assert resp.status == 400

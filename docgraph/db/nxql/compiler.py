@@ -99,7 +99,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "ecm:isRecord": ("false", "flag"),
     "ecm:hasLegalHold": ("false", "flag"),
 }
-_SPECIAL = {"ecm:mixinType", "ecm:ancestorId", "ecm:fulltext"}
+_SPECIAL = {"ecm:mixinType", "ecm:ancestorId", "ecm:fulltext", "ecm:tag"}
 # Sub-fields of a blob value (file:content/name, ...).
 _BLOB_FIELDS = {
     "name": "text",
@@ -397,6 +397,8 @@ class Compiler:
                 else f"d.ancestors @> ARRAY[{self.bind(found, '::uuid')}] AND NOT d.is_version"
             )
             return test if node.op == "=" else f"NOT ({test})"
+        if base == "ecm:tag":
+            return self._tag(node)
         # ecm:mixinType: the type's facets and the document's own.
         if isinstance(node, ast.Compare) and node.op in ("=", "<>"):
             test = self._has_facet(self._literal_value(node.right, "text"))
@@ -406,6 +408,21 @@ class Compiler:
             anyof = " OR ".join(f"({t})" for t in tests) or "false"
             return f"NOT ({anyof})" if node.negated else anyof
         raise QueryError("ecm:mixinType takes =, <>, IN or NOT IN")
+
+    def _tag(self, node: ast.Condition) -> str:
+        """A tag label among the document's (nxtag:tags holds {label, username})."""
+
+        def has(operand: ast.Operand) -> str:
+            label = self._literal_value(operand, "text")
+            return f"d.properties -> 'nxtag:tags' @> {self.bind([{'label': label}], '::jsonb')}"
+
+        if isinstance(node, ast.Compare) and node.op in ("=", "<>"):
+            test = has(node.right)
+            return test if node.op == "=" else f"NOT ({test})"
+        if isinstance(node, ast.In):
+            anyof = " OR ".join(f"({has(v)})" for v in node.values) or "false"
+            return f"NOT ({anyof})" if node.negated else anyof
+        raise QueryError("ecm:tag takes =, <>, IN or NOT IN")
 
     def _has_facet(self, facet: str) -> str:
         types = self.types.types_with_facet(facet)

@@ -11,6 +11,7 @@ import orjson
 
 from docgraph.errors import BadRequest
 from docgraph.resolvers import documents
+from docgraph.resolvers import tags as tags_engine
 from docgraph.resolvers.model import Document
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
@@ -169,6 +170,47 @@ async def add_facet(call: OperationCall, doc: Document, *, facet: str, save: boo
 )
 async def remove_facet(call: OperationCall, doc: Document, *, facet: str, save: bool) -> Document:
     return await documents.set_facet(call.ctx, doc, facet, present=False)
+
+
+@operation(
+    "Services.TagDocument",
+    label="Tag Document",
+    category="Services",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    params=[Param("tags", type="stringlist", required=True)],
+    description="Add tags to the input document.",
+)
+async def tag_document(call: OperationCall, doc: Document, *, tags: list[str]) -> Document:
+    return await tags_engine.tag(call.ctx, doc, tags)
+
+
+@operation(
+    "Services.UntagDocument",
+    label="Untag Document",
+    category="Services",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    params=[Param("tags", type="stringlist", required=True)],
+    description="Remove tags from the input document.",
+)
+async def untag_document(call: OperationCall, doc: Document, *, tags: list[str]) -> Document:
+    return await tags_engine.untag(call.ctx, doc, tags)
+
+
+@operation(
+    "Services.RemoveDocumentTags",
+    label="Remove Document Tags",
+    category="Services",
+    signature=_ONE_DOC,
+    collector=True,
+    writes=True,
+    description="Remove every tag of the input document.",
+)
+async def remove_tags(call: OperationCall, doc: Document) -> Document:
+    return await tags_engine.untag(call.ctx, doc, None)
 
 
 def _schema_keys(call: OperationCall, doc: Document, schema_name: str) -> list[str]:
