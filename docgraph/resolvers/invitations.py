@@ -9,7 +9,6 @@ Administrators and power users invite; administrators accept and reject.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import hashlib
 import secrets
@@ -37,8 +36,6 @@ METHODS = (EMAIL, NONE)
 VALIDATE_PATH = "site/userRegistration/validate"
 SYSTEM = Principal(permissions.SYSTEM, is_administrator=True)
 _USER_FIELDS = ("email", "firstName", "lastName", "company")
-# Sending outlives the request that asked for it; keep the tasks referenced.
-_SENDING: set[asyncio.Task[bool]] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +211,6 @@ async def _accept(
     row = await db_invitations.set_state(db, invitation.id, "accepted", _digest(token))
     accepted = Invitation.from_record(row)
     link = f"{ctx.base_url}{VALIDATE_PATH}?token={quote(token)}"
-    assert accepted.email is not None
     body = (
         f"{invitation.requested_by} invites you to become the user {invitation.username}.\n\n"
         f"To choose your password, send it with this one-time token to\n{link}\n"
@@ -222,15 +218,9 @@ async def _accept(
     )
     if invitation.comment:
         body += f"\nTheir message: {invitation.comment}\n"
-    settings, to = ctx.settings, accepted.email
-    ctx.work.on_commit.append(lambda: _send_later(settings, to, body))
+    assert accepted.email is not None
+    mail.send_after_commit(ctx, mail.Mail((accepted.email,), "Your invitation", body))
     return accepted
-
-
-def _send_later(settings: Any, to: str, body: str) -> None:
-    task = asyncio.get_running_loop().create_task(mail.send(settings, to, "Your invitation", body))
-    _SENDING.add(task)
-    task.add_done_callback(_SENDING.discard)
 
 
 async def validate(ctx: RequestContext, token: str, password: str) -> Invitation:

@@ -165,3 +165,36 @@ async def test_graphql_invitations(client, inbox):
     ).json()
     assert body["data"]["acceptInvitation"]["state"] == "accepted"
     await inbox.token_for("gqlnew@example.com")
+
+
+async def test_document_mail(client, inbox):
+    resp = await client.post(
+        f"{API}/path/default-domain/workspaces",
+        json={"entity-type": "document", "type": "Note", "name": "mailed"},
+    )
+    doc = await resp.json()
+
+    async def mail(status: int = 200, **params):
+        resp = await client.post(
+            f"{API}/automation/Document.Mail", json={"input": doc["uid"], "params": params}
+        )
+        assert resp.status == status, await resp.text()
+
+    await mail(
+        **{"from": "me@example.com"},
+        subject="About a note",
+        message="See token=notatoken-just-text",
+        to=["reader@example.com"],
+        bcc=["hidden@example.com"],
+    )
+    for _ in range(100):
+        if any("hidden@example.com" in to for to, _ in inbox.messages):
+            break
+        await asyncio.sleep(0.05)
+    sent = [(to, text) for to, text in inbox.messages if "reader@example.com" in to]
+    assert sent and "hidden@example.com" in sent[0][0] and "See token" in sent[0][1]
+    await mail(400, **{"from": "me@example.com"}, subject="x\r\nBcc: evil@example.com",
+               message="m", to=["a@example.com"])  # fmt: skip
+    await mail(400, **{"from": "me@example.com"}, subject="x", message="m",
+               to=[f"r{i}@example.com" for i in range(21)])  # fmt: skip
+    await mail(400, **{"from": "me@example.com"}, subject="x", message="m", to=["nobody"])

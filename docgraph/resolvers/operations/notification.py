@@ -8,6 +8,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from docgraph.errors import BadRequest
+from docgraph.resolvers import mail, permissions
+from docgraph.resolvers.model import Document
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
 
@@ -49,6 +51,54 @@ async def log_message(
         call.ctx.principal.username,
         _printable(message),
     )
+
+
+@operation(
+    "Document.Mail",
+    aliases=["Notification.SendMail"],
+    category="Notification",
+    label="Send E-Mail",
+    signature=[("document", "document")],
+    collector=True,
+    params=[
+        Param("from", required=True, arg="sender"),
+        Param("subject", required=True),
+        Param("message", required=True, description="sent as it is (no template)"),
+        Param("to", type="stringlist"),
+        Param("cc", type="stringlist"),
+        Param("bcc", type="stringlist"),
+        Param("replyto", arg="reply_to"),
+        Param("HTML", type="boolean", default=False, arg="html"),
+    ],
+    description="Send an e-mail about the input document (which the user may read), "
+    "once the request's changes are committed; to at most 20 recipients.",
+)
+async def send_mail(
+    call: OperationCall,
+    doc: Document,
+    *,
+    sender: str,
+    subject: str,
+    message: str,
+    to: list[str] | None,
+    cc: list[str] | None,
+    bcc: list[str] | None,
+    reply_to: str | None,
+    html: bool,
+) -> Document:
+    permissions.check_read(call.ctx, doc)
+    outgoing = mail.Mail(
+        to=mail.addresses(to),
+        subject=subject,
+        body=message,
+        cc=mail.addresses(cc),
+        bcc=mail.addresses(bcc),
+        reply_to=reply_to,
+        sender=sender,
+        html=html,
+    ).check()
+    mail.send_after_commit(call.ctx, outgoing)
+    return doc
 
 
 def _printable(text: str) -> str:
