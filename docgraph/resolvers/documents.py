@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import secrets
 import time
@@ -28,6 +27,8 @@ from docgraph.resolvers.model import (
     Page,
     PageRequest,
     SortKey,
+    place_versions,
+    series_ids,
 )
 from docgraph.resolvers.permissions import ACE
 from docgraph.resolvers.properties import (
@@ -115,21 +116,10 @@ async def reload(ctx: RequestContext, ids: Sequence[UUID]) -> list[Document]:
 async def placed(docs: list[Document], ctx: RequestContext) -> list[Document]:
     """The documents, versions among them told their live document's path and
     parent (what they report), in one load for all of them."""
-    series = [d.version_series_id for d in docs if d.is_version and d.version_series_id]
-    if not series:
+    if not (wanted := series_ids(docs)):
         return docs
-    loaded = await ctx.loaders.by_id.load_many(list(dict.fromkeys(series)))
-    live = {d.id: d for d in loaded if d is not None}
-    return [
-        dataclasses.replace(
-            d,
-            live_path=live[d.version_series_id].path,
-            live_parent_id=live[d.version_series_id].parent_id,
-        )
-        if d.is_version and d.version_series_id in live
-        else d
-        for d in docs
-    ]
+    loaded = await ctx.loaders.by_id.load_many(wanted)
+    return place_versions(docs, {d.id: d for d in loaded if d is not None})
 
 
 async def parent(ctx: RequestContext, doc: Document) -> Document | None:
@@ -174,6 +164,14 @@ def last_modified(ctx: RequestContext, doc: Document) -> str | None:
     if not ctx.registry.types.of(doc.type).has_schema("dublincore"):
         return None
     return doc.properties.get("dc:modified")
+
+
+def require_folder(ctx: RequestContext, doc: Document, action: str) -> None:
+    """A 400 unless ``doc`` is a folder in the tree (``action``: what cannot
+    be done in it otherwise)."""
+    doctype = ctx.registry.types.get(doc.type)
+    if doc.path is None or doctype is None or not doctype.has_facet("Folderish"):
+        raise BadRequest(f"Cannot {action} non-folderish document {doc.uid}")
 
 
 def resolve_type(ctx: RequestContext, type_name: str) -> ResolvedType:
@@ -222,9 +220,7 @@ async def create(
     doctype = resolve_type(ctx, type_name)
     if doctype.name == "Root":
         raise BadRequest("A repository has one root: a Root document cannot be created")
-    parent_type = ctx.registry.types.get(parent_doc.type)
-    if parent_doc.path is None or parent_type is None or not parent_type.has_facet("Folderish"):
-        raise BadRequest(f"Cannot create a child in non-folderish document {parent_doc.uid}")
+    require_folder(ctx, parent_doc, "create a child in")
     await permissions.check(ctx, parent_doc, permissions.ADD_CHILDREN)
     user = ctx.principal.username
     # The creator of a workspace gets Everything on it (a local ACE).
@@ -432,9 +428,7 @@ async def _placement(
     """Where ``doc`` would go below ``target``: the target as it is now, the
     free name (a taken one gets a ``.<epoch millis>`` suffix, as on create)
     and the new path; 400 for a non-folder target or paths grown too long."""
-    target_type = ctx.registry.types.get(target.type)
-    if target.path is None or target_type is None or not target_type.has_facet("Folderish"):
-        raise BadRequest(f"Cannot put a document into non-folderish document {target.uid}")
+    require_folder(ctx, target, "put a document into")
     db = ctx.work.db
     base = path_segment(name) if name else doc.name
     candidate = base

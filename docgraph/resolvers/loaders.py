@@ -20,7 +20,7 @@ from docgraph.db import documents as db_documents
 from docgraph.db.acls import BrowseFilter
 from docgraph.db.documents import After
 from docgraph.resolvers.events import SECURITY_CHANGED, SUBTREE_CHANGES, ChangeEvent
-from docgraph.resolvers.model import Document
+from docgraph.resolvers.model import Document, place_versions, series_ids
 from docgraph.resolvers.permissions import ACE, browse_filter
 
 if TYPE_CHECKING:
@@ -186,6 +186,10 @@ class Loaders:
         if missing := [key for key in keys if key not in found]:
             rows = await db_documents.by_ids(self._ctx.db, missing)
             read = [Document.from_record(row) for row in rows]
+            if wanted := [i for i in series_ids(read) if i not in self._seen_ids]:
+                live = await db_documents.by_ids(self._ctx.db, wanted)
+                self._remember([Document.from_record(r) for r in live])
+            read = place_versions(read, self._seen_ids)
             self._remember(read)
             found.update((doc.id, doc) for doc in read)
         return [found.get(key) for key in keys]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,7 +66,7 @@ class Document:
     # Creation order: the order of an Orderable folder's children.
     position: int
     # A version is outside the tree; it reports its live document's path and
-    # parent (when read with them: see ``reported_path``).
+    # parent, set by ``place_versions`` where versions are read.
     live_path: str | None = None
     live_parent_id: UUID | None = None
 
@@ -97,8 +98,6 @@ class Document:
             ancestors=tuple(r["ancestors"]),
             read_acl=tuple(r["read_acl"]),
             position=r["position"],
-            live_path=r.get("live_path"),
-            live_parent_id=r.get("live_parent_id"),
         )
 
     @property
@@ -135,6 +134,26 @@ class Document:
     @property
     def reported_parent_id(self) -> UUID | None:
         return self.live_parent_id if self.is_version else self.parent_id
+
+
+def place_versions(docs: Sequence[Document], live: Mapping[UUID, Document]) -> list[Document]:
+    """The documents, each version told its live document's path and parent
+    (``live``: the live documents by id), which it reports as its own."""
+    return [
+        dataclasses.replace(d, live_path=found.path, live_parent_id=found.parent_id)
+        if d.is_version
+        and d.version_series_id is not None
+        and (found := live.get(d.version_series_id)) is not None
+        else d
+        for d in docs
+    ]
+
+
+def series_ids(docs: Sequence[Document]) -> list[UUID]:
+    """The live documents of the versions among ``docs``."""
+    return list(
+        dict.fromkeys(d.version_series_id for d in docs if d.is_version and d.version_series_id)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,9 +22,7 @@ from docgraph.resolvers.model import Document, IdRef
 
 
 async def _check_destination(ctx: RequestContext, folder: Document) -> None:
-    folder_type = ctx.registry.types.get(folder.type)
-    if folder.path is None or folder_type is None or not folder_type.has_facet("Folderish"):
-        raise BadRequest(f"Cannot put a proxy into non-folderish document {folder.uid}")
+    documents.require_folder(ctx, folder, "put a proxy into")
     await permissions.check(ctx, folder, permissions.ADD_CHILDREN)
 
 

@@ -9,7 +9,6 @@ the live document's permissions and follows it through moves and deletes.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +18,7 @@ from docgraph.db import versions as db_versions
 from docgraph.errors import BadRequest
 from docgraph.resolvers import documents, events, permissions
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import Document, IdRef
+from docgraph.resolvers.model import Document, IdRef, place_versions
 
 MAJOR = "major"
 MINOR = "minor"
@@ -96,9 +95,7 @@ async def check_in(
     values = _numbered(ctx, doc, doc.properties, major, minor)
     row = await db_versions.check_in(ctx.work.db, doc.id, uuid4(), major, minor, values)
     assert row is not None  # locked FOR UPDATE above
-    version = dataclasses.replace(
-        Document.from_record(row), live_path=doc.path, live_parent_id=doc.parent_id
-    )
+    [version] = place_versions([Document.from_record(row)], {doc.id: doc})
     [live] = await documents.reload(ctx, [doc.id])
     details: tuple[tuple[str, Any], ...] = (
         ("version_id", version.uid),
@@ -140,8 +137,10 @@ async def series_of(ctx: RequestContext, docs: Sequence[Document]) -> list[list[
     ]
     groups: dict[UUID, list[Document]] = {}
     if wanted := [i for i in live_ids if i is not None]:
-        for row in await db_versions.of_series(ctx.db, wanted):
-            groups.setdefault(row["version_series_id"], []).append(Document.from_record(row))
+        found = [Document.from_record(r) for r in await db_versions.of_series(ctx.db, wanted)]
+        for version in await documents.placed(found, ctx):
+            assert version.version_series_id is not None
+            groups.setdefault(version.version_series_id, []).append(version)
     return [groups.get(i, []) if i is not None else [] for i in live_ids]
 
 

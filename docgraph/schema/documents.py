@@ -120,11 +120,7 @@ class Document:
             type=model.type,
             title=model.title,
             state=model.state_name,
-            parent_ref=(
-                None
-                if model.reported_parent_id is None
-                else strawberry.ID(str(model.reported_parent_id))
-            ),
+            parent_ref=_id(model.reported_parent_id),
             change_token=model.change_token,
             is_checked_out=model.is_checked_out,
             is_version=model.is_version,

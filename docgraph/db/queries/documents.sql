@@ -1,15 +1,7 @@
 -- name: by_ids
--- A version reports its live document's path and parent (read only for
--- versions: the CASE skips the lookups for every other row).
-SELECT d.*,
-       CASE WHEN d.is_version
-            THEN (SELECT l.path FROM documents l WHERE l.id = d.version_series_id) END
-       AS live_path,
-       CASE WHEN d.is_version
-            THEN (SELECT l.parent_id FROM documents l WHERE l.id = d.version_series_id) END
-       AS live_parent_id
-  FROM documents d
- WHERE d.id = ANY($1::uuid[])
+SELECT *
+  FROM documents
+ WHERE id = ANY($1::uuid[])
 
 -- name: by_paths
 SELECT *

@@ -35,11 +35,9 @@ UPDATE documents
 RETURNING *
 
 -- name: of_series
--- The versions of the live documents $1, oldest first, with the live
--- document's path and parent (what a version reports as its own).
-SELECT v.*, l.path AS live_path, l.parent_id AS live_parent_id
+-- The versions of the live documents $1, oldest first.
+SELECT v.*
   FROM documents v
-  LEFT JOIN documents l ON l.id = v.version_series_id
  WHERE v.version_series_id = ANY($1::uuid[])
    AND v.is_version
  ORDER BY v.version_series_id, v.major_version, v.minor_version
