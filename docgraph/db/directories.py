@@ -49,3 +49,8 @@ async def seed(db: Database, directory: str, entries: Sequence[tuple[str, dict[s
             Q.directories.seed, directory, [i for i, _ in entries], [p for _, p in entries]
         )
     )
+
+
+async def seeded(db: Database) -> set[str]:
+    """The directories that got their starting entries already."""
+    return {r["directory"] for r in await db.fetch(Q.directories.seeded)}

@@ -254,8 +254,11 @@ def starting_entries(directory: Directory) -> list[tuple[str, dict[str, Any]]]:
 
 async def seed(db: Database, registry: Registry) -> list[str]:
     """Give each directory its starting entries, once; the names seeded now."""
-    seeded = []
+    seeded, done = [], await db_directories.seeded(db)
     for directory in registry.directories.values():
+        # Files are read only for directories never filled: not at every start.
+        if directory.name in done:
+            continue
         if directory.data is not None and await db_directories.seed(
             db, directory.name, starting_entries(directory)
         ):

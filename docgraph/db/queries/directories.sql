@@ -44,6 +44,9 @@ SELECT EXISTS (
         WHERE directory = ANY($1::text[])
           AND properties ->> 'parent' = $2)
 
+-- name: seeded
+SELECT directory FROM directory_seeds
+
 -- name: seed
 -- Directory $1's starting entries ($2 ids, $3 properties) unless it was
 -- seeded before; whether it was seeded now.
