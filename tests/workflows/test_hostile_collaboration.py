@@ -4,6 +4,7 @@ exception JSON, never a 500."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -103,3 +104,25 @@ async def test_automation_junk_never_answers_500(client, doc):
             f"{API}/automation/{op_id}", json={"input": doc["uid"], "params": params}
         )
         assert 400 <= resp.status < 500, (op_id, resp.status, await resp.text())
+
+
+async def test_repeated_values_are_bounded(client, doc):
+    """Lists a client controls stop at a stated size: 400, not work."""
+    many = [f"v{i}" for i in range(1001)]
+    checks = [
+        ("GET", f"{API}/query/default_search", None, [("defaults:dc_nature", json.dumps(many))]),
+        ("GET", f"{API}/id/{doc['uid']}/@audit", None, [("eventId", v) for v in many[:51]]),
+        ("POST", f"{API}/automation/Directory.CreateEntries", {
+            "params": {"directoryName": "nature", "entries": json.dumps([{"id": v} for v in many])}
+        }, None),
+        ("POST", f"{API}/workflow", {
+            "entity-type": "workflow", "workflowModelName": "SerialDocumentReview",
+            "variables": {"participants": many[:101]},
+        }, None),
+        ("POST", f"{API}/automation/Services.TagDocument", {
+            "input": doc["uid"], "params": {"tags": many[:101]}
+        }, None),
+    ]  # fmt: skip
+    for method, url, body, params in checks:
+        resp = await client.request(method, url, json=body, params=params)
+        assert resp.status == 400, (url, resp.status, await resp.text())
