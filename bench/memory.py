@@ -8,6 +8,7 @@ the server's resident memory (RSS) before, at the peak of, and after a burst:
 baseline (what a burst costs) and after over baseline (what is not returned).
 
     .venv/bin/python bench/memory.py [--body BYTES] [--concurrent N] [--listings N]
+                                     [--schemas common]
 """
 
 from __future__ import annotations
@@ -65,22 +66,30 @@ async def burst(args: argparse.Namespace, base: str, server: psutil.Process) -> 
                 return resp.status
 
         async def listing() -> int:
-            async with session.get(f"{base}/path{WORKSPACES}/@children?pageSize=1000") as resp:
+            url = f"{base}/path{WORKSPACES}/@children?pageSize=1000"
+            shown = {"X-NXproperties": args.schemas} if args.schemas else {}
+            async with session.get(url, headers=shown) as resp:
                 return len(await resp.read())
 
         sampler = asyncio.create_task(sample())
         statuses = await asyncio.gather(*[post(i) for i in range(args.concurrent)])
         if set(statuses) != {201}:
             raise BenchError(f"POST answered {sorted(set(statuses))}")
+        await asyncio.sleep(1)
+        posts_peak, listed_from = peak, rss()
+        peak = listed_from
         sizes = [await listing() for _ in range(args.listings)]
         running = False
         await sampler
         await asyncio.sleep(1)
         after = rss()
+    shown = args.schemas or "every schema"
     print(
         f"\n{args.concurrent} POSTs of {args.body / MIB:.2f} MiB, then {args.listings} listings "
-        f"of {sizes[0] / MIB:.1f} MiB\n"
-        f"RSS baseline {baseline:.0f} MiB, peak {peak:.0f} MiB (+{peak - baseline:.0f}), "
+        f"of {sizes[0] / MIB:.1f} MiB ({shown})\n"
+        f"RSS baseline {baseline:.0f} MiB, peak of the POSTs {posts_peak:.0f} MiB "
+        f"(+{posts_peak - baseline:.0f}), peak of the listings {peak:.0f} MiB "
+        f"(+{peak - listed_from:.0f} over the {listed_from:.0f} before them), "
         f"after {after:.0f} MiB (+{after - baseline:.0f})"
     )
 
@@ -90,6 +99,9 @@ def main() -> int:
     parser.add_argument("--body", type=int, default=950_000, help="JSON body bytes")
     parser.add_argument("--concurrent", type=int, default=6, help="POSTs at once")
     parser.add_argument("--listings", type=int, default=3, help="listings after the POSTs")
+    parser.add_argument(
+        "--schemas", default="", help="the listings' X-NXproperties (default: every schema)"
+    )
     args = parser.parse_args()
 
     async def run(dsn: str, workdir: Path, stack: ExitStack) -> None:

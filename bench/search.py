@@ -190,10 +190,10 @@ async def measure(dsn: str, paths: dict[str, str], runs: int, whole_plan: str | 
         for name, nxql in queries.items():
             ctx = RequestContext(who["member"], "default", db, registry, settings)
             compiled = Compiler(registry.types).compile(parse(nxql))
-            sql, _, params = db_search.page_statement(
+            statement = db_search.page_statement(
                 "default", compiled, browse=await browse_filter(ctx), limit=20, offset=0
             )
-            plan = await db.fetch(f"EXPLAIN {sql}", *params)
+            plan = await db.fetch(f"EXPLAIN {statement.sql}", *statement.params)
             if whole_plan and whole_plan in name:
                 print("\n".join(r[0] for r in plan))
             nodes = [r[0].strip() for r in plan if "->" in r[0] or r is plan[0]][:4]

@@ -36,6 +36,40 @@ async def lock_rows(db: Database, ids: Sequence[UUID]) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class Projection:
+    """The properties a listing reads: the keys whose prefix is one of
+    ``prefixes``, plus ``keys`` (project_properties, migration 0022)."""
+
+    prefixes: tuple[str, ...]
+    keys: tuple[str, ...]
+
+
+# The columns Document.from_record reads; a projected listing names them
+# instead of d.*, with its properties narrowed.
+_COLUMNS = (
+    "id repository parent_id name path type mixins lifecycle_state properties is_version"
+    " version_series_id major_version minor_version is_checked_out proxy_target_id"
+    " is_trashed lock_owner lock_created created modified system_change user_change"
+    " ancestors read_acl position"
+).split()
+
+
+def projected(sql: str, projection: Projection | None, args: list[Any]) -> str:
+    """``sql`` with its one ``SELECT d.*`` reading only ``projection``'s
+    properties (their two parameters appended to ``args``)."""
+    if projection is None:
+        return sql
+    assert sql.count("SELECT d.*") == 1
+    args.extend([list(projection.prefixes), list(projection.keys)])
+    narrowed = (
+        f"project_properties(d.properties, ${len(args) - 1}::text[], ${len(args)}::text[])"
+        " AS properties"
+    )
+    columns = ", ".join(narrowed if c == "properties" else f"d.{c}" for c in _COLUMNS)
+    return sql.replace("SELECT d.*", f"SELECT {columns}")
+
+
+@dataclass(frozen=True, slots=True)
 class ChildrenPage:
     total: int
     rows: list[Record]
@@ -63,10 +97,12 @@ async def children_pages(
     limit: int,
     offset: int,
     sort: Sequence[tuple[str, bool]] = (),
+    projection: Projection | None = None,
 ) -> dict[UUID, ChildrenPage]:
     """A page of children for each parent, in one statement: sorted by
     ``sort`` (up to three (system field or property key, ascending)), else
-    by position when ``ordered`` (an Orderable folder), else by title."""
+    by position when ``ordered`` (an Orderable folder), else by title;
+    ``projection``: only those properties."""
     if len(sort) > MAX_SORT_KEYS:
         raise ValueError(f"at most {MAX_SORT_KEYS} sort keys")
     args: list[Any] = [
@@ -84,7 +120,7 @@ async def children_pages(
         args.extend(value for slot in slots for value in slot)
     else:
         query = _CHILDREN_BY_POSITION if ordered else _CHILDREN_BY_TITLE
-    records = await db.fetch(query, *args)
+    records = await db.fetch(projected(query, projection, args), *args)
     pages: dict[UUID, ChildrenPage] = {}
     for record in records:
         key = record["parent_key"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 
 from docgraph.db.acls import BrowseFilter
+from docgraph.db.documents import Projection, projected
 from docgraph.db.nxql.compiler import Compiled
 from docgraph.db.pool import Database, Record
 from docgraph.settings import ConfigurationError
@@ -37,6 +38,16 @@ def _where(
     return " AND ".join(f"({c})" for c in conditions)
 
 
+class PageStatement(NamedTuple):
+    """A page's SQL and parameters, and its WHERE clause alone with its own
+    (for the count)."""
+
+    sql: str
+    params: list[Any]
+    where: str
+    where_params: list[Any]
+
+
 def page_statement(
     repository: str,
     compiled: Compiled,
@@ -44,21 +55,22 @@ def page_statement(
     browse: BrowseFilter | None,
     limit: int,
     offset: int,
-) -> tuple[str, str, list[Any]]:
-    """(the page's SQL, its WHERE clause, the parameters; the last two are
-    LIMIT and OFFSET)."""
+    projection: Projection | None = None,
+) -> PageStatement:
     params: list[Any] = list(compiled.params)
     bind = _binder(params)
     where = _where(repository, compiled, browse, bind)
+    where_params = list(params)
     # The tie-break runs the way the last key does: an index on (key, id)
     # then gives the whole order.
     last_descending = bool(compiled.order) and compiled.order[-1].endswith(" DESC")
     order = ", ".join([*compiled.order, f"d.id {'DESC' if last_descending else 'ASC'}"])
+    select = projected("SELECT d.* FROM documents d", projection, params)
     sql = (
-        f"SELECT d.* FROM documents d WHERE {where}"
+        f"{select} WHERE {where}"
         f" ORDER BY {order} LIMIT {bind(limit, '::bigint')} OFFSET {bind(offset, '::bigint')}"
     )
-    return sql, where, params
+    return PageStatement(sql, params, where, where_params)
 
 
 async def page(
@@ -70,21 +82,22 @@ async def page(
     limit: int,
     offset: int,
     count_limit: int,
+    projection: Projection | None = None,
 ) -> tuple[list[Record], int]:
     """A page of the documents matching ``compiled`` that the user may browse
     (``browse``; None: no filter), and their total: exact up to ``count_limit``,
     -2 beyond (Nuxeo's "more than resultsCountLimit"). The page reads only
     what its ORDER BY and LIMIT need; the count is a second statement, only
     when the page alone does not tell it."""
-    sql, where, params = page_statement(
-        repository, compiled, browse=browse, limit=limit, offset=offset
+    statement = page_statement(
+        repository, compiled, browse=browse, limit=limit, offset=offset, projection=projection
     )
-    rows = await db.fetch(sql, *params)
+    rows = await db.fetch(statement.sql, *statement.params)
     if len(rows) < limit and (rows or offset == 0):
         return rows, offset + len(rows)
-    count_params = [*params[: len(params) - 2], count_limit + 1]
+    count_params = [*statement.where_params, count_limit + 1]
     counted = await db.fetchval(
-        f"SELECT count(*) FROM (SELECT 1 FROM documents d WHERE {where}"
+        f"SELECT count(*) FROM (SELECT 1 FROM documents d WHERE {statement.where}"
         f" LIMIT ${len(count_params)}::bigint) AS matches",
         *count_params,
     )

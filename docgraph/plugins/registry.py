@@ -33,9 +33,11 @@ if TYPE_CHECKING:
 
 
 class Call(Protocol):
-    """The HTTP side of a REST step, as adapters and endpoints see it."""
+    """The HTTP side of a REST step, as adapters and endpoints see it;
+    ``piped``: its value goes on to the next step instead of the answer."""
 
     method: str
+    piped: bool
 
     @property
     def query(self) -> Mapping[str, str]: ...
@@ -116,11 +118,14 @@ class Endpoint:
 @dataclass(frozen=True, slots=True)
 class Enricher:
     """``enrichers.<entity>: <name>``: one value per entity of a page, written
-    under ``contextParameters.<name>``."""
+    under ``contextParameters.<name>``. An enricher that never looks at a
+    document's properties says so (``reads_properties``): a listing that
+    asks for it may still read only the schemas it renders."""
 
     entity: str
     name: str
     func: EnricherFunc
+    reads_properties: bool = True
 
 
 @dataclass(frozen=True, slots=True)

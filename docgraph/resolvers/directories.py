@@ -67,6 +67,14 @@ DEFAULTS = (
         data=DATA / "l10ncoverage.csv",
     ),
     Directory("language", "vocabulary", VOCABULARY, data=DATA / "language.csv"),
+    # The operators a search form offers; a system directory, so not listed.
+    Directory(
+        "search_operators",
+        "vocabulary",
+        VOCABULARY,
+        types=(SYSTEM,),
+        data=DATA / "search_operators.csv",
+    ),
 )
 
 

@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 
 from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
-from docgraph.db.documents import MAX_SORT_KEYS
+from docgraph.db.documents import MAX_SORT_KEYS, Projection
 from docgraph.db.pool import Record
 from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotFound, UnknownType
 from docgraph.resolvers import blobs, events, paging, permissions, versions
@@ -32,6 +32,7 @@ from docgraph.resolvers.model import (
 )
 from docgraph.resolvers.permissions import ACE
 from docgraph.resolvers.properties import (
+    ALL_SCHEMAS,
     apply_input,
     system_properties_for_create,
     system_properties_for_update,
@@ -158,6 +159,28 @@ async def set_facet(ctx: RequestContext, doc: Document, facet: str, *, present: 
     changed = Document.from_record(row)
     ctx.work.emit(ctx, change(ctx, events.MODIFIED, changed, datetime.now(UTC)))
     return changed
+
+
+# What a document's JSON shows outside its schemas: its title, its last change.
+_ALWAYS_SHOWN = ("dc:title", "dc:modified")
+
+
+def listing_projection(ctx: RequestContext) -> Projection | None:
+    """The properties a page written straight out needs: those of the
+    schemas the request renders, when it names some and every enricher it
+    asks for leaves properties alone; None (all of them) otherwise."""
+    options = ctx.rendering
+    wanted = options.properties
+    if wanted is None or ALL_SCHEMAS in wanted:
+        return None
+    for name in options.enrichers_of("document"):
+        enricher = ctx.registry.enrichers.get(("document", name))
+        if enricher is None or enricher.reads_properties:
+            return None
+    lowered = {w.lower() for w in wanted}
+    schemas = ctx.registry.types.schemas.values()
+    prefixes = sorted({s.prefix for s in schemas if s.name.lower() in lowered})
+    return Projection(tuple(prefixes), _ALWAYS_SHOWN)
 
 
 def last_modified(ctx: RequestContext, doc: Document) -> str | None:
@@ -526,7 +549,7 @@ async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest)
     doctype = ctx.registry.types.get(parent_doc.type)
     ordered = bool(doctype and doctype.has_facet("Orderable"))
     result = await ctx.loaders.children.load(
-        ChildrenKey(parent_doc.id, ordered, limit, offset, sort)
+        ChildrenKey(parent_doc.id, ordered, limit, offset, sort, page.projection)
     )
     return paging.page_of(result.entries, result.total, page, limit, offset, max_page_size)
 

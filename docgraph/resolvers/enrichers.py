@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from docgraph.db import documents as db_documents
 from docgraph.db import proxies as db_proxies
 from docgraph.plugins import Enricher
+from docgraph.plugins.registry import EnricherFunc
 from docgraph.resolvers import acls, permissions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import ROOT_ID, Document, DocumentList
@@ -168,16 +169,18 @@ async def has_content(ctx: RequestContext, docs: Sequence[Document]) -> list[boo
 
 
 def register(registry: Registry) -> None:
-    registry.add_enricher(Enricher("document", "hasFolderishChild", has_folderish_child))
-    registry.add_enricher(Enricher("document", "hasContent", has_content))
-    registry.add_enricher(Enricher("document", "acls", acl_lists))
-    registry.add_enricher(Enricher("document", "permissions", held_permissions))
-    registry.add_enricher(Enricher("document", "userVisiblePermissions", user_visible_permissions))
-
-    registry.add_enricher(Enricher("document", "breadcrumb", breadcrumbs))
-    registry.add_enricher(Enricher("document", "subtypes", subtypes))
-    registry.add_enricher(Enricher("document", "children", children_lists))
-    registry.add_enricher(
-        Enricher("document", "firstAccessibleAncestor", first_accessible_ancestors)
-    )
-    registry.add_enricher(Enricher("document", "publications", publications))
+    # None of these reads the properties of the documents it enriches.
+    property_free: list[tuple[str, EnricherFunc]] = [
+        ("hasFolderishChild", has_folderish_child),
+        ("hasContent", has_content),
+        ("acls", acl_lists),
+        ("permissions", held_permissions),
+        ("userVisiblePermissions", user_visible_permissions),
+        ("breadcrumb", breadcrumbs),
+        ("subtypes", subtypes),
+        ("children", children_lists),
+        ("firstAccessibleAncestor", first_accessible_ancestors),
+        ("publications", publications),
+    ]
+    for name, func in property_free:
+        registry.add_enricher(Enricher("document", name, func, reads_properties=False))

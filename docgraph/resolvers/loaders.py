@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from aiodataloader import DataLoader
@@ -18,7 +18,7 @@ from aiodataloader import DataLoader
 from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
 from docgraph.db.acls import BrowseFilter
-from docgraph.db.documents import After
+from docgraph.db.documents import After, Projection
 from docgraph.resolvers.events import SECURITY_CHANGED, SUBTREE_CHANGES, ChangeEvent
 from docgraph.resolvers.model import Document, place_versions, series_ids
 from docgraph.resolvers.permissions import ACE, browse_filter
@@ -38,6 +38,7 @@ class ChildrenKey:
     limit: int
     offset: int
     sort: tuple[tuple[str, bool], ...] = ()
+    projection: Projection | None = None
 
 
 # Where a keyset read goes on when its part of the order runs out: after the
@@ -153,6 +154,8 @@ class Loaders:
 
     def prime(self, doc: Document) -> None:
         """Remember a document just read or written (replacing a stale copy)."""
+        if doc.projected:
+            return
         self.by_id.clear(doc.id).prime(doc.id, doc)
         if doc.path is not None:
             self.by_path.clear(doc.path).prime(doc.path, doc)
@@ -164,6 +167,8 @@ class Loaders:
 
     def _remember(self, docs: Sequence[Document]) -> None:
         for doc in docs:
+            if doc.projected:
+                continue
             self._seen_ids[doc.id] = doc
             if doc.path is not None:
                 self._seen_paths[doc.path] = doc
@@ -259,13 +264,13 @@ class Loaders:
         ctx = self._ctx
         hidden = ctx.registry.types.types_with_facet("HiddenInNavigation")
         # One statement per distinct window and order; in practice every key shares one.
-        by_window: dict[tuple[int, int, tuple[tuple[str, bool], ...], bool], list[ChildrenKey]]
-        by_window = defaultdict(list)
+        by_window: dict[tuple[Any, ...], list[ChildrenKey]] = defaultdict(list)
         for key in keys:
-            by_window[(key.limit, key.offset, key.sort, key.ordered and not key.sort)].append(key)
+            ordered = key.ordered and not key.sort
+            by_window[(key.limit, key.offset, key.sort, ordered, key.projection)].append(key)
         slices: dict[ChildrenKey, ChildrenSlice] = {}
         browse = await browse_filter(ctx)
-        for (limit, offset, sort, ordered), group in by_window.items():
+        for (limit, offset, sort, ordered, projection), group in by_window.items():
             found = await db_documents.children_pages(
                 ctx.db,
                 [k.parent_id for k in group],
@@ -275,10 +280,13 @@ class Loaders:
                 limit=limit,
                 offset=offset,
                 sort=sort,
+                projection=projection,
             )
+            partial = projection is not None
             for key in group:
                 page = found.get(key.parent_id)
-                entries = [Document.from_record(r) for r in page.rows] if page else []
+                rows = page.rows if page else []
+                entries = [Document.from_record(r, projected=partial) for r in rows]
                 self._remember(entries)
                 slices[key] = ChildrenSlice(page.total if page else 0, entries)
         return [slices[key] for key in keys]

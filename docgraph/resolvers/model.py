@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
+from docgraph.db.documents import Projection
+
 T = TypeVar("T")
 
 ROOT_ID = UUID(int=0)
@@ -69,9 +71,12 @@ class Document:
     # parent, set by ``place_versions`` where versions are read.
     live_path: str | None = None
     live_parent_id: UUID | None = None
+    # Read by a listing that renders a few schemas: ``properties`` holds only
+    # theirs (and the title). Never cached, never written back.
+    projected: bool = False
 
     @classmethod
-    def from_record(cls, r: Mapping[str, Any]) -> Document:
+    def from_record(cls, r: Mapping[str, Any], *, projected: bool = False) -> Document:
         return cls(
             id=r["id"],
             repository=r["repository"],
@@ -98,6 +103,7 @@ class Document:
             ancestors=tuple(r["ancestors"]),
             read_acl=tuple(r["read_acl"]),
             position=r["position"],
+            projected=projected,
         )
 
     @property
@@ -171,6 +177,8 @@ class PageRequest:
     sort: tuple[SortKey, ...] = ()
     # An explicit first entry, instead of page_index pages.
     offset: int | None = None
+    # Only these properties (a page written straight out, a few schemas).
+    projection: Projection | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,8 +101,10 @@ async def query(
         limit=limit,
         offset=offset,
         count_limit=ctx.settings.search_count_limit,
+        projection=page.projection,
     )
-    docs = await documents.placed([Document.from_record(r) for r in rows], ctx)
+    partial = page.projection is not None
+    docs = await documents.placed([Document.from_record(r, projected=partial) for r in rows], ctx)
     ctx.loaders.prime_all(docs)
     return paging.page_of(
         docs,

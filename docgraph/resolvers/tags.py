@@ -75,4 +75,4 @@ async def tags_enricher(ctx: RequestContext, docs: Sequence[Document]) -> list[A
 
 
 def register(registry: Registry) -> None:
-    registry.add_enricher(Enricher("document", "tags", tags_enricher))
+    registry.add_enricher(Enricher("document", "tags", tags_enricher, reads_properties=False))

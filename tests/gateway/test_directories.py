@@ -34,8 +34,10 @@ async def test_listed_directories_and_their_data(client):
         "idField": "id",
         "parent": "continent",
     }
+    assert "search_operators" not in by_name  # a system directory: not listed
     counts = {}
-    for name in ("continent", "country", "nature", "l10nsubjects", "l10ncoverage", "language"):
+    names = ("continent", "country", "nature", "l10nsubjects", "l10ncoverage", "language")
+    for name in (*names, "search_operators"):
         page = await (await client.get(f"{API}/directory/{name}?pageSize=1")).json()
         counts[name] = page["resultsCount"]
     assert counts == {
@@ -45,6 +47,7 @@ async def test_listed_directories_and_their_data(client):
         "l10nsubjects": 58,
         "l10ncoverage": 251,
         "language": 11,
+        "search_operators": 6,
     }
     resp = await client.get(f"{API}/directory/country/France")
     assert await resp.json() == {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from docgraph.gateway.nuxeo.request import page_request
+from docgraph.gateway.nuxeo.request import documents_page
 from docgraph.plugins import Adapter, Call
 from docgraph.resolvers import documents
 from docgraph.resolvers.context import RequestContext
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 async def children(
     ctx: RequestContext, subject: Document, args: tuple[str, ...], call: Call
 ) -> Page[Any]:
-    return await documents.children(ctx, subject, page_request(call.query, ctx.settings))
+    return await documents.children(ctx, subject, documents_page(ctx, call))
 
 
 async def empty_with_default(

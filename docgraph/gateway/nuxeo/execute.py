@@ -55,8 +55,9 @@ async def run(ctx: RequestContext, route: Route, request: web.Request) -> web.St
         adapter = ctx.registry.adapters.get(step.adapter)
         if adapter is None:
             raise NotFound(f"Type not found: @{step.adapter}")
-        method = request.method if index == len(route.steps) - 1 else "GET"
-        subject = await run_adapter(ctx, adapter, subject, step.args, Call(method, request))
+        last = index == len(route.steps) - 1
+        call = Call(request.method if last else "GET", request, piped=not last)
+        subject = await run_adapter(ctx, adapter, subject, step.args, call)
     return await respond(ctx, subject)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -12,6 +12,8 @@ from aiohttp import web
 
 from docgraph.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
 from docgraph.plugins import Call as CallLike
+from docgraph.resolvers import documents
+from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.documents import parse_sort
 from docgraph.resolvers.model import PageRequest
 from docgraph.settings import Settings
@@ -28,6 +30,7 @@ class Call:
 
     method: str
     request: web.Request
+    piped: bool = False
 
     @property
     def query(self) -> Mapping[str, str]:
@@ -101,6 +104,16 @@ def page_request(query: Mapping[str, str], settings: Settings) -> PageRequest:
         sort=parse_sort(query.get("sortBy"), query.get("sortOrder")),
         offset=None if offset == -1 and "offset" not in query else offset,
     )
+
+
+def documents_page(ctx: RequestContext, call: CallLike) -> PageRequest:
+    """``page_request`` for a page of documents. Written straight out (not
+    piped into another step), the page reads only the properties its answer
+    shows."""
+    page = page_request(call.query, ctx.settings)
+    if call.piped:
+        return page
+    return replace(page, projection=documents.listing_projection(ctx))
 
 
 async def entity_body(call: CallLike, entity_type: str) -> dict[str, Any]:

@@ -6,7 +6,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from docgraph.errors import BadRequest, NotFound
-from docgraph.gateway.nuxeo.request import page_request, query_values, require_method
+from docgraph.gateway.nuxeo.request import (
+    documents_page,
+    page_request,
+    query_values,
+    require_method,
+)
 from docgraph.plugins import Adapter, Call, Endpoint
 from docgraph.resolvers import documents, search
 from docgraph.resolvers.context import RequestContext
@@ -29,7 +34,7 @@ def _params(call: Call) -> list[str]:
 
 async def _nxql(ctx: RequestContext, call: Call) -> Page[Document]:
     text = call.query.get("query") or _ALL_DOCUMENTS
-    return await search.query(ctx, text, page_request(call.query, ctx.settings), _params(call))
+    return await search.query(ctx, text, documents_page(ctx, call), _params(call))
 
 
 # Query parameters that are not a search form's fields.
@@ -66,7 +71,7 @@ def _named(call: Call) -> dict[str, str]:
 
 
 async def _provider(ctx: RequestContext, name: str, call: Call) -> Page[Document]:
-    page = page_request(call.query, ctx.settings)
+    page = documents_page(ctx, call)
     return await search.run_provider(
         ctx, name, _params(call), page, sized="pageSize" in call.query, named=_named(call)
     )
@@ -115,7 +120,7 @@ async def search_adapter(
     sorted by ``orderBy`` (Nuxeo's search adapter)."""
     if call.query.get("query"):
         return await _reported(ctx, call, _nxql(ctx, call))
-    page = page_request(call.query, ctx.settings)
+    page = documents_page(ctx, call)
     if (order := call.query.get("orderBy")) and not page.sort:
         page = replace(page, sort=documents.parse_sort(order, "asc"))
     found = search.within(ctx, subject, page, full_text=call.query.get("fullText"))
@@ -128,7 +133,7 @@ async def pp_adapter(
     """``@pp/{provider}``: the provider with the document's id as first parameter."""
     if len(args) != 1:
         raise BadRequest("@pp takes a page provider name: @pp/{name}")
-    page = page_request(call.query, ctx.settings)
+    page = documents_page(ctx, call)
     sized = "pageSize" in call.query
     found = search.run_provider_on(
         ctx, subject, args[0], _params(call), page, sized=sized, named=_named(call)
