@@ -16,7 +16,8 @@ Extension points, one ``Registry`` method each (signatures in
 - ``add_page_provider``, ``add_converter``, ``add_rendition``: search and files.
 - ``add_business_adapter``: a ``@bo`` business object (a type, a field mapping).
 - ``add_directory``: a directory (vocabulary) and the entries it starts with.
-- ``add_graphql``: GraphQL types and Query / Mutation / Subscription fields.
+- ``add_graphql``: GraphQL types, Query / Mutation / Subscription fields, and
+  fields every document gets.
 - ``add_migrations``: the plugin's own numbered ``.sql`` migrations.
 - ``add_listener``: change events of committed (or committing) units of work.
 

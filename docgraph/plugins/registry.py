@@ -210,13 +210,15 @@ class Directory:
 
 @dataclass(frozen=True, slots=True)
 class GraphQLContribution:
-    """strawberry types whose fields are merged into the root types."""
+    """strawberry types whose fields are merged into the root types, and
+    (``document``) into the Document interface and every document type."""
 
     contributor: str
     query: type | None = None
     mutation: type | None = None
     subscription: type | None = None
     types: tuple[type, ...] = ()
+    document: type | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,11 +383,16 @@ class Registry:
         mutation: type | None = None,
         subscription: type | None = None,
         types: Iterable[type] = (),
+        document: type | None = None,
     ) -> None:
-        """strawberry classes whose fields join the root types; a field name
-        taken twice fails when the schema is built."""
+        """strawberry classes whose fields join the root types; ``document``'s
+        fields join every document (their resolvers get the document as
+        ``strawberry.Parent``). A field name taken twice fails when the
+        schema is built."""
         self.graphql.append(
-            GraphQLContribution(self.contributor, query, mutation, subscription, tuple(types))
+            GraphQLContribution(
+                self.contributor, query, mutation, subscription, tuple(types), document
+            )
         )
 
     def add_migrations(self, directory: Path | str, *, component: str | None = None) -> None:

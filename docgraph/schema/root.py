@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema
 from strawberry.scalars import JSON
 from strawberry.schema.config import StrawberryConfig
 
@@ -301,17 +302,53 @@ def build_schema(registry: Registry | None = None) -> strawberry.Schema:
     if query is None:
         raise ValueError("no GraphQL Query type is registered")
     contributed = [t for c in registry.graphql for t in c.types]
+    document_parts = [(c.contributor, c.document) for c in registry.graphql if c.document]
 
     def schema(types: list[type]) -> strawberry.Schema:
         return strawberry.Schema(
             query=query,
             mutation=roots["mutation"],
             subscription=roots["subscription"],
-            types=[*contributed, GenericDocument, *types],
+            types=[*contributed, *(part for _, part in document_parts), GenericDocument, *types],
             config=StrawberryConfig(scalar_map={Long: LONG, Upload: UPLOAD}),
         )
 
     # The document types are named after the registry's; the names the rest
     # of the schema already uses are left to it.
     taken = schema([])._schema.type_map
-    return schema(typed.document_types(registry.types, taken))
+    built = schema(typed.document_types(registry.types, taken))
+    _extend_documents(built._schema, document_parts)
+    return built
+
+
+def _extend_documents(schema: GraphQLSchema, parts: list[tuple[str, type]]) -> None:
+    """Plugins' document fields join the Document interface and everything
+    implementing it. strawberry converted each part as an object type of its
+    own; its fields (resolvers included) move over and the type goes. The
+    schema stays valid: every implementation gets the same fields."""
+    if not parts:
+        return
+    interface = schema.type_map["Document"]
+    assert isinstance(interface, GraphQLInterfaceType)
+    found = schema.get_implementations(interface)
+    targets: list[GraphQLInterfaceType | GraphQLObjectType] = [
+        interface,
+        *found.interfaces,
+        *found.objects,
+    ]
+    owners: dict[str, str] = {}
+    for contributor, part in parts:
+        helper = schema.type_map.pop(part.__strawberry_definition__.name)  # type: ignore[attr-defined]
+        assert isinstance(helper, GraphQLObjectType)
+        for name, field in helper.fields.items():
+            taken = owners.get(name) or next(
+                (f"docgraph (on {t.name})" for t in targets if name in t.fields), None
+            )
+            if taken:
+                raise DuplicateContribution(
+                    f"GraphQL field Document.{name} is contributed by {taken!r} "
+                    f"and by {contributor!r}"
+                )
+            owners[name] = contributor
+            for target in targets:
+                target.fields[name] = field

@@ -14,7 +14,12 @@ from docgraph.plugins import Adapter, Endpoint, Registry, Writer
 from docgraph.resolvers.model import Document
 from docgraph.workflows import operations, rest
 from docgraph.workflows.engine import Instance, InstanceList, ModelList, Task, TaskList
-from docgraph.workflows.graphql import WorkflowMutation, WorkflowQuery, graphql_types
+from docgraph.workflows.graphql import (
+    WorkflowDocumentFields,
+    WorkflowMutation,
+    WorkflowQuery,
+    graphql_types,
+)
 from docgraph.workflows.models import WorkflowModel
 
 _ALL = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE"})
@@ -37,4 +42,9 @@ def register(registry: Registry) -> None:
     registry.add_writer(Writer(ModelList, rest.write_models))
     registry.add_writer(Writer(TaskList, rest.write_tasks))
     registry.add_writer(Writer(rest.Graph, rest.write_graph))
-    registry.add_graphql(query=WorkflowQuery, mutation=WorkflowMutation, types=graphql_types())
+    registry.add_graphql(
+        query=WorkflowQuery,
+        mutation=WorkflowMutation,
+        types=graphql_types(),
+        document=WorkflowDocumentFields,
+    )

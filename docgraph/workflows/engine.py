@@ -513,6 +513,35 @@ async def running(
     return InstanceList(Instance.from_record(r) for r in rows)
 
 
+async def running_on(ctx: RequestContext, docs: Sequence[Document]) -> list[InstanceList]:
+    """For each document, the running instances attached to it (a page of
+    documents in one statement)."""
+    for doc in docs:
+        permissions.check_read(ctx, doc)
+    rows = await storage.running_on_documents(ctx.db, [d.id for d in docs], MAX_LISTED)
+    found: dict[UUID, InstanceList] = {doc.id: InstanceList() for doc in docs}
+    for row in rows:
+        found[row["doc_key"]].append(Instance.from_record(row))
+    return [found[doc.id] for doc in docs]
+
+
+async def tasks_on(ctx: RequestContext, docs: Sequence[Document]) -> list[TaskList]:
+    """For each document, the open tasks on it the user may act on (a page
+    of documents in two statements)."""
+    for doc in docs:
+        permissions.check_read(ctx, doc)
+    actors = _actor_names(ctx.principal)
+    rows = await storage.open_tasks_on_documents(ctx.db, actors, [d.id for d in docs], MAX_LISTED)
+    instances = {
+        r["id"]: Instance.from_record(r)
+        for r in await storage.instances(ctx.db, list({r["instance_id"] for r in rows}))
+    }
+    found: dict[UUID, TaskList] = {doc.id: TaskList() for doc in docs}
+    for row in rows:
+        found[row["doc_key"]].append(Task.from_record(row, instances[row["instance_id"]]))
+    return [found[doc.id] for doc in docs]
+
+
 async def cancel(ctx: RequestContext, instance_id: str) -> None:
     """Cancel and remove an instance with its tasks."""
     instance = await get_instance(ctx, instance_id)

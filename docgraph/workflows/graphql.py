@@ -15,6 +15,7 @@ from docgraph.resolvers import documents
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import IdRef
 from docgraph.resolvers.typesystem.coerce import format_date
+from docgraph.schema.documents import Document
 from docgraph.workflows import engine
 from docgraph.workflows.engine import Instance, Task
 from docgraph.workflows.models import WorkflowModel
@@ -146,6 +147,24 @@ class WorkflowQuery:
             model_name=workflow_model_name,
             document=doc,
         )
+        return [TaskType.of(t) for t in found]
+
+
+@strawberry.type(name="WorkflowDocumentFields")
+class WorkflowDocumentFields:
+    """Fields every document gets (``registry.add_graphql(document=...)``),
+    each batched over the documents of a page."""
+
+    @strawberry.field(description="The running workflows this document is attached to.")
+    async def workflows(
+        self, info: Context, document: strawberry.Parent[Document]
+    ) -> list[WorkflowType]:
+        found = await info.context.loaders.per_document(engine.running_on, document.model)
+        return [WorkflowType.of(i) for i in found]
+
+    @strawberry.field(description="The open tasks on this document one may act on.")
+    async def tasks(self, info: Context, document: strawberry.Parent[Document]) -> list[TaskType]:
+        found = await info.context.loaders.per_document(engine.tasks_on, document.model)
         return [TaskType.of(t) for t in found]
 
 

@@ -61,6 +61,11 @@ async def running(
     return await db.fetch(Q.running, initiator, model, document, limit)
 
 
+async def running_on_documents(db: Database, documents: Sequence[UUID], limit: int) -> list[Record]:
+    """Rows of running instances, each with the ``doc_key`` it is listed for."""
+    return await db.fetch(Q.running_on_documents, list(documents), limit)
+
+
 async def insert_task(
     db: Database,
     id: UUID,
@@ -132,3 +137,10 @@ async def open_tasks(
         document,
         limit,
     )
+
+
+async def open_tasks_on_documents(
+    db: Database, actors: Sequence[str], documents: Sequence[UUID], limit: int
+) -> list[Record]:
+    """Rows of open tasks, each with the ``doc_key`` it is listed for."""
+    return await db.fetch(Q.open_tasks_on_documents, list(actors), list(documents), limit)

@@ -331,6 +331,62 @@ def test_switched_off_the_plugin_leaves_nothing_behind():
         assert name in fields_on["Mutation"].fields and name not in fields_off["Mutation"].fields
     for name in ("workflowModels", "workflows", "tasks"):
         assert name in fields_on["Query"].fields and name not in fields_off["Query"].fields
+    for type_name in ("Document", "File", "Folder"):
+        assert {"workflows", "tasks"} <= set(fields_on[type_name].fields)
+        assert not {"workflows", "tasks"} & set(fields_off[type_name].fields)
+    assert "WorkflowDocumentFields" not in fields_on  # its fields moved to the documents
+
+
+async def test_documents_show_their_workflows_and_tasks_in_one_batch(client, db, app_database):
+    """``Document.workflows`` and ``Document.tasks``, contributed by the plugin
+    to every document type: a page of documents costs the same few
+    statements whatever its size, and each document sees only its own."""
+    alice = await member(db, "alice")
+    resp = await client.post(
+        f"{API}/path{WS}",
+        json={"entity-type": "document", "type": "Folder", "name": f"wfp-{uuid.uuid4().hex[:6]}"},
+    )
+    folder = await resp.json()
+    docs = []
+    for i in range(6):
+        resp = await client.post(
+            f"{API}/id/{folder['uid']}",
+            json={"entity-type": "document", "type": "File", "name": f"d{i}"},
+        )
+        docs.append(await resp.json())
+    for doc in docs[:3]:
+        workflow = await start(client, doc, "ParallelDocumentReview")
+        [choose] = await tasks(client, workflowInstanceId=workflow["id"])
+        await complete(
+            client, choose, "start_review", participants=["user:alice"], end_date="2030-01-01"
+        )
+    page = "query($f: ID!) { document(id: $f) { children(pageSize: 20) { entries { title %s } } } }"
+
+    async def run(fields: str, headers=None) -> tuple[list[dict], int]:
+        before = app_database.stats.statements
+        resp = await client.post(
+            "/nuxeo/graphql",
+            json={"query": page % fields, "variables": {"f": folder["uid"]}},
+            headers=headers,
+        )
+        body = await resp.json()
+        assert "errors" not in body, body
+        entries = body["data"]["document"]["children"]["entries"]
+        return entries, app_database.stats.statements - before
+
+    for headers, expected_tasks in ((None, []), (alice, ["Task328d"])):
+        _, plain = await run("", headers)
+        entries, statements = await run("workflows { name } tasks { nodeName }", headers)
+        by_title = {e["title"]: e for e in entries}
+        for doc in docs[:3]:
+            entry = by_title[doc["title"]]
+            assert entry["workflows"] == [{"name": "ParallelDocumentReview"}]
+            assert [t["nodeName"] for t in entry["tasks"]] == expected_tasks
+        for doc in docs[3:]:
+            assert by_title[doc["title"]]["workflows"] == []
+            assert by_title[doc["title"]]["tasks"] == []
+        # Running workflows, open tasks and their instances: three, for six documents.
+        assert statements - plain <= 3, (plain, statements)
 
 
 async def test_workflow_operations(client):

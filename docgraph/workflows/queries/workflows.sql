@@ -89,3 +89,33 @@ SELECT t.*
 
 -- name: instances
 SELECT * FROM workflow_instances WHERE id = ANY($1::uuid[])
+
+-- name: running_on_documents
+-- For each document of $1, the running instances attached to it, oldest
+-- first, at most $2 each (a page of documents in one statement).
+SELECT k.doc_key, i.*
+  FROM unnest($1::uuid[]) AS k (doc_key)
+ CROSS JOIN LATERAL (
+       SELECT *
+         FROM workflow_instances
+        WHERE state = 'running'
+          AND document_ids @> ARRAY[k.doc_key]
+        ORDER BY created, id
+        LIMIT $2
+       ) AS i
+
+-- name: open_tasks_on_documents
+-- For each document of $2, the open tasks on it whose actors or delegated
+-- actors include one of $1, oldest first, at most $3 each.
+SELECT k.doc_key, t.*
+  FROM unnest($2::uuid[]) AS k (doc_key)
+ CROSS JOIN LATERAL (
+       SELECT t.*
+         FROM workflow_tasks t
+         JOIN workflow_instances i ON i.id = t.instance_id
+        WHERE t.state = 'opened'
+          AND (t.actors || t.delegated_actors) && $1::text[]
+          AND i.document_ids @> ARRAY[k.doc_key]
+        ORDER BY t.created, t.id
+        LIMIT $3
+       ) AS t
