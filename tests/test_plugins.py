@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from collections.abc import AsyncGenerator
@@ -179,6 +180,45 @@ def test_a_graphql_field_contributed_twice_fails_the_schema_build():
     )
     with pytest.raises(plugins.DuplicateContribution, match="Query.document.*'clash'"):
         build_schema(registry)
+
+
+def test_a_document_field_clashing_with_a_document_type_field_fails_the_schema_build():
+    @strawberry.type
+    class Clash:
+        @strawberry.field
+        def dublincore(self) -> str:
+            return ""
+
+    registry = plugins.build_registry(
+        enabled=(), extra=[("clash", lambda r: r.add_graphql(document=Clash))]
+    )
+    with pytest.raises(plugins.DuplicateContribution, match="Document.dublincore.*'clash'"):
+        build_schema(registry)
+
+
+async def test_a_periodic_runs_on_its_timer_while_the_server_runs(
+    aiohttp_client, database_url, settings
+):
+    runs: list[str] = []
+    ticked = asyncio.Event()
+
+    async def tick(database, registry, settings) -> None:
+        runs.append(await database.fetchval("SELECT 'ran'"))
+        if len(runs) == 2:
+            ticked.set()
+        raise RuntimeError("a failing run is logged; the next one still comes")
+
+    registry = plugins.build_registry(
+        enabled=(),
+        extra=[("ticker", lambda r: r.add_periodic(plugins.Periodic("tick", tick, 0.05)))],
+    )
+    client = await aiohttp_client(create_app(settings, database_url, registry=registry))
+    await asyncio.wait_for(ticked.wait(), 5)
+    assert runs[:2] == ["ran", "ran"]
+    await client.close()
+    stopped = len(runs)
+    await asyncio.sleep(0.2)
+    assert len(runs) == stopped  # it stops with the server
 
 
 def test_the_contract_imports_no_engine_internals():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -29,7 +30,7 @@ from docgraph.gateway.middleware import (
 )
 from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.gateway.runs import AsyncRuns
-from docgraph.plugins import Registry, configured_registry
+from docgraph.plugins import Periodic, Registry, configured_registry
 from docgraph.resolvers import acls, automation_runs, conversion_jobs, extraction, uploads
 from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.live import ChangeHub
@@ -84,6 +85,23 @@ async def _timed_acl_refresh(app: web.Application) -> AsyncIterator[None]:
             since = until
 
     async with running(refresh_forever(), "timed ACE refresh"):
+        yield
+
+
+async def _plugin_periodics(app: web.Application) -> AsyncIterator[None]:
+    """Each registered Periodic runs on its own timer while the server runs."""
+
+    async def every(periodic: Periodic) -> None:
+        while True:
+            await asyncio.sleep(periodic.interval)
+            try:
+                await periodic.func(app[keys.DATABASE], app[keys.REGISTRY], app[keys.SETTINGS])
+            except Exception:  # the database may be away for a while: try again later
+                log.exception("periodic %s failed; retrying next interval", periodic.name)
+
+    async with contextlib.AsyncExitStack() as stack:
+        for periodic in app[keys.REGISTRY].periodics:
+            await stack.enter_async_context(running(every(periodic), periodic.name))
         yield
 
 
@@ -211,6 +229,7 @@ def create_app(
     app.cleanup_ctx.append(_expired_rows)
     app.cleanup_ctx.append(_text_extraction)
     app.cleanup_ctx.append(_background_conversions)
+    app.cleanup_ctx.append(_plugin_periodics)
     app[keys.ASYNC_RUNS] = AsyncRuns()
     app.cleanup_ctx.append(_async_runs)
     app.cleanup_ctx.append(_account_changes)

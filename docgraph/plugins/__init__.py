@@ -20,6 +20,7 @@ Extension points, one ``Registry`` method each (signatures in
   fields every document gets.
 - ``add_migrations``: the plugin's own numbered ``.sql`` migrations.
 - ``add_listener``: change events of committed (or committing) units of work.
+- ``add_periodic``: work a running server does on a timer.
 
 Importing this package loads no engine code, no HTTP and no database driver.
 """
@@ -46,6 +47,7 @@ from docgraph.plugins.registry import (
     Migrations,
     Output,
     PageProvider,
+    Periodic,
     Registry,
     Rendition,
     Writer,
@@ -75,6 +77,7 @@ __all__ = [
     "Output",
     "PageProvider",
     "Param",
+    "Periodic",
     "PluginError",
     "configured_registry",
     "Registry",

@@ -28,8 +28,10 @@ from docgraph.resolvers.operations.model import (
 from docgraph.resolvers.typesystem.model import DocType, Facet, Schema, TypeRegistry
 
 if TYPE_CHECKING:
+    from docgraph.db.pool import Database
     from docgraph.resolvers.context import RequestContext
     from docgraph.resolvers.events import ChangeEvent
+    from docgraph.settings import Settings
 
 
 class Call(Protocol):
@@ -239,6 +241,23 @@ class Listener:
     phase: Phase = "after_commit"
 
 
+class PeriodicFunc(Protocol):
+    async def __call__(
+        self, database: Database, registry: Registry, settings: Settings, /
+    ) -> object: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Periodic:
+    """Work a running server does every ``interval`` seconds (the first time
+    one interval after start), in each process; a failure is logged and the
+    work runs again at the next interval."""
+
+    name: str
+    func: PeriodicFunc
+    interval: float
+
+
 class DuplicateContribution(ValueError):
     pass
 
@@ -259,6 +278,7 @@ class Registry:
     graphql: list[GraphQLContribution] = field(default_factory=list)
     migrations: list[Migrations] = field(default_factory=list)
     listeners: list[Listener] = field(default_factory=list)
+    periodics: list[Periodic] = field(default_factory=list)
     # Plugins loaded from entry points or passed explicitly, in order.
     loaded: list[str] = field(default_factory=list)
     # Who is registering now; set by the loader around each register() call.
@@ -404,6 +424,12 @@ class Registry:
         """``before_commit``: inside the transaction (a failure rolls it back);
         ``after_commit``: once the changes are durable (failures are logged)."""
         self.listeners.append(Listener(func, phase))
+
+    def add_periodic(self, periodic: Periodic) -> None:
+        """Background work a server runs on a timer (escalations, clean-ups)."""
+        if periodic.interval <= 0:
+            raise ValueError(f"periodic {periodic.name}: the interval must be positive")
+        self.periodics.append(periodic)
 
     def check(self) -> None:
         """Cross-references between contributions, once all are in."""

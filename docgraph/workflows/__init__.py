@@ -1,7 +1,7 @@
 """Workflows and tasks, shipped as a plugin (``docgraph.plugins`` entry point
 ``workflows``), registered only through the public extension contract:
-endpoints, adapters, operations, writers, GraphQL fields and migrations of
-its own.
+endpoints, adapters, operations, writers, GraphQL fields, migrations and a
+periodic escalation of its own.
 Disable it (``DOCGRAPH_DISABLED_PLUGINS=workflows``) and every workflow
 endpoint, adapter and field is gone.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docgraph.plugins import Adapter, Endpoint, Registry, Writer
+from docgraph.plugins import Adapter, Endpoint, Periodic, Registry, Writer
 from docgraph.resolvers.model import Document
-from docgraph.workflows import operations, rest
+from docgraph.workflows import engine, operations, rest
 from docgraph.workflows.engine import Instance, InstanceList, ModelList, Task, TaskList
 from docgraph.workflows.graphql import (
     WorkflowDocumentFields,
@@ -23,6 +23,8 @@ from docgraph.workflows.graphql import (
 from docgraph.workflows.models import WorkflowModel
 
 _ALL = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE"})
+# How often overdue tasks are looked for: a task ends at most this late.
+ESCALATION_INTERVAL = 60.0
 
 
 def register(registry: Registry) -> None:
@@ -42,6 +44,7 @@ def register(registry: Registry) -> None:
     registry.add_writer(Writer(ModelList, rest.write_models))
     registry.add_writer(Writer(TaskList, rest.write_tasks))
     registry.add_writer(Writer(rest.Graph, rest.write_graph))
+    registry.add_periodic(Periodic("workflow escalation", engine.escalate, ESCALATION_INTERVAL))
     registry.add_graphql(
         query=WorkflowQuery,
         mutation=WorkflowMutation,

@@ -11,21 +11,29 @@ Only the initiator, administrators and power users cancel an instance.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from docgraph.errors import BadRequest, Conflict, Forbidden, NotFound
+from docgraph.db.pool import Database
+from docgraph.errors import BadRequest, Conflict, DocGraphError, Forbidden, NotFound
 from docgraph.resolvers import documents, lifecycle, permissions
 from docgraph.resolvers.accounts import POWERUSERS
 from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.model import Document, IdRef
-from docgraph.resolvers.typesystem.coerce import format_date
+from docgraph.resolvers.typesystem.coerce import format_date, parse_date
 from docgraph.workflows import storage
 from docgraph.workflows.expressions import ExpressionError, evaluate
 from docgraph.workflows.models import DEFAULT_MODELS, END, START, TASK, Node, WorkflowModel
+
+if TYPE_CHECKING:
+    from docgraph.plugins import Registry
+    from docgraph.settings import Settings
+
+log = logging.getLogger(__name__)
 
 MODELS: dict[str, WorkflowModel] = {m.name: m for m in DEFAULT_MODELS}
 ROUTING = "Routing"
@@ -238,11 +246,24 @@ async def _open_tasks(ctx: RequestContext, instance: Instance, node: Node) -> No
     if not actors:
         raise BadRequest(f"Nobody to assign {node.id} of {instance.model.name} to")
     groups = [[a] for a in actors] if node.multiple_tasks else [actors]
-    due = datetime.now(UTC) + timedelta(days=node.due_days)
+    due = _due_date(instance, node)
     for assigned in groups:
         await storage.insert_task(
             ctx.work.db, uuid4(), instance.id, node.id, assigned, dict(node.variables), due
         )
+
+
+def _due_date(instance: Instance, node: Node) -> datetime:
+    """When the node's tasks are due: its ``due`` expression's date (an ISO
+    date or date-time), else ``due_days`` from now."""
+    if node.due is not None:
+        try:
+            value = evaluate(node.due, _scope(instance, node, None, ""))
+            if isinstance(value, str) and value.strip():
+                return parse_date(value)
+        except (ExpressionError, ValueError) as exc:
+            raise BadRequest(f"Cannot date the tasks of {node.id}: {exc}") from None
+    return datetime.now(UTC) + timedelta(days=node.due_days)
 
 
 async def _save(ctx: RequestContext, instance: Instance, state: str = "running") -> Instance:
@@ -540,6 +561,36 @@ async def tasks_on(ctx: RequestContext, docs: Sequence[Document]) -> list[TaskLi
     for row in rows:
         found[row["doc_key"]].append(Task.from_record(row, instances[row["instance_id"]]))
     return [found[doc.id] for doc in docs]
+
+
+# -- escalation ---------------------------------------------------------------
+
+# Overdue tasks ended per run of the escalation; the rest wait for the next.
+ESCALATION_BATCH = 500
+
+
+async def escalate(database: Database, registry: Registry, settings: Settings) -> int:
+    """End, as the system, the open tasks past their due date whose node
+    names an escalation button; each in its own unit of work, so that one
+    that cannot go on leaves the others alone. Returns how many ended."""
+    nodes = [(m.name, n.id) for m in models() for n in m.nodes if n.escalation]
+    if not nodes:
+        return 0
+    overdue = await storage.overdue_tasks(database, nodes, datetime.now(UTC), ESCALATION_BATCH)
+    ended = 0
+    for row in overdue:
+        ctx = RequestContext(SYSTEM, row["repository"], database.session(), registry, settings)
+        try:
+            async with ctx.unit_of_work():
+                task = await get_task(ctx, str(row["id"]), for_update=True)
+                if task.state == "opened" and task.node.escalation:
+                    await complete(ctx, str(task.id), task.node.escalation)
+                    ended += 1
+        except DocGraphError:
+            log.warning("workflow task %s could not be escalated", row["id"], exc_info=True)
+        finally:
+            await ctx.close()
+    return ended
 
 
 async def cancel(ctx: RequestContext, instance_id: str) -> None:

@@ -59,7 +59,12 @@ class Node:
     lifecycle_transition: str | None = None
     # The state an instance ends in at this (end) node.
     final_state: str = "done"
+    # A task is due at the date this expression gives, else due_days from now.
+    due: str | None = None
     due_days: int = 5
+    # The button a task still open past its due date is ended with, by the
+    # system (Nuxeo's escalation rules); None: overdue tasks wait.
+    escalation: str | None = None
 
     def button(self, button_id: str) -> Button | None:
         return next((b for b in self.buttons if b.id == button_id), None)
@@ -217,6 +222,9 @@ PARALLEL_DOCUMENT_REVIEW = WorkflowModel(
             on_task_end={
                 "review_result": 'workflow.review_result + actor + " : " + button + "; "',
             },
+            # Past the review's end date, the opinions not given are N/A.
+            due="workflow.end_date",
+            escalation="NA",
             transitions=(Transition("Task2169", label="consolidate"),),
         ),
         Node(

@@ -144,3 +144,12 @@ async def open_tasks_on_documents(
 ) -> list[Record]:
     """Rows of open tasks, each with the ``doc_key`` it is listed for."""
     return await db.fetch(Q.open_tasks_on_documents, list(actors), list(documents), limit)
+
+
+async def overdue_tasks(
+    db: Database, nodes: Sequence[tuple[str, str]], now: datetime, limit: int
+) -> list[Record]:
+    """Open tasks due before ``now`` on one of ``nodes`` ((model, node id)),
+    the most overdue first: their id and their instance's repository."""
+    models, node_ids = [m for m, _ in nodes], [n for _, n in nodes]
+    return await db.fetch(Q.overdue_tasks, models, node_ids, now, limit)

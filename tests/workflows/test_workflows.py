@@ -13,6 +13,7 @@ from docgraph.gateway.app import create_app
 from docgraph.plugins import build_registry
 from docgraph.resolvers.users import hash_password
 from docgraph.schema import build_schema
+from docgraph.workflows import engine
 
 from ..conftest import ADMIN_AUTH, basic
 
@@ -177,6 +178,48 @@ async def test_parallel_review_with_three_participants(client, db):
     assert "ann : approve" in result and "ben : reject" in result and "cat : NA" in result
     await complete(client, consolidate, "validate")
     assert (await (await client.get(f"{API}/id/{doc['uid']}")).json())["state"] == "approved"
+
+
+async def test_opinions_not_given_by_the_end_date_are_closed_as_na(client, db, registry, settings):
+    """Past the review's end date, the escalation ends the opinions still
+    open as N/A, as the system, and the review goes on to the initiator;
+    reviews whose end date has not come are left alone."""
+    people = {name: await member(db, name) for name in ("ann", "ben")}
+    late, on_time = await new_doc(client), await new_doc(client)
+    runs = {}
+    for doc, end_date in ((late, "2020-01-01"), (on_time, "2099-01-01")):
+        workflow = await start(client, doc, "ParallelDocumentReview")
+        [choose] = await tasks(client, workflowInstanceId=workflow["id"])
+        await complete(client, choose, "start_review", participants=list(people), end_date=end_date)
+        runs[end_date] = workflow
+    opinions = await tasks(client, headers=people["ann"])
+    assert {t["dueDate"][:10] for t in opinions} == {"2020-01-01", "2099-01-01"}
+    [ann_late] = [t for t in opinions if t["dueDate"].startswith("2020")]
+    await complete(client, ann_late, "approve", headers=people["ann"])
+
+    assert await engine.escalate(db, registry, settings) == 1  # ben's late opinion
+    assert await engine.escalate(db, registry, settings) == 0  # nothing twice
+
+    [consolidate] = await tasks(client, workflowInstanceId=runs["2020-01-01"]["id"])
+    assert consolidate["nodeName"] == "Task2169"
+    instance = await (await client.get(f"{API}/workflow/{runs['2020-01-01']['id']}")).json()
+    assert "ann : approve" in instance["variables"]["review_result"]
+    assert "system : NA" in instance["variables"]["review_result"]
+    for headers in people.values():
+        waiting = await tasks(client, headers=headers, workflowInstanceId=runs["2099-01-01"]["id"])
+        assert [t["nodeName"] for t in waiting] == ["Task328d"]
+
+
+async def test_a_bad_end_date_is_refused(client):
+    doc = await new_doc(client)
+    workflow = await start(client, doc, "ParallelDocumentReview")
+    [choose] = await tasks(client, workflowInstanceId=workflow["id"])
+    body = await complete(
+        client, choose, "start_review", status=400, participants=["ann"], end_date="soon"
+    )
+    assert "Cannot date" in body["message"]
+    [still] = await tasks(client, workflowInstanceId=workflow["id"])
+    assert still["id"] == choose["id"]
 
 
 async def test_reassign_delegate_cancel_and_models(client, db):

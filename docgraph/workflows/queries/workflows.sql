@@ -119,3 +119,14 @@ SELECT k.doc_key, t.*
         ORDER BY t.created, t.id
         LIMIT $3
        ) AS t
+
+-- name: overdue_tasks
+-- Open tasks due before $3 on one of the (model, node) pairs $1, $2.
+SELECT t.id, i.repository
+  FROM workflow_tasks t
+  JOIN workflow_instances i ON i.id = t.instance_id
+ WHERE t.state = 'opened'
+   AND t.due_date < $3
+   AND (i.model, t.node_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+ ORDER BY t.due_date, t.id
+ LIMIT $4
