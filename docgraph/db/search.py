@@ -61,10 +61,15 @@ def page_statement(
     bind = _binder(params)
     where = _where(repository, compiled, browse, bind)
     where_params = list(params)
-    # The tie-break runs the way the last key does: an index on (key, id)
-    # then gives the whole order.
-    last_descending = bool(compiled.order) and compiled.order[-1].endswith(" DESC")
-    order = ", ".join([*compiled.order, f"d.id {'DESC' if last_descending else 'ASC'}"])
+    if compiled.order:
+        # The tie-break runs the way the last key does: an index on (key, id)
+        # then gives the whole order.
+        last_descending = compiled.order[-1].endswith(" DESC")
+        order = ", ".join([*compiled.order, f"d.id {'DESC' if last_descending else 'ASC'}"])
+    else:
+        # No order asked for: creation order, stable from page to page
+        # (migration 0023 says why not the id's).
+        order = "d.position, d.id"
     select = projected("SELECT d.* FROM documents d", projection, params)
     sql = (
         f"{select} WHERE {where}"
