@@ -118,6 +118,8 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "docgraph@localhost"
+    # Blob downloads (@blob, nxfile) are written to the audit log ("download").
+    audit_downloads: bool = False
     # Automation chains declared in a JSON file (docgraph/plugins/chains.py).
     chains_file: Path | None = None
     plugins: tuple[str, ...] | None = None

@@ -13,9 +13,10 @@ from uuid import UUID
 
 from docgraph.db import audit as db_audit
 from docgraph.db.audit import Filter
+from docgraph.db.pool import Database
 from docgraph.errors import BadRequest, Forbidden
 from docgraph.resolvers import events, paging, permissions
-from docgraph.resolvers.context import RequestContext
+from docgraph.resolvers.context import DEFAULT_REPOSITORY, RequestContext
 from docgraph.resolvers.events import ChangeEvent
 from docgraph.resolvers.model import Document, Page, PageRequest
 from docgraph.resolvers.typesystem.coerce import parse_date
@@ -142,6 +143,52 @@ async def log_event(
     )
     await db_audit.append(ctx.work.db, [entry])
     return doc
+
+
+# Logins are the authentication's events, not a document's.
+LOGIN_CATEGORY = "NuxeoAuthentication"
+
+
+async def login(db: Database, username: str, *, succeeded: bool, method: str) -> None:
+    """A login checked against the accounts (``loginSuccess``/``loginFailed``):
+    written when credentials are verified, not on every request their cached
+    check lets through (Nuxeo logs the login that opens a session)."""
+    entry = db_audit.Entry(
+        event_id="loginSuccess" if succeeded else "loginFailed",
+        category=LOGIN_CATEGORY,
+        principal=username[:MAX_NAME],
+        comment=None,
+        doc_lifecycle=None,
+        doc_path=None,
+        doc_type=None,
+        doc_uuid=None,
+        repository=DEFAULT_REPOSITORY,
+        event_date=datetime.now().astimezone(),
+        extended={"method": method},
+    )
+    await db_audit.append(db, [entry])
+
+
+async def download(ctx: RequestContext, doc: Document, xpath: str, filename: str | None) -> None:
+    """A blob of ``doc`` served to the user, when downloads are audited
+    (``audit_downloads``): its own entry, written at once (a download is a
+    read, with no unit of work to join)."""
+    if not ctx.settings.audit_downloads:
+        return
+    entry = db_audit.Entry(
+        event_id="download",
+        category=DOCUMENT_CATEGORY,
+        principal=ctx.principal.username,
+        comment=None,
+        doc_lifecycle=doc.state,
+        doc_path=doc.reported_path,
+        doc_type=doc.type,
+        doc_uuid=doc.id,
+        repository=doc.repository,
+        event_date=datetime.now().astimezone(),
+        extended={"blobXPath": xpath, "filename": filename, "downloadReason": "download"},
+    )
+    await db_audit.append(ctx.db, [entry])
 
 
 @dataclass(frozen=True, slots=True)

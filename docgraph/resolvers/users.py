@@ -17,6 +17,7 @@ from docgraph.db import security as db_security
 from docgraph.db.notify import ACCOUNTS, notify
 from docgraph.db.pool import Database
 from docgraph.errors import BadRequest, NotFound, TooManyRequests, Unauthorized
+from docgraph.resolvers import audit
 from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.context import Principal
 from docgraph.resolvers.throttle import FailureLog
@@ -158,13 +159,17 @@ class Authenticator:
         future: asyncio.Future[Principal] = asyncio.get_running_loop().create_future()
         self._pending[key] = future
         try:
-            principal = await self._verify(db, username, password, address)
+            try:
+                principal = await self._verify(db, username, password, address)
+            except Unauthorized:
+                self.failures.record(address)
+                await audit.login(db, username, succeeded=False, method="basic")
+                raise
+            await audit.login(db, username, succeeded=True, method="basic")
         except asyncio.CancelledError:
             future.cancel()  # those waiting for it check for themselves
             raise
         except BaseException as exc:
-            if isinstance(exc, Unauthorized):
-                self.failures.record(address)
             future.set_exception(exc)
             future.exception()  # retrieved: no warning when nobody else waited
             raise
@@ -207,6 +212,7 @@ class Authenticator:
         from docgraph.resolvers.tokens import owner
 
         principal = await self._principal_of(db, await owner(db, token), address)
+        await audit.login(db, principal.username, succeeded=True, method="token")
         self._remember(key, principal, self._ttl)
         return principal
 
@@ -223,6 +229,7 @@ class Authenticator:
             self.failures.record(address)
             raise
         principal = await self._principal_of(db, claims.username, address)
+        await audit.login(db, principal.username, succeeded=True, method="bearer")
         self._remember(key, principal, min(self._ttl, claims.expires - time.time()))
         return principal
 

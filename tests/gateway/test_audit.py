@@ -5,10 +5,14 @@ append-only."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import asyncpg
 import pytest
 
+from docgraph.gateway.app import create_app
+
+from ..conftest import ADMIN_AUTH, basic
 from .test_directories import member
 from .test_versions import make, op, put
 
@@ -155,3 +159,80 @@ async def test_graphql_audit(client, db):
     reader = await member(db, "gqlauditreader")
     body = await (await client.post("/nuxeo/graphql", json={"query": query}, headers=reader)).json()
     assert body["errors"][0]["extensions"]["code"] == "forbidden"
+
+
+async def test_logins_are_in_the_log_once_per_verification(client, db):
+    """A verified login is logged (``loginSuccess``), a refused one too
+    (``loginFailed``); the requests a cached verification lets through are
+    not logins."""
+    name = f"login-{uuid.uuid4().hex[:6]}"
+    headers = await member(db, name)
+    for _ in range(3):
+        assert (await client.get(f"{API}/path/", headers=headers)).status == 200
+    wrong = {"Authorization": basic(name, "not-the-password")["Authorization"]}
+    assert (await client.get(f"{API}/path/", headers=wrong)).status == 401
+
+    async def logins(event_id: str) -> list[dict]:
+        resp = await client.post(
+            f"{API}/automation/Audit.PageProvider",
+            json={
+                "params": {
+                    "providerName": "AUDIT_BROWSER",
+                    "namedQueryParams": {"eventIds": event_id, "principalName": name},
+                }
+            },
+        )
+        assert resp.status == 200, await resp.text()
+        return (await resp.json())["entries"]
+
+    [success] = await logins("loginSuccess")
+    assert success["category"] == "NuxeoAuthentication"
+    assert success["principalName"] == name and success["docUUID"] is None
+    [failure] = await logins("loginFailed")
+    assert failure["principalName"] == name
+
+
+async def _file(client, name: str) -> dict:
+    batch = (await (await client.post(f"{API}/upload")).json())["batchId"]
+    resp = await client.post(
+        f"{API}/upload/{batch}/0",
+        data=b"audited bytes",
+        headers={"X-File-Name": "a.txt", "X-File-Type": "text/plain"},
+    )
+    assert resp.status == 201, await resp.text()
+    resp = await client.post(
+        f"{API}/path{WS}",
+        json={
+            "entity-type": "document",
+            "type": "File",
+            "name": name,
+            "properties": {"file:content": {"upload-batch": batch, "upload-fileId": "0"}},
+        },
+    )
+    assert resp.status == 201, await resp.text()
+    return await resp.json()
+
+
+@pytest.mark.parametrize("audited", [True, False])
+async def test_downloads_are_in_the_log_when_configured(
+    aiohttp_client, database_url, settings, audited
+):
+    app = create_app(replace(settings, audit_downloads=audited), database_url)
+    client = await aiohttp_client(app, headers={"Authorization": ADMIN_AUTH})
+    doc = await _file(client, f"dl-{uuid.uuid4().hex[:6]}")
+    resp = await client.get(f"{API}/id/{doc['uid']}/@blob/file:content")
+    assert await resp.read() == b"audited bytes"
+    resp = await client.get(f"/nuxeo/nxfile/default/{doc['uid']}/file:content/a.txt")
+    assert await resp.read() == b"audited bytes"
+    assert (await client.head(f"{API}/id/{doc['uid']}/@blob/file:content")).status == 200
+    piped = f"{API}/id/{doc['uid']}/@blob/file:content/@op/Blob.ToPDF"
+    assert (await client.post(piped, json={})).status == 200
+    entries = (await history(client, doc["uid"], eventId="download"))["entries"]
+    if not audited:
+        assert entries == []
+        return
+    # The two GETs; neither the HEAD nor the blob piped into a conversion.
+    assert len(entries) == 2
+    assert entries[0]["extended"]["blobXPath"] == "file:content"
+    assert entries[0]["extended"]["filename"] == "a.txt"
+    assert entries[0]["principalName"] == "Administrator"

@@ -16,7 +16,7 @@ from docgraph.gateway.bodies import file_part
 from docgraph.gateway.nuxeo.request import request_of
 from docgraph.gateway.nuxeo.units import in_unit
 from docgraph.plugins import Adapter
-from docgraph.resolvers import blobs, files
+from docgraph.resolvers import audit, blobs, files
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Blob, Document
 
@@ -36,7 +36,10 @@ async def blob(ctx: RequestContext, subject: Document, args: tuple[str, ...], ca
         new = await _first_file(ctx, request)
         await in_unit(ctx, request, lambda: files.attach(ctx, subject, [new], xpath))
         return web.Response(text="blob updated")
-    return blobs.get(ctx, subject, xpath)
+    found = blobs.get(ctx, subject, xpath)
+    if call.method == "GET" and not call.piped:
+        await audit.download(ctx, subject, xpath, found.name)
+    return found
 
 
 async def _first_file(ctx: RequestContext, request: web.Request) -> Blob:

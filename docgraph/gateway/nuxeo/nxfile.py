@@ -9,7 +9,7 @@ from docgraph.errors import NotFound
 from docgraph.gateway.context import build_ctx
 from docgraph.gateway.nuxeo.download import blob_response
 from docgraph.gateway.nuxeo.parse import split_segments
-from docgraph.resolvers import blobs, documents
+from docgraph.resolvers import audit, blobs, documents
 from docgraph.resolvers.model import IdRef
 
 NXFILE_ROOT = "/nuxeo/nxfile"
@@ -26,5 +26,7 @@ async def nxfile_handler(request: web.Request) -> web.StreamResponse:
     # Without a file name the whole rest is the xpath.
     xpath = "/".join(rest[:-1] if len(rest) > 1 else rest) or "blobholder:0"
     found = blobs.get(ctx, doc, xpath)
+    if request.method == "GET":
+        await audit.download(ctx, doc, xpath, found.name)
     inline = request.query.get("inline", "").lower() == "true"
     return await blob_response(ctx.blobs, found, inline=inline)
