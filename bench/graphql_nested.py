@@ -84,7 +84,7 @@ async def build_tree(dsn: str, name: str, outer: int, inner: int) -> str:
                         properties={
                             "dc:title": f"File {i}.{j}",
                             "dc:description": f"Document {j} of folder {i}",
-                            "dc:subjects": ["art", "science"],
+                            "dc:subjects": ["art", "sciences"],
                         },
                     )
         return root.uid

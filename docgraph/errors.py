@@ -11,6 +11,7 @@ BadRequest                   400     bad_request            malformed input
 InvalidProperty              400     invalid_property       unknown property or bad value
 UnknownType                  400     unknown_type           document type not registered
 UnknownSchema                400     unknown_schema         schema not registered
+DocumentValidation           400     validation_failed      values break the schemas' rules
 ConverterUnavailable         400     converter_unavailable  no converter, or its tool is missing
 Unauthorized                 401     unauthorized           missing or wrong credentials
 Forbidden                    403     forbidden              permission not granted
@@ -33,7 +34,9 @@ DocGraphError                500     internal               unexpected failure (
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Self
 
 
 class DocGraphError(Exception):
@@ -47,6 +50,18 @@ class DocGraphError(Exception):
     def headers(self) -> dict[str, str]:
         """HTTP headers that go with the error (``Allow``, ``Retry-After``)."""
         return {}
+
+    def details(self) -> dict[str, Any]:
+        """What a client may act on beyond the message (GraphQL extensions)."""
+        return {}
+
+    def with_message(self, message: str) -> Self:
+        """The same error (its status, headers and details) told otherwise."""
+        # Built without __init__, whose arguments differ between classes.
+        clone = type(self).__new__(type(self), message)
+        clone.__dict__.update(self.__dict__)
+        clone.message = message
+        return clone
 
 
 class BadRequest(DocGraphError):
@@ -64,6 +79,41 @@ class UnknownType(BadRequest):
 
 class UnknownSchema(BadRequest):
     code = "unknown_schema"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One value breaking a rule: the property (and list index) it sits at,
+    the constraint's name and parameters (Nuxeo's validation report)."""
+
+    key: str
+    value: Any
+    constraint: str
+    parameters: Mapping[str, str]
+    message: str
+    index: int | None = None
+
+
+class DocumentValidation(BadRequest):
+    """Nuxeo's DocumentValidationException: the REST door writes its
+    violations as a ``validation_report``."""
+
+    code = "validation_failed"
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        first = violations[0]
+        more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
+        super().__init__(f"{first.key}: {first.message}{more}")
+        self.violations = tuple(violations)
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "violations": [
+                {"property": v.key, "index": v.index, "value": v.value,
+                 "constraint": v.constraint, "message": v.message}
+                for v in self.violations
+            ]
+        }  # fmt: skip
 
 
 class ConverterUnavailable(BadRequest):

@@ -118,6 +118,9 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "docgraph@localhost"
+    # Values of vocabulary-backed fields (dc:nature, dc:subjects, dc:coverage)
+    # must be entries of their directories (Nuxeo's document validation).
+    validate_vocabularies: bool = True
     # Blob downloads (@blob, nxfile) are written to the audit log ("download").
     audit_downloads: bool = False
     # Automation chains declared in a JSON file (docgraph/plugins/chains.py).

@@ -18,6 +18,7 @@ from docgraph.plugins import Registry, build_registry
 from docgraph.resolvers.context import DEFAULT_REPOSITORY, Principal, RequestContext
 from docgraph.settings import Settings
 from docgraph.testing import ADMIN_AUTH, fresh_database
+from tests.mailbox import inbox  # noqa: F401 (a fixture: a local SMTP server)
 
 __all__ = ["ADMIN_AUTH", "basic", "fresh_database"]
 

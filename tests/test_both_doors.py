@@ -121,7 +121,7 @@ async def scenario(name: str, door: Any) -> dict:
         "/default-domain/workspaces",
         "Folder",
         f"{name}-folder",
-        {"dc:title": "Shared folder", "dc:subjects": ["x"]},
+        {"dc:title": "Shared folder", "dc:subjects": ["art"]},
     )
     for title in ("b", "a", "c"):
         await door.create(

@@ -49,6 +49,12 @@ COUNTERPARTS = {
     ("enricher", "thumbnail"): ["Document.thumbnailUrl"],
     ("enricher", "publications"): ["Document.publications"],
     ("enricher", "tags"): ["Document.tags", "Mutation.tagDocument", "Mutation.untagDocument"],
+    ("enricher", "collections"): ["Document.collections", "Mutation.addToCollection"],
+    ("enricher", "favorites"): ["Document.isFavorite", "Mutation.addToFavorites"],
+    ("enricher", "subscribedNotifications"): [
+        "Document.subscribedNotifications",
+        "Mutation.subscribe",
+    ],
     ("adapter", "comment"): [
         "Document.comments",
         "Comment.replies",

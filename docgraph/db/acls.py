@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from docgraph.db.pool import Database, Record
@@ -19,6 +20,19 @@ class BrowseFilter:
 
     names: tuple[str, ...]
     denied: tuple[str, ...]
+
+
+def browse_condition(
+    browse: BrowseFilter, bind: Callable[[Any, str], str], alias: str = "d"
+) -> str:
+    """The SQL condition a row of ``alias`` meets when the user may browse it;
+    ``bind(value, cast)`` adds a parameter and returns its placeholder."""
+    names = bind(list(browse.names), "::text[]")
+    denied = bind(list(browse.denied), "::text[]")
+    return (
+        f"{alias}.read_acl && {names} AND (NOT {alias}.read_acl && {denied}"
+        f" OR may_browse({alias}.read_acl, {names}, {denied}))"
+    )
 
 
 async def browse_filter(db: Database, names: Sequence[str]) -> BrowseFilter:

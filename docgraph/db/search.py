@@ -8,14 +8,16 @@ from typing import Any, NamedTuple
 
 import asyncpg
 
-from docgraph.db.acls import BrowseFilter
+from docgraph.db.acls import BrowseFilter, browse_condition
 from docgraph.db.documents import Projection, projected
 from docgraph.db.nxql.compiler import Compiled
 from docgraph.db.pool import Database, Record
 from docgraph.settings import ConfigurationError
 
 
-def _binder(params: list[Any]) -> Callable[..., str]:
+def binder(params: list[Any]) -> Callable[..., str]:
+    """``bind(value, cast)``: appends a parameter to ``params``, returns its placeholder."""
+
     def bind(value: Any, cast: str = "") -> str:
         params.append(value)
         return f"${len(params)}{cast}"
@@ -29,12 +31,7 @@ def _where(
     """The query's conditions, the repository's and the permission filter's."""
     conditions = [f"d.repository = {bind(repository, '::text')}", compiled.where or "true"]
     if browse is not None:
-        names = bind(list(browse.names), "::text[]")
-        denied = bind(list(browse.denied), "::text[]")
-        conditions.append(
-            f"d.read_acl && {names}"
-            f" AND (NOT d.read_acl && {denied} OR may_browse(d.read_acl, {names}, {denied}))"
-        )
+        conditions.append(browse_condition(browse, bind))
     return " AND ".join(f"({c})" for c in conditions)
 
 
@@ -58,18 +55,13 @@ def page_statement(
     projection: Projection | None = None,
 ) -> PageStatement:
     params: list[Any] = list(compiled.params)
-    bind = _binder(params)
+    bind = binder(params)
     where = _where(repository, compiled, browse, bind)
     where_params = list(params)
-    if compiled.order:
-        # The tie-break runs the way the last key does: an index on (key, id)
-        # then gives the whole order.
-        last_descending = compiled.order[-1].endswith(" DESC")
-        order = ", ".join([*compiled.order, f"d.id {'DESC' if last_descending else 'ASC'}"])
-    else:
-        # No order asked for: creation order, stable from page to page
-        # (migration 0023 says why not the id's).
-        order = "d.position, d.id"
+    # The tie-break runs the way the last key does: an index on (key, id)
+    # then gives the whole order.
+    last_descending = bool(compiled.order) and compiled.order[-1].endswith(" DESC")
+    order = ", ".join([*compiled.order, f"d.id {'DESC' if last_descending else 'ASC'}"])
     select = projected("SELECT d.* FROM documents d", projection, params)
     sql = (
         f"{select} WHERE {where}"
@@ -155,7 +147,7 @@ async def aggregate(
     counted (one more than ``limit``: the search found more). Property paths
     are bound, never spliced."""
     params: list[Any] = list(compiled.params)
-    bind = _binder(params)
+    bind = binder(params)
     where = _where(repository, compiled, browse, bind)
     columns, parts = [], []
     for i, spec in enumerate(counted):

@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from docgraph.errors import DocGraphError, ServiceUnavailable, Unauthorized
+from docgraph.errors import DocGraphError, DocumentValidation, ServiceUnavailable, Unauthorized
 from docgraph.gateway import keys
-from docgraph.gateway.nuxeo.json import exception_response
+from docgraph.gateway.nuxeo.json import exception_response, validation_report
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ async def nuxeo_errors(request: web.Request, handler: Handler) -> web.StreamResp
         return await handler(request)
     except Unauthorized as exc:
         return exception_response(401, exc.message or "Unauthorized", _challenge(request))
+    except DocumentValidation as exc:
+        return validation_report(exc)
     except DocGraphError as exc:
         if isinstance(exc, ServiceUnavailable):
             log.warning("request %s shed: %s", _request_id(request), exc.message)

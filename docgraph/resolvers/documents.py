@@ -15,7 +15,7 @@ from docgraph.db import documents as db_documents
 from docgraph.db.documents import MAX_SORT_KEYS, Projection
 from docgraph.db.pool import Record
 from docgraph.errors import BadRequest, ConcurrentUpdate, Conflict, DocumentNotFound, UnknownType
-from docgraph.resolvers import blobs, events, paging, permissions, versions
+from docgraph.resolvers import blobs, events, paging, permissions, versions, vocabularies
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.events import ChangeEvent
 from docgraph.resolvers.loaders import ChildrenKey
@@ -258,6 +258,7 @@ async def create(
     now = datetime.now(UTC)
     incoming = await blobs.resolve_inputs(ctx, doctype, None, properties or {}, lenient=lenient)
     values = apply_input(ctx.registry.types, doctype, {}, incoming, lenient=lenient)
+    await vocabularies.check(ctx, doctype, values)
     values.update(system_properties_for_create(doctype, user, now))
     unit = ctx.work
 
@@ -361,6 +362,7 @@ async def update(
     check_change_token(doc, change_token)
     incoming = await blobs.resolve_inputs(ctx, doctype, doc, properties, lenient=lenient)
     changes = apply_input(ctx.registry.types, doctype, doc.properties, incoming, lenient=lenient)
+    await vocabularies.check(ctx, doctype, changes)
     if not changes:
         return await versions.after_update(ctx, doc, versioning) if versioning else doc
     doc = await versions.before_update(ctx, doc)

@@ -91,16 +91,17 @@ async def send(settings: Settings, mail: Mail) -> bool:
     return True
 
 
+def send_soon(settings: Settings, mail: Mail) -> None:
+    """Send ``mail`` in the background (the caller does not wait for SMTP)."""
+    task = asyncio.get_running_loop().create_task(send(settings, mail))
+    _SENDING.add(task)
+    task.add_done_callback(_SENDING.discard)
+
+
 def send_after_commit(ctx: RequestContext, mail: Mail) -> None:
     """Send ``mail`` once the request's unit of work commits."""
     settings = ctx.settings
-
-    def start() -> None:
-        task = asyncio.get_running_loop().create_task(send(settings, mail))
-        _SENDING.add(task)
-        task.add_done_callback(_SENDING.discard)
-
-    ctx.work.on_commit.append(start)
+    ctx.work.on_commit.append(lambda: send_soon(settings, mail))
 
 
 def addresses(values: Sequence[str] | None) -> tuple[str, ...]:

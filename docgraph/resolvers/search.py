@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import orjson
 
@@ -420,12 +420,29 @@ DEFAULT_SEARCH = FormProvider(
     prefix="defaults:",
     sort=(SortKey("dc:title", True),),
 )
-AnyProvider = QueryProvider | FormProvider
+
+
+@runtime_checkable
+class CustomProvider(Protocol):
+    """A page provider written in Python rather than NXQL (collection members):
+    called like a QueryProvider, described by ``definition``."""
+
+    @property
+    def page_size(self) -> int: ...
+
+    def definition(self) -> dict[str, Any]: ...
+
+    async def __call__(
+        self, ctx: RequestContext, params: Sequence[Any], page: PageRequest
+    ) -> Page[Document]: ...
+
+
+AnyProvider = QueryProvider | FormProvider | CustomProvider
 
 
 def provider(ctx: RequestContext, name: str) -> AnyProvider:
     found = ctx.registry.page_providers.get(name)
-    if found is None or not isinstance(found.func, QueryProvider | FormProvider):
+    if found is None or not isinstance(found.func, QueryProvider | FormProvider | CustomProvider):
         raise NotFound(f"Could not resolve page provider with name '{name}'")
     return found.func
 

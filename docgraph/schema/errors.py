@@ -19,8 +19,9 @@ def with_code(error: GraphQLError) -> GraphQLError:
     if error.extensions and "code" in error.extensions:
         return error
     original = error.original_error
+    details = {}
     if isinstance(original, DocGraphError):
-        code, message = original.code, error.message
+        code, message, details = original.code, error.message, original.details()
     elif original is None or isinstance(original, GraphQLError):
         # Syntax, validation and variable errors: the request's, not ours.
         code = "invalid_variables" if error.message.startswith("Variable '$") else "invalid_query"
@@ -33,7 +34,7 @@ def with_code(error: GraphQLError) -> GraphQLError:
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={**(error.extensions or {}), "code": code},
+        extensions={**(error.extensions or {}), **details, "code": code},
     )
 
 

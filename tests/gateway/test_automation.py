@@ -122,12 +122,12 @@ async def test_create_update_set_property_delete(client):
             "params": {
                 "type": "Note",
                 "name": "n",
-                "properties": "dc:title=A note\ndc:subjects=art,science\nnote:note=x=y",
+                "properties": "dc:title=A note\ndc:subjects=art,sciences\nnote:note=x=y",
             },
         },
     )
     props = note["properties"]
-    assert props["dc:title"] == "A note" and props["dc:subjects"] == ["art", "science"]
+    assert props["dc:title"] == "A note" and props["dc:subjects"] == ["art", "sciences"]
     assert props["note:note"] == "x=y"
     updated = await run(
         client,

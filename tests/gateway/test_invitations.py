@@ -6,51 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import email
-import email.policy
-import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from .test_directories import member
 
 API = "/nuxeo/api/v1"
 VALIDATE = "/nuxeo/site/userRegistration/validate"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        body = message.get_body()
-        assert body is not None
-        self.messages.append((list(envelope.rcpt_tos), body.get_content()))
-        return "250 OK"
-
-    async def token_for(self, address: str) -> str:
-        for _ in range(100):
-            for to, text in self.messages:
-                if address in to and (found := re.search(r"token=([\w%-]+)", text)):
-                    return found.group(1)
-            await asyncio.sleep(0.05)
-        raise AssertionError(f"no invitation reached {address}")
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    found = Inbox()
-    controller = Controller(found, hostname="127.0.0.1", port=port)
-    controller.start()
-    found.port = port  # type: ignore[attr-defined]
-    yield found
-    controller.stop()
 
 
 @pytest.fixture

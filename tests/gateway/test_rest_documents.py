@@ -114,11 +114,15 @@ async def test_properties_header_selects_schemas(client):
 
 async def test_create_returns_201_with_maintained_dublincore(client):
     doc = await create(
-        client, WS, "Workspace", "ws-create", {"dc:title": "Create", "dc:subjects": ["a", "b"]}
+        client,
+        WS,
+        "Workspace",
+        "ws-create",
+        {"dc:title": "Create", "dc:subjects": ["art", "sciences"]},
     )
     assert doc["path"] == f"{WS}/ws-create"
     props = doc["properties"]
-    assert props["dc:title"] == "Create" and props["dc:subjects"] == ["a", "b"]
+    assert props["dc:title"] == "Create" and props["dc:subjects"] == ["art", "sciences"]
     assert props["dc:creator"] == "Administrator"
     assert props["dc:contributors"] == ["Administrator"]
     assert props["dc:lastContributor"] == "Administrator"

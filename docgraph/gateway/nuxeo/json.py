@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from docgraph.errors import DocumentValidation
 from docgraph.resolvers import acls, blobs, versions
 from docgraph.resolvers import documents as engine
 from docgraph.resolvers import properties as props
@@ -47,6 +48,34 @@ def exception_response(
     if debug_exc is not None:
         body["stacktrace"] = "".join(traceback.format_exception(debug_exc))
     return json_response(body, status, headers)
+
+
+def validation_report(exc: DocumentValidation) -> web.Response:
+    """Nuxeo's answer to a document that breaks its schemas' rules (400)."""
+    violations = []
+    for v in exc.violations:
+        path = [{"field_name": v.key, "is_list_item": False}]
+        if v.index is not None:
+            path.append({"field_name": "item", "is_list_item": True, "index": v.index})
+        violations.append(
+            {
+                "message": v.message,
+                "invalid_value": v.value,
+                "constraint": {
+                    "entity-type": "validation_constraint",
+                    "name": v.constraint,
+                    "parameters": dict(v.parameters),
+                },
+                "path": path,
+            }
+        )
+    body = {
+        "entity-type": "validation_report",
+        "has_error": True,
+        "number": len(violations),
+        "violations": violations,
+    }
+    return json_response(body, 400)
 
 
 def document(ctx: RequestContext, doc: Document, *, with_properties: bool = True) -> dict[str, Any]:

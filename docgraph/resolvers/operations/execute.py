@@ -77,7 +77,7 @@ async def execute(
         value = await resolve_input(ctx, input)
         return await _run(call, target, value, params or {}, depth=0)
     except DocGraphError as exc:
-        raise type(exc)(f"Failed to invoke operation: {target.id}, {exc.message}") from exc
+        raise exc.with_message(f"Failed to invoke operation: {target.id}, {exc.message}") from exc
 
 
 async def _run(

@@ -1,4 +1,4 @@
-"""Notification operations: writing to the server log."""
+"""Notification operations: the server log, mail, and subscriptions to changes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from docgraph.errors import BadRequest
 from docgraph.resolvers import mail, permissions
+from docgraph.resolvers import notifications as subscriptions
 from docgraph.resolvers.model import Document
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
@@ -103,6 +104,38 @@ async def send_mail(
 
 def _printable(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+@operation(
+    "Document.Subscribe",
+    label="Subscribe",
+    category="Notification",
+    signature=[("document", "document")],
+    collector=True,
+    writes=True,
+    params=[Param("notifications", type="stringlist", description="default: all of them")],
+    description="Be told by e-mail of changes to the input documents (and their content).",
+)
+async def subscribe(
+    call: OperationCall, doc: Document, *, notifications: list[str] | None
+) -> Document:
+    return await subscriptions.subscribe(call.ctx, doc, notifications)
+
+
+@operation(
+    "Document.Unsubscribe",
+    label="Unsubscribe",
+    category="Notification",
+    signature=[("document", "document")],
+    collector=True,
+    writes=True,
+    params=[Param("notifications", type="stringlist", description="default: all of them")],
+    description="Stop being told of changes to the input documents.",
+)
+async def unsubscribe(
+    call: OperationCall, doc: Document, *, notifications: list[str] | None
+) -> Document:
+    return await subscriptions.unsubscribe(call.ctx, doc, notifications)
 
 
 def register(registry: Registry) -> None:

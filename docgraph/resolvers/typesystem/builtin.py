@@ -36,6 +36,8 @@ SCHEMAS = [
             "nature": "string",
             "publisher": "string",
         },
+        # Nuxeo's directory resolvers: hierarchical values are parent/child.
+        directories={"subjects": "l10nsubjects", "coverage": "l10ncoverage", "nature": "nature"},
     ),
     Schema.declare(
         "uid", None, {"uid": "string", "major_version": "long", "minor_version": "long"}
@@ -44,6 +46,8 @@ SCHEMAS = [
     Schema.declare("files", None, {"files": [{"file": _BLOB_FIELDS}]}),
     Schema.declare("note", None, {"note": "string", "mime_type": "string"}),
     Schema.declare("domain", None, {"display_type": "boolean", "content_roots": "string[]"}),
+    # A collection's members, in their order (the documents stay where they are).
+    Schema.declare("collection", None, {"documentIds": "string[]"}),
     Schema.declare(
         "comment",
         "comment",
@@ -174,9 +178,10 @@ FACETS = [
     Facet("HasRelatedText", ("relatedtext",)),
     Facet("NXTag", ("facetedTag",)),
     Facet("Picture", ("file", "picture", "image_metadata")),
+    Facet("Collection", ("collection",)),
 ]
 
-_FOLDER_CONTENT = ("Folder", "OrderedFolder", "File", "Note", "Picture")
+_FOLDER_CONTENT = ("Collection", "Folder", "OrderedFolder", "File", "Note", "Picture")
 _DOCUMENT_FACETS = ("Versionable", "Publishable", "Commentable", "HasRelatedText", "NXTag")
 
 TYPES = [
@@ -239,6 +244,27 @@ TYPES = [
     ),
     DocType(
         "Picture", schemas=("common", "uid", "dublincore"), facets=("Picture", *_DOCUMENT_FACETS)
+    ),
+    # Collections gather documents without moving them; Favorites is each
+    # user's own, in their personal workspace (resolvers/collections.py).
+    DocType(
+        "Collection",
+        schemas=("uid", "dublincore", "common"),
+        facets=("Versionable", "Collection", "NotCollectionMember", "NXTag"),
+    ),
+    DocType("Favorites", extends="Collection", facets=("HiddenInNavigation",)),
+    DocType(
+        "Collections",
+        extends="Folder",
+        facets=("NotCollectionMember", "HiddenInNavigation"),
+        subtypes=("Collection",),
+    ),
+    # Personal workspaces: /default-domain/UserWorkspaces/<user> (resolvers/userworkspaces.py).
+    DocType(
+        "UserWorkspacesRoot",
+        extends="Folder",
+        facets=("SuperSpace", "HiddenInCreation", "HiddenInNavigation", "NotCollectionMember"),
+        subtypes=("Workspace",),
     ),
     # Comments (and replies) are children of what they comment, hidden from
     # listings; an external comment (one mirrored from another system) fills

@@ -84,12 +84,27 @@ class Schema:
     scalar_keys: tuple[str, ...] = ()
     scalar_list_keys: tuple[str, ...] = ()
     structured: tuple[tuple[str, FieldType], ...] = ()
+    # Property key -> the directory whose entries its values must be (Nuxeo's
+    # directory resolvers), for string fields and lists of strings.
+    directories: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def declare(cls, name: str, prefix: str | None, fields: Mapping[str, FieldSpec]) -> Schema:
+    def declare(
+        cls,
+        name: str,
+        prefix: str | None,
+        fields: Mapping[str, FieldSpec],
+        *,
+        directories: Mapping[str, str] | None = None,
+    ) -> Schema:
+        """``directories``: field name -> the directory its values come from."""
         parsed = _parse_fields(fields)
         prefix = prefix or name
         keyed = tuple((f"{prefix}:{n}", t) for n, t in parsed.items())
+        for field_name in directories or {}:
+            ftype = parsed.get(field_name)
+            if ftype is None or ftype.kind != "string":
+                raise ValueError(f"schema {name}: {field_name} takes no directory values")
         return cls(
             name,
             prefix,
@@ -98,6 +113,7 @@ class Schema:
             tuple(k for k, t in keyed if t.is_scalar and t.kind != "blob"),
             tuple(k for k, t in keyed if t.is_list and t.kind not in ("complex", "blob")),
             tuple((k, t) for k, t in keyed if t.kind in ("complex", "blob")),
+            {f"{prefix}:{n}": d for n, d in (directories or {}).items()},
         )
 
     def field(self, name: str) -> Field | None:
