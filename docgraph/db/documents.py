@@ -354,5 +354,9 @@ async def order_before(
     return await db.fetchrow(Q.documents.order_before, doc_id, before_id, parent_id)
 
 
-async def set_mixins(db: Database, doc_id: UUID, mixins: Sequence[str]) -> Record | None:
-    return await db.fetchrow(Q.documents.set_mixins, doc_id, list(mixins))
+async def set_mixins(
+    db: Database, doc_id: UUID, mixins: Sequence[str], dropped: Sequence[str] = ()
+) -> Record | None:
+    """The document's own facets become ``mixins``; the properties ``dropped``
+    (of schemas a removed facet brought) go."""
+    return await db.fetchrow(Q.documents.set_mixins, doc_id, list(mixins), list(dropped))

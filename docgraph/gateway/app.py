@@ -61,6 +61,13 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
         await pool.close()
 
 
+def _background(app: web.Application) -> Database:
+    """The database as background work uses it: the same pool and queue, its
+    own statement count, so that requests' counts are theirs alone."""
+    requests = app[keys.DATABASE]
+    return Database(requests.pool, gate=requests.gate)
+
+
 async def _deadlines(app: web.Application) -> AsyncIterator[None]:
     async with app[keys.DEADLINES].sweeping():
         yield
@@ -77,7 +84,7 @@ async def _timed_acl_refresh(app: web.Application) -> AsyncIterator[None]:
             until = datetime.now(UTC)
             try:
                 await acls.refresh_timed(
-                    app[keys.DATABASE], app[keys.REGISTRY], app[keys.SETTINGS], since, until
+                    _background(app), app[keys.REGISTRY], app[keys.SETTINGS], since, until
                 )
             except Exception:  # the database may be away for a while: try again later
                 log.exception("refreshing timed ACEs failed; retrying next interval")
@@ -95,7 +102,7 @@ async def _plugin_periodics(app: web.Application) -> AsyncIterator[None]:
         while True:
             await asyncio.sleep(periodic.interval)
             try:
-                await periodic.func(app[keys.DATABASE], app[keys.REGISTRY], app[keys.SETTINGS])
+                await periodic.func(_background(app), app[keys.REGISTRY], app[keys.SETTINGS])
             except Exception:  # the database may be away for a while: try again later
                 log.exception("periodic %s failed; retrying next interval", periodic.name)
 
@@ -114,9 +121,9 @@ async def _expired_rows(app: web.Application) -> AsyncIterator[None]:
         while True:
             await asyncio.sleep(min(600.0, app[keys.SETTINGS].batch_ttl / 4))
             try:
-                await uploads.drop_expired(app[keys.DATABASE])
-                await db_idempotency.drop_expired(app[keys.DATABASE])
-                await automation_runs.drop_old(app[keys.DATABASE])
+                await uploads.drop_expired(_background(app))
+                await db_idempotency.drop_expired(_background(app))
+                await automation_runs.drop_old(_background(app))
             except Exception:  # the database may be away for a while
                 log.exception("dropping expired rows failed; retrying later")
 
@@ -128,7 +135,7 @@ async def _text_extraction(app: web.Application) -> AsyncIterator[None]:
     """Files' text, for full-text search, extracted off the request path."""
     settings = app[keys.SETTINGS]
     work = extraction.drain_forever(
-        app[keys.DATABASE], store_for(settings), settings.extraction_interval
+        _background(app), store_for(settings), settings.extraction_interval
     )
     async with running(work, "text extraction"):
         yield
@@ -138,7 +145,7 @@ async def _background_conversions(app: web.Application) -> AsyncIterator[None]:
     """Conversions asked for with async=true, run off the request path."""
     settings = app[keys.SETTINGS]
     work = conversion_jobs.work_forever(
-        app[keys.DATABASE], app[keys.REGISTRY], settings, settings.extraction_interval
+        _background(app), app[keys.REGISTRY], settings, settings.extraction_interval
     )
     async with running(work, "background conversions"):
         yield

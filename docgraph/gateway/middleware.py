@@ -161,6 +161,8 @@ _CORS_HEADERS = ", ".join(
         "X-No-Basic-Header",
         "X-Batch-No-Drop",
         "X-Versioning-Option",
+        "source",
+        "Update-Comment",
         "Nuxeo-Transaction-Timeout",
         "depth",
         "properties",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from docgraph.db import acls as db_acls
+from docgraph.db import security as db_security
 from docgraph.db.pool import Database
 from docgraph.errors import BadRequest
 from docgraph.resolvers import documents, events, permissions
@@ -295,3 +296,46 @@ def ace_entry(ace: ACE, now: datetime) -> dict[str, Any]:
         "end": None if ace.end is None else format_date(ace.end),
         "status": ace.status(now),
     }
+
+
+# Users gathered from groups (resolveGroups) at most: a huge group is cut here.
+MAX_RESOLVED_USERS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Holders:
+    """Who holds a permission on a document: users and groups named by the
+    ACEs that grant it (the first ACE naming a principal decides)."""
+
+    users: tuple[str, ...]
+    groups: tuple[str, ...]
+
+
+async def holders(ctx: RequestContext, doc: Document, permission: str) -> Holders:
+    """The principals granted ``permission`` on ``doc`` (Nuxeo's
+    GetUsersGroupIdsWithPermissionOnDoc); the caller needs ReadSecurity."""
+    if permission not in permissions.INCLUDES:
+        raise BadRequest(f"Unknown permission: {permission[:64]}")
+    await permissions.check(ctx, doc, permissions.READ_SECURITY)
+    [chain] = await permissions.ace_chains(ctx, [doc])
+    granted = permissions.granted_to(chain, permission, datetime.now(UTC))
+    groups = {r["groupname"] for r in await db_security.groups_by_names(ctx.db, granted)}
+    return Holders(
+        tuple(p for p in granted if p not in groups and p != permissions.EVERYONE),
+        tuple(p for p in granted if p in groups),
+    )
+
+
+async def users_of_groups(ctx: RequestContext, groups: Sequence[str]) -> list[str]:
+    """The users of ``groups`` and of their subgroups, each once."""
+    users: dict[str, None] = {}
+    seen: set[str] = set()
+    pending = list(groups)
+    while pending and len(users) < MAX_RESOLVED_USERS:
+        batch = [g for g in dict.fromkeys(pending) if g not in seen]
+        seen.update(batch)
+        pending = []
+        for row in await db_security.group_relations(ctx.db, batch):
+            users.update(dict.fromkeys(row["member_users"]))
+            pending.extend(row["member_groups"])
+    return list(users)[:MAX_RESOLVED_USERS]

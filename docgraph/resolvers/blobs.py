@@ -75,7 +75,7 @@ def _field_type(types: TypeRegistry, doctype: ResolvedType, key: str) -> FieldTy
 def at_xpath(ctx: RequestContext, doc: Document, xpath: str) -> tuple[str, FieldType, Any]:
     """The canonical xpath, its type and its stored value; 404 when the
     document has no such property."""
-    doctype = ctx.registry.types.of(doc.type)
+    doctype = ctx.registry.types.with_facets(doc.type, doc.mixins)
     xpath = canonical_xpath(ctx.registry.types, doctype, xpath)
     key, *steps = xpath.split("/")
     ftype = _field_type(ctx.registry.types, doctype, key)
@@ -125,7 +125,7 @@ def get(ctx: RequestContext, doc: Document, xpath: str = MAIN_BLOB) -> Blob:
 
 def all_of(ctx: RequestContext, doc: Document) -> list[Blob]:
     """Every blob of the document, in schema and list order."""
-    doctype = ctx.registry.types.of(doc.type)
+    doctype = ctx.registry.types.with_facets(doc.type, doc.mixins)
     found = []
     for schema in doctype.schemas:
         for key, ftype in schema.keyed:

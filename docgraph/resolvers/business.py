@@ -29,7 +29,7 @@ def as_object(ctx: RequestContext, bo: BusinessAdapter, doc: Document) -> dict[s
     if doc.type != bo.type:
         raise BadRequest(f"{bo.name} adapts {bo.type} documents, not {doc.type}")
     types = ctx.registry.types
-    doctype = types.of(doc.type)
+    doctype = types.with_facets(doc.type, doc.mixins)
     values = {
         name: properties.render_xpath(types, doctype, doc.properties, xpath)
         for name, xpath in bo.fields.items()

@@ -138,23 +138,28 @@ def facets(ctx: RequestContext, doc: Document) -> list[str]:
 
 
 async def set_facet(ctx: RequestContext, doc: Document, facet: str, *, present: bool) -> Document:
-    """Add (``present``) or remove one of the document's own facets. A facet
-    that brings schemas the type lacks cannot be added to one document (its
-    fields would have nowhere to live); the type's facets stay."""
+    """Add (``present``) or remove one of the document's own facets; the
+    type's facets stay. A facet's schemas come and go with it: removing it
+    drops the values of the schemas the document keeps no other way."""
     known = ctx.registry.types.facets.get(facet)
     if known is None:
         raise BadRequest(f"No such facet: {facet[:64]}")
     versions.require_live(doc, "changed")
-    doctype = resolve_type(ctx, doc.type)
-    if present and any(not doctype.has_schema(s) for s in known.schemas):
-        raise BadRequest(f"Facet {facet} brings schemas; add it to the document type instead")
-    if not present and doctype.has_facet(facet):
+    base = resolve_type(ctx, doc.type)
+    if not present and base.has_facet(facet):
         raise BadRequest(f"Facet {facet} comes with type {doc.type}: it cannot be removed")
     doc = await for_write(ctx, doc, permissions.WRITE_PROPERTIES)
     mixins = [m for m in doc.mixins if m != facet] + ([facet] if present else [])
-    if mixins == list(doc.mixins) or (present and doctype.has_facet(facet)):
+    if mixins == list(doc.mixins) or (present and base.has_facet(facet)):
         return doc
-    row = await db_documents.set_mixins(ctx.work.db, doc.id, mixins)
+    kept = {schema.name for schema in ctx.registry.types.with_facets(doc.type, mixins).schemas}
+    dropped = [
+        key
+        for schema in doctype_of(ctx, doc).schemas
+        if schema.name not in kept
+        for key, _ in schema.keyed
+    ]
+    row = await db_documents.set_mixins(ctx.work.db, doc.id, mixins, dropped)
     assert row is not None  # locked FOR UPDATE above
     changed = Document.from_record(row)
     ctx.work.emit(ctx, change(ctx, events.MODIFIED, changed, datetime.now(UTC)))
@@ -195,6 +200,16 @@ def require_folder(ctx: RequestContext, doc: Document, action: str) -> None:
     doctype = ctx.registry.types.get(doc.type)
     if doc.path is None or doctype is None or not doctype.has_facet("Folderish"):
         raise BadRequest(f"Cannot {action} non-folderish document {doc.uid}")
+
+
+# An audit comment (Update-Comment) is kept to this many characters.
+MAX_COMMENT = 4096
+
+
+def doctype_of(ctx: RequestContext, doc: Document) -> ResolvedType:
+    """The document's type with the facets added to it alone (AddFacet), and
+    their schemas: what its properties are validated and rendered against."""
+    return ctx.registry.types.with_facets(doc.type, doc.mixins)
 
 
 def resolve_type(ctx: RequestContext, type_name: str) -> ResolvedType:
@@ -349,11 +364,13 @@ async def update(
     change_token: str | None = None,
     lenient: bool = False,
     versioning: str | None = None,
+    comment: str | None = None,
 ) -> Document:
     """Merge ``properties`` into the document: keys not sent keep their value.
     The versioning policies apply around the save; ``versioning`` (MAJOR,
-    MINOR, NONE) is the caller's explicit option."""
-    doctype = resolve_type(ctx, doc.type)
+    MINOR, NONE) is the caller's explicit option; ``comment`` goes with the
+    change (its audit entry)."""
+    doctype = doctype_of(ctx, doc)
     unit = ctx.work
     versions.require_live(doc, "modified")
     if doc.is_proxy:
@@ -375,7 +392,8 @@ async def update(
     row = await db_documents.update_properties(unit.db, doc.id, merged, now=now, user_change=True)
     assert row is not None
     updated = Document.from_record(row)
-    unit.emit(ctx, change(ctx, events.MODIFIED, updated, now))
+    details = () if comment is None else (("comment", comment[:MAX_COMMENT]),)
+    unit.emit(ctx, change(ctx, events.MODIFIED, updated, now, details))
     return await versions.after_update(ctx, updated, versioning)
 
 

@@ -164,15 +164,22 @@ async def has_folderish_child(ctx: RequestContext, docs: Sequence[Document]) -> 
 
 
 async def has_content(ctx: RequestContext, docs: Sequence[Document]) -> list[bool]:
-    """Whether each folder has a child the user may see."""
-    return await _with_children(ctx, docs, None)
+    """Whether each folder has a child the user may see, or each collection
+    a member (the ids it keeps: no statement)."""
+    children = await _with_children(ctx, docs, None)
+    types = ctx.registry.types
+    return [
+        bool(doc.properties.get("collection:documentIds"))
+        if types.of(doc.type).has_facet("Collection")
+        else child
+        for doc, child in zip(docs, children, strict=True)
+    ]
 
 
 def register(registry: Registry) -> None:
     # None of these reads the properties of the documents it enriches.
     property_free: list[tuple[str, EnricherFunc]] = [
         ("hasFolderishChild", has_folderish_child),
-        ("hasContent", has_content),
         ("acls", acl_lists),
         ("permissions", held_permissions),
         ("userVisiblePermissions", user_visible_permissions),
@@ -184,3 +191,5 @@ def register(registry: Registry) -> None:
     ]
     for name, func in property_free:
         registry.add_enricher(Enricher("document", name, func, reads_properties=False))
+    # A collection's members are a property.
+    registry.add_enricher(Enricher("document", "hasContent", has_content))

@@ -138,6 +138,17 @@ def decide(chain: Iterable[ACE], names: Sequence[str], permission: str, now: dat
     return False
 
 
+def granted_to(chain: Iterable[ACE], permission: str, now: datetime) -> list[str]:
+    """The principals ``chain`` grants ``permission`` (their first ACE about
+    it decides), in the order of those ACEs."""
+    holders = included_in(permission)
+    first: dict[str, bool] = {}
+    for ace in chain:
+        if ace.permission in holders and ace.active(now) and ace.principal not in first:
+            first[ace.principal] = ace.granted
+    return [principal for principal, granted in first.items() if granted]
+
+
 def read_acl_of(chain: Iterable[ACE], now: datetime) -> list[str]:
     """The ``read_acl`` of a document whose ACE chain (its own ACEs first,
     then its ancestors') is ``chain``: each principal once, in the order its

@@ -86,7 +86,8 @@ def check_schemas(types: TypeRegistry, wanted: Collection[str]) -> None:
 def select_schemas(doctype: ResolvedType, wanted: Collection[str] | None) -> frozenset[str]:
     """Schema names to render: ``None`` or ``*`` = all; unknown names are skipped."""
     key = None if wanted is None else tuple(wanted)
-    selected = _selections.get((doctype.name, key))
+    cache_key = (doctype.name, doctype.facets, key)
+    selected = _selections.get(cache_key)
     if selected is None or selected[0] is not doctype:
         names = [s.name for s in doctype.schemas]
         if wanted is not None and ALL_SCHEMAS not in wanted:
@@ -95,14 +96,16 @@ def select_schemas(doctype: ResolvedType, wanted: Collection[str] | None) -> fro
         selected = (doctype, frozenset(names))
         if len(_selections) >= _MAX_SELECTIONS:
             _selections.clear()
-        _selections[doctype.name, key] = selected
+        _selections[cache_key] = selected
     return selected[1]
 
 
 # Each page renders the same selection for hundreds of documents. The entry
 # keeps its type, so a registry rebuilt (tests, plugins) is not confused
 # with the old one.
-_selections: dict[tuple[str, tuple[str, ...] | None], tuple[ResolvedType, frozenset[str]]] = {}
+_selections: dict[
+    tuple[str, tuple[str, ...], tuple[str, ...] | None], tuple[ResolvedType, frozenset[str]]
+] = {}
 _MAX_SELECTIONS = 4096
 
 

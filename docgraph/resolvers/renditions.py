@@ -122,7 +122,7 @@ def _entry_name(stored: Any) -> str:
 def document_xml(ctx: RequestContext, doc: Document) -> bytes:
     """The document as Nuxeo's XML export writes it (system part, then one
     element per schema)."""
-    doctype = ctx.registry.types.of(doc.type)
+    doctype = ctx.registry.types.with_facets(doc.type, doc.mixins)
     root = ElementTree.Element("document", repository=doc.repository, id=doc.uid)
     system = ElementTree.SubElement(root, "system")
     ElementTree.SubElement(system, "type").text = doc.type

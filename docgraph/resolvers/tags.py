@@ -40,7 +40,7 @@ def _normalized(tags: Sequence[str]) -> list[str]:
 
 
 def _require_taggable(ctx: RequestContext, doc: Document) -> None:
-    if not documents.resolve_type(ctx, doc.type).has_schema("facetedTag"):
+    if not documents.doctype_of(ctx, doc).has_schema("facetedTag"):
         raise BadRequest(f"Documents of type {doc.type} take no tags")
 
 

@@ -56,7 +56,7 @@ def _id(value: UUID | None) -> strawberry.ID | None:
 
 
 def _doctype(info: Context, doc: DocumentModel) -> ResolvedType:
-    return info.context.registry.types.of(doc.type)
+    return info.context.registry.types.with_facets(doc.type, doc.mixins)
 
 
 def _rendered(
@@ -71,7 +71,7 @@ def _rendered(
     types = info.context.registry.types
     if schemas is not None:
         properties.check_schemas(types, schemas)
-    doctype = types.of(type_name)
+    doctype = types.of(type_name) if doc is None else types.with_facets(type_name, doc.mixins)
     selected = properties.select_schemas(doctype, schemas)
     return cast(JSON, properties.render(doctype, values, selected, blobs.writer(info.context, doc)))
 

@@ -72,6 +72,12 @@ async def test_members_are_added_without_being_changed(client, db):
     for doc in docs:  # members are not written to
         after = await (await client.get(f"{API}/id/{doc['uid']}")).json()
         assert after["changeToken"] == doc["changeToken"]
+    resp = await client.get(
+        f"{API}/id/{collection['uid']}",
+        headers={**ann, "enrichers.document": "hasContent", "properties": "dublincore"},
+    )
+    held = await resp.json()
+    assert held["contextParameters"]["hasContent"] is True
     held = await (await client.get(f"{API}/id/{collection['uid']}", headers=ann)).json()
     assert held["properties"]["collection:documentIds"] == [d["uid"] for d in docs]
     page = await op(client, "Collection.GetDocumentsFromCollection", collection["uid"], headers=ann)

@@ -107,3 +107,19 @@ async def test_a_blob_piped_into_a_conversion(client, tree):
     resp = await client.post(f"{API}/id/{doc['uid']}/@blob/file:content/@op/Blob.ToPDF", json={})
     assert resp.status == 200, await resp.text()
     assert (await resp.read())[:5] == b"%PDF-"
+
+
+async def test_a_rendition_piped_into_an_operation_on_blobs(client, tree):
+    """A rendition is made on request, not stored: piped into an operation
+    that takes a blob, it is kept in the blob store first."""
+    folder, notes = tree
+    target = notes[1]
+    resp = await client.post(
+        f"{API}/id/{notes[0]['uid']}/@rendition/xmlExport/@op/Blob.AttachOnDocument",
+        json={"params": {"document": target["uid"], "xpath": "files:files"}},
+    )
+    assert resp.status == 200, await resp.text()
+    resp = await client.get(f"{API}/id/{target['uid']}/@blob/files:files/0/file")
+    assert resp.status == 200, await resp.text()
+    exported = await resp.read()
+    assert exported.startswith(b"<?xml") and notes[0]["uid"].encode() in exported

@@ -145,14 +145,48 @@ async def test_facets_and_export(client):
     assert [e["uid"] for e in found["entries"]] == [doc["uid"]]
     removed = await op(client, "Document.RemoveFacet", doc["uid"], facet="HiddenInNavigation")
     assert "HiddenInNavigation" not in removed["facets"]
-    # Unknown facets, facets with schemas the type lacks, and the type's own: 400.
-    for facet in ("Nope", "Picture"):
-        await op(client, "Document.AddFacet", doc["uid"], status=400, facet=facet)
+    # Unknown facets and the type's own: 400.
+    await op(client, "Document.AddFacet", doc["uid"], status=400, facet="Nope")
     await op(client, "Document.RemoveFacet", doc["uid"], status=400, facet="Versionable")
     resp = await run(client, "Document.Export", doc["uid"])
     assert b"<document" in await resp.read()
     resp = await run(client, "Document.Export", doc["uid"], exportAsZip=True)
     assert (await resp.read())[:2] == b"PK"
+
+
+async def test_a_facet_brings_its_schemas_to_one_document(client):
+    """Nuxeo's dynamic facets: a facet added to one document brings its
+    schemas (their fields are written and rendered like the type's); removed,
+    it takes their values with it, and the type's own stay."""
+    note = await make(client, "/default-domain/workspaces", "Note", f"f-{uuid.uuid4().hex[:6]}")
+    added = await op(client, "Document.AddFacet", note["uid"], facet="Picture")
+    assert "Picture" in added["facets"]
+    assert {"picture", "image_metadata"} <= {s["name"] for s in added["schemas"]}
+    assert added["properties"]["picture:credit"] is None
+    resp = await client.put(
+        f"{API}/id/{note['uid']}",
+        json={"entity-type": "document",
+              "properties": {"picture:credit": "me", "note:note": "kept"}},
+    )  # fmt: skip
+    assert resp.status == 200, await resp.text()
+    assert (await resp.json())["properties"]["picture:credit"] == "me"
+    query = 'query($id: ID!) { document(id: $id) { properties(schemas: ["picture"]) } }'
+    resp = await client.post(
+        "/nuxeo/graphql", json={"query": query, "variables": {"id": note["uid"]}}
+    )
+    assert (await resp.json())["data"]["document"]["properties"]["picture:credit"] == "me"
+    removed = await op(client, "Document.RemoveFacet", note["uid"], facet="Picture")
+    assert "picture" not in {s["name"] for s in removed["schemas"]}
+    assert "picture:credit" not in removed["properties"]
+    assert removed["properties"]["note:note"] == "kept"
+    # Writing a field of the facet gone is refused again.
+    resp = await client.put(
+        f"{API}/id/{note['uid']}",
+        json={"entity-type": "document", "properties": {"picture:credit": "again"}},
+    )
+    assert resp.status == 400
+    again = await op(client, "Document.AddFacet", note["uid"], facet="Picture")
+    assert again["properties"]["picture:credit"] is None  # the old value went with it
 
 
 async def test_tags(client):

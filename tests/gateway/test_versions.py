@@ -127,6 +127,22 @@ async def test_the_versioning_option_header(client):
     assert (await get(client, doc["uid"]))["properties"]["dc:title"] == "four"
 
 
+async def test_the_source_and_update_comment_headers(client):
+    doc = await make(client, WS, "File", f"src-{uuid.uuid4().hex[:6]}", "one")
+    # No version yet: a save naming its source answers with the live document.
+    resp = await put(client, doc["uid"], {"dc:title": "two"}, {"source": "drive"})
+    assert not (await resp.json())["isVersion"]
+    await op(client, "Document.CheckIn", doc["uid"], version="minor")
+    resp = await put(
+        client, doc["uid"], {"dc:title": "three"}, {"source": "drive", "Update-Comment": "why"}
+    )
+    answered = await resp.json()
+    assert answered["isVersion"] and answered["versionLabel"] == "0.1"
+    resp = await client.get(f"{API}/id/{doc['uid']}/@audit", params={"eventId": "documentModified"})
+    comments = [e["comment"] for e in (await resp.json())["entries"]]
+    assert comments[0] == "why" and comments[1] is None
+
+
 async def test_default_policies_version_notes_and_collaborative_saves(client, db):
     note = await make(client, WS, "Note", f"wiki-{uuid.uuid4().hex[:6]}", "draft")
     resp = await put(client, note["uid"], {"dc:title": "edited"})

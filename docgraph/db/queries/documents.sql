@@ -324,9 +324,10 @@ UPDATE documents
 RETURNING *
 
 -- name: set_mixins
--- The facets document $1 has on top of its type's.
+-- The facets document $1 has on top of its type's; the properties $3 go.
 UPDATE documents
    SET mixins        = $2,
+       properties    = properties - $3::text[],
        system_change = system_change + 1
  WHERE id = $1
 RETURNING *

@@ -83,9 +83,12 @@ async def document_resource(ctx: RequestContext, doc: Document, call: Call) -> A
             properties,
             change_token=None if token is None else str(token),
             versioning=option,
+            comment=call.headers.get("Update-Comment"),
         )
-        # Checked in at the client's request, the answer is the new version.
-        if option in (versions.MAJOR, versions.MINOR):
+        # Checked in at the client's request, the answer is the new version;
+        # a save that names its source (source-based versioning) answers
+        # with the document's last version too, as Nuxeo does.
+        if option in (versions.MAJOR, versions.MINOR) or "source" in call.headers:
             return await versions.last_version(ctx, updated) or updated
         return updated
     type_name, name = body.get("type"), body.get("name")

@@ -81,7 +81,7 @@ def validation_report(exc: DocumentValidation) -> web.Response:
 def document(ctx: RequestContext, doc: Document, *, with_properties: bool = True) -> dict[str, Any]:
     """A document's JSON; a nested one (``with_properties`` false) has no properties."""
     options = ctx.rendering
-    doctype = ctx.registry.types.of(doc.type)
+    doctype = engine.doctype_of(ctx, doc)
     out: dict[str, Any] = {
         "entity-type": "document",
         "repository": doc.repository,

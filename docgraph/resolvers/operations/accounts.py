@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from docgraph.errors import BadRequest, Conflict, Forbidden, NotFound
 from docgraph.resolvers import accounts, invitations
+from docgraph.resolvers.context import Principal, RequestContext
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
 from docgraph.resolvers.users import load_principal
@@ -180,9 +181,27 @@ async def login_as(call: OperationCall, value: Any, *, name: str | None) -> Any:
         principal = await load_principal(ctx.db, name)
         if principal is None:
             raise NotFound(f"user does not exist: {name}")
-        ctx.principal = principal
-        # Listings cached so far were filtered for the previous user.
-        ctx.loaders.clear()
+        call.logins.append(ctx.principal)
+        _run_as(ctx, principal)
+    return value
+
+
+def _run_as(ctx: RequestContext, principal: Principal) -> None:
+    ctx.principal = principal
+    # Listings cached so far were filtered for the previous user.
+    ctx.loaders.clear()
+
+
+@operation(
+    "Auth.Logout",
+    category="Users & Groups",
+    label="Logout",
+    signature=[("void", "void"), ("document", "document")],
+    description="The rest of the chain runs as the user before the last Auth.LoginAs.",
+)
+async def logout(call: OperationCall, value: Any) -> Any:
+    if call.logins:
+        _run_as(call.ctx, call.logins.pop())
     return value
 
 

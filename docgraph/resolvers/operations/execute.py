@@ -11,10 +11,19 @@ from typing import Any
 
 import orjson
 
-from docgraph.errors import BadRequest, DocGraphError, OperationNotFound
+from docgraph.db.blobs.base import TooLarge
+from docgraph.errors import BadRequest, DocGraphError, OperationNotFound, PayloadTooLarge
 from docgraph.resolvers import documents
-from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import Document, DocumentList, IdRef, Page, PathRef
+from docgraph.resolvers.context import Principal, RequestContext
+from docgraph.resolvers.model import (
+    Blob,
+    Document,
+    DocumentList,
+    GeneratedFile,
+    IdRef,
+    Page,
+    PathRef,
+)
 from docgraph.resolvers.operations import expressions
 from docgraph.resolvers.operations.model import Chain, Operation
 
@@ -31,6 +40,8 @@ class OperationCall:
     vars: dict[str, Any] = field(default_factory=dict)
     # How deep in chains and RunOperation calls this call runs.
     depth: int = 0
+    # Who ran before each Auth.LoginAs (Auth.Logout goes back one).
+    logins: list[Principal] = field(default_factory=list)
 
 
 def require(ctx: RequestContext, op_id: str) -> Operation | Chain:
@@ -117,8 +128,10 @@ async def run_nested(
 
 
 async def _dispatch(call: OperationCall, op: Operation, value: Any, kwargs: dict[str, Any]) -> Any:
-    kind = call.ctx.registry.operations.type_name(value)
     inputs = {inp for inp, _ in op.signature}
+    if isinstance(value, GeneratedFile) and "blob" in inputs:
+        value = await _kept(call, value)
+    kind = call.ctx.registry.operations.type_name(value)
     if kind in inputs:
         return await op.func(call, value, **kwargs)
     if kind == "documents" and op.collector and "document" in inputs:
@@ -126,6 +139,25 @@ async def _dispatch(call: OperationCall, op: Operation, value: Any, kwargs: dict
     if "void" in inputs:
         return await op.func(call, None, **kwargs)
     raise BadRequest(f"Operation {op.id} does not accept an input of type {kind}")
+
+
+async def _kept(call: OperationCall, generated: GeneratedFile) -> Blob:
+    """A file made on request (a rendition, an export), piped into an
+    operation on blobs: streamed into the blob store first, so the operation
+    gets a blob like any other."""
+    store = call.ctx.blobs
+    limit = call.ctx.settings.max_upload_size
+    try:
+        stored = await store.put(generated.chunks, max_length=limit)
+    except TooLarge as exc:
+        raise PayloadTooLarge(f"{generated.name} is larger than the {limit}-byte limit") from exc
+    return Blob(
+        name=generated.name,
+        mime_type=generated.mime_type,
+        key=stored.key,
+        digest=stored.md5,
+        length=stored.length,
+    )
 
 
 async def _collect(

@@ -207,5 +207,70 @@ async def remove_acl(call: OperationCall, doc: Document, *, acl: str) -> Documen
     return await acls.remove_acl(call.ctx, doc, acl)
 
 
+@operation(
+    "Context.GetUsersGroupIdsWithPermissionOnDoc",
+    aliases=["Document.GetUsersAndGroups"],
+    label="Get Users and Groups",
+    category="Users & Groups",
+    signature=[("document", "document")],
+    params=[
+        Param("permission", required=True),
+        Param("variable name", required=True, arg="variable"),
+        Param("ignore groups", type="boolean", default=False, arg="ignore_groups"),
+        Param("resolve groups", type="boolean", default=False, arg="resolve_groups"),
+        Param("prefix identifiers", type="boolean", default=False, arg="prefixed"),
+    ],
+    description="Put in a context variable the users and groups granted a permission "
+    "on the input document (resolve groups: their users instead).",
+)
+async def users_and_groups(
+    call: OperationCall,
+    doc: Document,
+    *,
+    permission: str,
+    variable: str,
+    ignore_groups: bool,
+    resolve_groups: bool,
+    prefixed: bool,
+) -> Document:
+    found = await acls.holders(call.ctx, doc, permission)
+    users, groups = list(found.users), list(found.groups)
+    if resolve_groups:
+        users = list(dict.fromkeys([*users, *await acls.users_of_groups(call.ctx, groups)]))
+        groups = []
+    if ignore_groups:
+        groups = []
+    if prefixed:
+        users, groups = [f"user:{u}" for u in users], [f"group:{g}" for g in groups]
+    call.vars[variable] = [*users, *groups]
+    return doc
+
+
+@operation(
+    "Context.GetEmailsWithPermissionOnDoc",
+    aliases=["Document.GetPrincipalEmails"],
+    label="Get Principal Emails",
+    category="Users & Groups",
+    signature=[("document", "document")],
+    params=[
+        Param("permission", required=True),
+        Param("variable name", required=True, arg="variable"),
+        Param("ignore groups", type="boolean", default=False, arg="ignore_groups"),
+    ],
+    description="Put in a context variable the e-mail addresses of the users granted a "
+    "permission on the input document (and of the members of such groups).",
+)
+async def emails(
+    call: OperationCall, doc: Document, *, permission: str, variable: str, ignore_groups: bool
+) -> Document:
+    found = await acls.holders(call.ctx, doc, permission)
+    users = list(found.users)
+    if not ignore_groups:
+        users = list(dict.fromkeys([*users, *await acls.users_of_groups(call.ctx, found.groups)]))
+    rows = await db_security.users_by_names(call.ctx.db, users)
+    call.vars[variable] = [r["email"] for r in rows if r["email"]]
+    return doc
+
+
 def register(registry: Registry) -> None:
     registry.add_operations(sys.modules[__name__])

@@ -163,6 +163,9 @@ class TypeRegistry:
     _resolved: dict[str, ResolvedType] = field(default_factory=dict, repr=False)
     _by_prefix: dict[str, Schema] = field(default_factory=dict, repr=False)
     _lowered_names: set[str] = field(default_factory=set, repr=False)
+    _with_facets: dict[tuple[str, tuple[str, ...]], ResolvedType] = field(
+        default_factory=dict, repr=False
+    )
 
     def add_schemas(self, schemas: Iterable[Schema]) -> None:
         for schema in schemas:
@@ -195,6 +198,7 @@ class TypeRegistry:
 
     def _invalidate(self) -> None:
         self._resolved.clear()
+        self._with_facets.clear()
         self._by_prefix.clear()
         self._lowered_names.clear()
 
@@ -221,6 +225,35 @@ class TypeRegistry:
             or self.get("Document")
             or ResolvedType("Document", None, (), (), (), None)
         )
+
+    def with_facets(self, type_name: str, facets: Iterable[str]) -> ResolvedType:
+        """The type of a document that also has ``facets`` of its own: their
+        schemas join the type's (Nuxeo's dynamic facets, AddFacet)."""
+        base = self.of(type_name)
+        extra = tuple(f for f in facets if f not in base.facets)
+        if not extra:
+            return base
+        key = (type_name, extra)
+        found = self._with_facets.get(key)
+        if found is None:
+            schemas = list(base.schemas)
+            for name in extra:
+                facet = self.facets.get(name)
+                for schema_name in facet.schemas if facet else ():
+                    schema = self.schemas.get(schema_name)
+                    if schema is not None and schema not in schemas:
+                        schemas.append(schema)
+            found = ResolvedType(
+                base.name,
+                base.parent,
+                tuple(schemas),
+                (*base.facets, *extra),
+                base.subtypes,
+                base.lifecycle,
+            )
+            if len(self._with_facets) < 4096:
+                self._with_facets[key] = found
+        return found
 
     def _resolve(self, name: str) -> ResolvedType:
         chain: list[DocType] = []
