@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from docgraph.db.audit_query import CompiledAuditQuery
 from docgraph.db.pool import Database, Record
 from docgraph.db.queries import Q
 
@@ -85,4 +86,31 @@ async def page(
     if len(rows) < limit and (rows or offset == 0):
         return rows, offset + len(rows)
     total = int(await db.fetchval(_COUNT[documents], *args, count_limit + 1))
+    return rows, total if total <= count_limit else -2
+
+
+async def query_page(
+    db: Database, query: CompiledAuditQuery, limit: int, offset: int, count_limit: int
+) -> tuple[list[Record], int]:
+    """A page of the entries an Audit.Query query finds, and their total
+    (exact up to ``count_limit``, -2 beyond)."""
+    params = list(query.params)
+    n = len(params)
+    rows = await db.fetch(
+        f"SELECT a.* FROM audit_log a WHERE {query.where} ORDER BY {query.order}"
+        f" LIMIT ${n + 1}::bigint OFFSET ${n + 2}::bigint",
+        *params,
+        limit,
+        offset,
+    )
+    if len(rows) < limit and (rows or offset == 0):
+        return rows, offset + len(rows)
+    total = int(
+        await db.fetchval(
+            f"SELECT count(*) FROM (SELECT 1 FROM audit_log a WHERE {query.where}"
+            f" LIMIT ${n + 1}::bigint) AS matches",
+            *params,
+            count_limit + 1,
+        )
+    )
     return rows, total if total <= count_limit else -2

@@ -27,6 +27,7 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.operations.proxies",
     "docgraph.resolvers.operations.audit",
     "docgraph.resolvers.operations.directories",
+    "docgraph.resolvers.operations.suggestions",
     "docgraph.resolvers.operations.security",
     "docgraph.resolvers.operations.collections",
     "docgraph.resolvers.operations.accounts",

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from docgraph.db import audit as db_audit
 from docgraph.db.audit import Filter
+from docgraph.db.audit_query import AuditQueryError, compile_audit_query
 from docgraph.db.pool import Database
 from docgraph.errors import BadRequest, Forbidden
 from docgraph.resolvers import events, paging, permissions
@@ -254,9 +255,34 @@ async def browse(ctx: RequestContext, criteria: Criteria, request: PageRequest) 
     return await _page(ctx, criteria.filter(), request)
 
 
+async def query(ctx: RequestContext, text: str, request: PageRequest) -> Page[LogEntry]:
+    """Entries an ``Audit.Query`` query finds (``from LogEntry log where ...``):
+    administrators only."""
+    if not ctx.principal.is_administrator:
+        raise Forbidden("Only administrators may query the audit log")
+    try:
+        compiled = compile_audit_query(text)
+    except AuditQueryError as exc:
+        raise BadRequest(str(exc)) from None
+    limit, offset = paging.window(request, ctx.settings.max_page_size)
+    rows, total = await db_audit.query_page(ctx.db, compiled, limit, offset, COUNT_LIMIT)
+    return _listed(ctx, rows, total, request, limit, offset)
+
+
 async def _page(ctx: RequestContext, where: Filter, request: PageRequest) -> Page[LogEntry]:
     limit, offset = paging.window(request, ctx.settings.max_page_size)
     rows, total = await db_audit.page(ctx.db, where, limit, offset, COUNT_LIMIT)
+    return _listed(ctx, rows, total, request, limit, offset)
+
+
+def _listed(
+    ctx: RequestContext,
+    rows: Sequence[Any],
+    total: int,
+    request: PageRequest,
+    limit: int,
+    offset: int,
+) -> Page[LogEntry]:
     entries = [LogEntry.from_record(r) for r in rows]
     return paging.page_of(
         entries,

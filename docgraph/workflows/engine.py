@@ -593,8 +593,9 @@ async def escalate(database: Database, registry: Registry, settings: Settings) -
     return ended
 
 
-async def cancel(ctx: RequestContext, instance_id: str) -> None:
-    """Cancel and remove an instance with its tasks."""
+async def _managed(ctx: RequestContext, instance_id: str, action: str) -> Instance:
+    """The instance, its row locked, for its initiator, administrators and
+    power users (``action`` says what they do, for the refusal)."""
     instance = await get_instance(ctx, instance_id)
     principal = ctx.principal
     if not (
@@ -602,10 +603,28 @@ async def cancel(ctx: RequestContext, instance_id: str) -> None:
         or POWERUSERS in principal.groups
         or instance.initiator == principal.username
     ):
-        raise Forbidden("Only its initiator, administrators and power users cancel a workflow")
+        raise Forbidden(f"Only its initiator, administrators and power users {action}")
     locked = await storage.instance(ctx.work.db, instance.id, for_update=True)
     if locked is None:
         raise NotFound(f"Workflow not found: {instance_id[:64]}")
+    return Instance.from_record(locked)
+
+
+async def set_variables(
+    ctx: RequestContext, instance_id: str, values: Mapping[str, Any]
+) -> Instance:
+    """Set variables the instance's model declares (others are refused)."""
+    instance = await _managed(ctx, instance_id, "set a workflow's variables")
+    unknown = [name for name in values if name not in instance.model.variables]
+    if unknown:
+        raise BadRequest(f"Workflow {instance.model.name} has no variable {unknown[0][:64]!r}")
+    updated = dataclasses.replace(instance, variables={**instance.variables, **values})
+    return await _save(ctx, updated)
+
+
+async def cancel(ctx: RequestContext, instance_id: str) -> None:
+    """Cancel and remove an instance with its tasks."""
+    instance = await _managed(ctx, instance_id, "cancel a workflow")
     docs = await _documents(ctx, instance)
     _announce(ctx, instance, docs, "workflow_ended", "afterWorkflowCanceled")
     await storage.delete_instance(ctx.work.db, instance.id)

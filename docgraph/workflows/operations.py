@@ -1,14 +1,16 @@
-"""Workflow operations: start one on documents from a chain, cancel one."""
+"""Workflow operations: start one on documents from a chain, cancel one,
+complete and list tasks, set a running workflow's variables, its graph."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from docgraph.errors import BadRequest
-from docgraph.resolvers.model import Document
+from docgraph.resolvers.model import Document, DocumentList, GeneratedFile
+from docgraph.resolvers.operations.directories import json_blob
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
-from docgraph.workflows import engine
+from docgraph.workflows import engine, rest
 
 _CATEGORY = "Workflow Context"
 
@@ -54,3 +56,99 @@ async def start_workflow(
 )
 async def cancel_workflow(call: OperationCall, _input: None, *, instance_id: str) -> None:
     await engine.cancel(call.ctx, instance_id)
+
+
+@operation(
+    "WorkflowTask.Complete",
+    aliases=["Workflow.CompleteTaskOperation"],
+    label="Complete task",
+    category=_CATEGORY,
+    signature=[("void", "void"), ("document", "document")],
+    writes=True,
+    params=[
+        Param("id", required=True, arg="task_id", description="the task"),
+        Param("status", required=True, description="the button: its id"),
+        Param("comment"),
+        Param("nodeVariables", type="properties", arg="node_variables"),
+        Param("workflowVariables", type="properties", arg="workflow_variables"),
+    ],
+    description="End a task with one of its buttons, as PUT /task/{id}/{button} does.",
+)
+async def complete_task(
+    call: OperationCall,
+    value: Document | None,
+    *,
+    task_id: str,
+    status: str,
+    comment: str | None,
+    node_variables: dict[str, Any] | None,
+    workflow_variables: dict[str, Any] | None,
+) -> Document | None:
+    variables = {**(workflow_variables or {}), **(node_variables or {})}
+    await engine.complete(call.ctx, task_id, status, comment=comment, variables=variables)
+    return value
+
+
+@operation(
+    "Workflow.GetOpenTasks",
+    aliases=["Context.GetOpenTasks"],
+    label="Get open tasks",
+    category=_CATEGORY,
+    signature=[("document", "documents")],
+    collector=True,
+    params=[
+        Param("nodeId", arg="node_id"),
+        Param("processId", aliases=("workflowInstanceId",), arg="instance_id"),
+        Param("username"),
+    ],
+    description="The documents of the open tasks on the input document one may act on "
+    "(of a node, a workflow, a user); their task ids go in the context variable taskIds.",
+)
+async def open_tasks(
+    call: OperationCall,
+    doc: Document,
+    *,
+    node_id: str | None,
+    instance_id: str | None,
+    username: str | None,
+) -> DocumentList:
+    found = await engine.tasks(call.ctx, user=username, instance_id=instance_id, document=doc)
+    chosen = [t for t in found if node_id is None or t.node.id == node_id]
+    call.vars["taskIds"] = [str(t.id) for t in chosen]
+    return DocumentList([doc] if chosen else [])
+
+
+@operation(
+    "Workflow.SetWorkflowVariables",
+    label="Set workflow variables",
+    category=_CATEGORY,
+    signature=[("void", "void"), ("document", "document")],
+    writes=True,
+    params=[
+        Param("id", required=True, arg="instance_id", description="the workflow"),
+        Param("properties", type="properties", required=True, arg="values"),
+    ],
+    description="Set variables the workflow's model declares (its initiator, "
+    "administrators and power users).",
+)
+async def set_workflow_variables(
+    call: OperationCall, value: Document | None, *, instance_id: str, values: dict[str, Any]
+) -> Document | None:
+    await engine.set_variables(call.ctx, instance_id, values)
+    return value
+
+
+@operation(
+    "Document.Routing.GetGraph",
+    label="Get workflow graph",
+    category=_CATEGORY,
+    signature=[("void", "blob")],
+    params=[Param("routeDocId", required=True, arg="instance_id"), Param("language")],
+    description="A workflow's graph (nodes, transitions, where it waits) as JSON.",
+)
+async def workflow_graph(
+    call: OperationCall, _input: None, *, instance_id: str, language: str | None
+) -> GeneratedFile:
+    instance = await engine.get_instance(call.ctx, instance_id)
+    found = rest.graph(instance.model, await rest.current_nodes(call.ctx, instance))
+    return json_blob(found, "graph.json")

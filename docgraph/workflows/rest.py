@@ -48,7 +48,7 @@ async def workflow_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Ca
     if len(args) == 2 and args[1] == "graph":
         require_method(call, _READ, "workflow/{id}/graph")
         instance = await engine.get_instance(ctx, args[0])
-        return graph(instance.model, await _current_nodes(ctx, instance))
+        return graph(instance.model, await current_nodes(ctx, instance))
     raise NotFound(f"No such resource: workflow/{'/'.join(args)}")
 
 
@@ -162,7 +162,7 @@ def _ids(body: dict[str, Any]) -> list[str]:
     return found
 
 
-async def _current_nodes(ctx: RequestContext, instance: Instance) -> set[str]:
+async def current_nodes(ctx: RequestContext, instance: Instance) -> set[str]:
     found = await engine.tasks(ctx, instance_id=str(instance.id))
     return {t.node.id for t in found}
 

@@ -236,3 +236,45 @@ async def test_downloads_are_in_the_log_when_configured(
     assert entries[0]["extended"]["blobXPath"] == "file:content"
     assert entries[0]["extended"]["filename"] == "a.txt"
     assert entries[0]["principalName"] == "Administrator"
+
+
+async def test_audit_query_for_administrators(client, db):
+    doc = await make(client, WS, "Note", f"aq-{uuid.uuid4().hex[:6]}")
+    await op(client, "Audit.LogEvent", doc["uid"], event="quoted'event", category="Q")
+
+    async def query(text: str, status: int = 200, headers=None, **params) -> dict:
+        resp = await client.post(
+            f"{API}/automation/Audit.Query",
+            json={"params": {"query": text, **params}},
+            headers=headers,
+        )
+        assert resp.status == status, await resp.text()
+        return await resp.json()
+
+    found = await query(
+        f"from LogEntry log where log.docUUID = '{doc['uid']}'"
+        " and log.eventId in ('documentCreated', 'quoted''event')"
+        " order by log.eventDate asc"
+    )
+    assert found["entity-type"] == "logEntries"
+    assert [e["eventId"] for e in found["entries"]] == ["documentCreated", "quoted'event"]
+    found = await query(
+        f"FROM LogEntry WHERE docUUID = '{doc['uid']}' AND NOT category = 'Q'"
+        " AND eventDate > '2000-01-01'",
+        maxResults=1,
+    )
+    assert [e["eventId"] for e in found["entries"]] == ["documentCreated"]
+    # Bad queries are 400s naming the problem, an injection attempt only a value.
+    for bad in (
+        "select * from audit_log",
+        "from LogEntry log where log.password = 'x'",
+        "from LogEntry log where log.eventDate > 'yesterday'",
+        "from LogEntry log where log.eventId = 'x' or 1=1; drop table audit_log",
+        "from LogEntry log where " + " or ".join(["log.id = 1"] * 200),
+    ):
+        body = await query(bad, status=400)
+        assert body["entity-type"] == "exception"
+    found = await query("from LogEntry log where log.eventId = 'x'' or ''1''=''1'")
+    assert found["entries"] == []
+    reader = await member(db, "auditqueryreader")
+    await query("from LogEntry", status=404, headers=reader)

@@ -448,3 +448,44 @@ async def test_workflow_operations(client):
     assert resp.status == 204, await resp.text()
     running = await (await client.get(f"{API}/id/{doc['uid']}/@workflow")).json()
     assert running["entries"] == []
+
+
+async def test_workflow_task_operations(client, db):
+    await member(db, "opsreviewer")
+    doc = await new_doc(client)
+    workflow = await start(client, doc, "ParallelDocumentReview")
+
+    async def automation(op_id: str, input_=None, expect=200, **params):
+        body = {"params": params} if input_ is None else {"input": input_, "params": params}
+        resp = await client.post(f"{API}/automation/{op_id}", json=body)
+        assert resp.status == expect, await resp.text()
+        return None if expect == 204 else await resp.json()
+
+    listed = await automation("Workflow.GetOpenTasks", doc["uid"], nodeId="Task2556")
+    assert [e["uid"] for e in listed["entries"]] == [doc["uid"]]
+    listed = await automation("Workflow.GetOpenTasks", doc["uid"], nodeId="Task328d")
+    assert listed["entries"] == []
+    await automation(
+        "Workflow.SetWorkflowVariables",
+        expect=204,
+        id=workflow["id"],
+        properties={"end_date": "2031-05-01"},
+    )
+    await automation(
+        "Workflow.SetWorkflowVariables",
+        expect=400,
+        id=workflow["id"],
+        properties={"not_declared": "x"},
+    )
+    [choose] = await tasks(client, workflowInstanceId=workflow["id"])
+    await automation(
+        "WorkflowTask.Complete",
+        expect=204,
+        id=choose["id"],
+        status="start_review",
+        workflowVariables={"participants": ["user:opsreviewer"]},
+    )
+    instance = await (await client.get(f"{API}/workflow/{workflow['id']}")).json()
+    assert instance["variables"]["end_date"] == "2031-05-01"
+    graph = await automation("Document.Routing.GetGraph", routeDocId=workflow["id"])
+    assert {n["id"] for n in graph["nodes"]} >= {"Task2556", "Task328d", "Task2169"}

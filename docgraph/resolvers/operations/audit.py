@@ -91,6 +91,27 @@ async def query_with_page_provider(
     raise BadRequest(f"Unknown audit page provider: {provider[:64]}")
 
 
+@operation(
+    "Audit.Query",
+    label="Query Audit Service",
+    category="Services",
+    signature=[("void", "logEntries")],
+    administrators_only=True,
+    params=[
+        Param("query", required=True, description="from LogEntry log where ... order by ..."),
+        Param("pageNo", type="integer", default=1, arg="page_no", description="from 1"),
+        Param("maxResults", type="integer", default=100, arg="max_results"),
+    ],
+    description="Audit entries a JPQL query over LogEntry finds (administrators): "
+    "conditions on its fields with = <> < > IN LIKE IS NULL, AND OR NOT, ORDER BY.",
+)
+async def audit_query(
+    call: OperationCall, _input: None, *, query: str, page_no: int, max_results: int
+) -> Page[LogEntry]:
+    request = PageRequest(max(page_no, 1) - 1, max_results)
+    return await audit.query(call.ctx, query, request)
+
+
 def _criteria(named: dict[str, Any]) -> Criteria:
     def listed(key: str) -> list[str]:
         value = named.get(key)

@@ -24,7 +24,7 @@ _ENTRIES = Param("entries", required=True, description="a JSON array (of entries
 MAX_ENTRIES = 1000
 
 
-def _json_blob(value: Any, name: str) -> GeneratedFile:
+def json_blob(value: Any, name: str) -> GeneratedFile:
     body = orjson.dumps(value)
 
     async def once() -> AsyncIterator[bytes]:
@@ -60,7 +60,7 @@ async def entries(
     call: OperationCall, _input: Document | None, *, name: str, translate: bool, lang: str | None
 ) -> GeneratedFile:
     found = await directories.entries(call.ctx, name, PageRequest(0, 0))
-    return _json_blob([dict(e.properties) for e in found.entries], f"{name}.json")
+    return json_blob([dict(e.properties) for e in found.entries], f"{name}.json")
 
 
 @operation(
@@ -76,7 +76,7 @@ async def read_entries(
 ) -> GeneratedFile:
     ids = _array(entries, "ids")
     found = [await directories.find_entry(call.ctx, name, str(i)) for i in ids]
-    return _json_blob([dict(e.properties) for e in found if e is not None], f"{name}.json")
+    return json_blob([dict(e.properties) for e in found if e is not None], f"{name}.json")
 
 
 @operation(
@@ -95,7 +95,7 @@ async def create_entries(
         if not isinstance(values, dict):
             raise BadRequest("Each entry is a JSON object of its fields")
         created.append((await directories.create_entry(call.ctx, name, values)).id)
-    return _json_blob(created, f"{name}.json")
+    return json_blob(created, f"{name}.json")
 
 
 @operation(
@@ -116,7 +116,7 @@ async def update_entries(
             raise BadRequest(f"Each entry is a JSON object with its {directory.id_field}")
         entry_id = values[directory.id_field]
         updated.append((await directories.update_entry(call.ctx, name, entry_id, values)).id)
-    return _json_blob(updated, f"{name}.json")
+    return json_blob(updated, f"{name}.json")
 
 
 @operation(
@@ -139,7 +139,7 @@ async def delete_entries(
         else:
             await directories.delete_entry(call.ctx, name, entry_id)
         done.append(entry_id)
-    return _json_blob(done, f"{name}.json")
+    return json_blob(done, f"{name}.json")
 
 
 def register(registry: Registry) -> None:
