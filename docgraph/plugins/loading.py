@@ -30,6 +30,7 @@ DEFAULT_PLUGINS = (
     "docgraph.resolvers.operations.suggestions",
     "docgraph.resolvers.operations.security",
     "docgraph.resolvers.operations.collections",
+    "docgraph.resolvers.operations.relations",
     "docgraph.resolvers.operations.accounts",
     "docgraph.resolvers.operations.search",
     "docgraph.resolvers.operations.blob",
