@@ -122,14 +122,17 @@ async def record(ctx: RequestContext, changes: Sequence[ChangeEvent]) -> None:
     await db_audit.append(ctx.work.db, [entry_of(c) for c in changes])
 
 
-async def log_event(
-    ctx: RequestContext, doc: Document, event_id: str, category: str, comment: str | None
-) -> Document:
-    """An entry of one's own about a document one may read (``Audit.Log``)."""
-    permissions.check_read(ctx, doc)
-    if not event_id.strip() or len(event_id) > MAX_NAME or len(category) > MAX_NAME:
-        raise BadRequest(f"An event id and a category have 1 to {MAX_NAME} characters")
-    entry = db_audit.Entry(
+def _about(
+    ctx: RequestContext,
+    doc: Document,
+    event_id: str,
+    category: str,
+    *,
+    comment: str | None = None,
+    extended: dict[str, Any] | None = None,
+) -> db_audit.Entry:
+    """An entry by the request's user about ``doc``, now."""
+    return db_audit.Entry(
         event_id=event_id,
         category=category,
         principal=ctx.principal.username,
@@ -140,8 +143,18 @@ async def log_event(
         doc_uuid=doc.id,
         repository=doc.repository,
         event_date=datetime.now().astimezone(),
-        extended={},
+        extended=extended or {},
     )
+
+
+async def log_event(
+    ctx: RequestContext, doc: Document, event_id: str, category: str, comment: str | None
+) -> Document:
+    """An entry of one's own about a document one may read (``Audit.Log``)."""
+    permissions.check_read(ctx, doc)
+    if not event_id.strip() or len(event_id) > MAX_NAME or len(category) > MAX_NAME:
+        raise BadRequest(f"An event id and a category have 1 to {MAX_NAME} characters")
+    entry = _about(ctx, doc, event_id, category, comment=comment)
     await db_audit.append(ctx.work.db, [entry])
     return doc
 
@@ -176,19 +189,8 @@ async def download(ctx: RequestContext, doc: Document, xpath: str, filename: str
     read, with no unit of work to join)."""
     if not ctx.settings.audit_downloads:
         return
-    entry = db_audit.Entry(
-        event_id="download",
-        category=DOCUMENT_CATEGORY,
-        principal=ctx.principal.username,
-        comment=None,
-        doc_lifecycle=doc.state,
-        doc_path=doc.reported_path,
-        doc_type=doc.type,
-        doc_uuid=doc.id,
-        repository=doc.repository,
-        event_date=datetime.now().astimezone(),
-        extended={"blobXPath": xpath, "filename": filename, "downloadReason": "download"},
-    )
+    extended = {"blobXPath": xpath, "filename": filename, "downloadReason": "download"}
+    entry = _about(ctx, doc, "download", DOCUMENT_CATEGORY, extended=extended)
     await db_audit.append(ctx.db, [entry])
 
 

@@ -8,6 +8,7 @@ is not told about it."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -24,6 +25,8 @@ from docgraph.resolvers.users import load_principal
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
+
+log = logging.getLogger(__name__)
 
 MODIFICATION = "Modification"
 CREATION = "Creation"
@@ -125,14 +128,14 @@ async def notify(ctx: RequestContext, changes: Sequence[ChangeEvent]) -> None:
             if principal is None or not permissions.can_read(principal, doc):
                 continue
             if len(sent) >= MAX_MESSAGES:
-                mail.log.warning("notifications of one change stop at %d messages", MAX_MESSAGES)
+                log.warning("notifications of one change stop at %d messages", MAX_MESSAGES)
                 return
             sent.add(key)
             subject, body = _message(ctx, event, doc, name)
             try:
                 message = mail.Mail((row["email"],), subject, body).check()
             except BadRequest:
-                mail.log.warning("user %s has no usable e-mail address", user)
+                log.warning("user %s has no usable e-mail address", user)
                 continue
             mail.send_soon(ctx.settings, message)
 
