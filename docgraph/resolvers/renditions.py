@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from docgraph.errors import NotFound
+from docgraph.errors import BadRequest, NotFound
 from docgraph.plugins import Enricher, Rendition
 from docgraph.resolvers import blobs, conversions, documents, permissions
-from docgraph.resolvers.archives import Entry, zipped
+from docgraph.resolvers.archives import Entry, unique_names, zipped
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Blob, Document, GeneratedFile, PageRequest
 from docgraph.resolvers.typesystem.model import FieldType
@@ -176,19 +176,61 @@ async def _tree(ctx: RequestContext, root: Document) -> list[tuple[str, Document
             raise NotFound(f"The tree has more than {MAX_TREE_DOCUMENTS} documents to export")
         if not is_folder(ctx, doc) or not permissions.can_read(ctx.principal, doc):
             continue
-        index = 0
-        while True:
-            page = await documents.children(ctx, doc, PageRequest(page_index=index, page_size=0))
-            stack.extend((f"{folder}{child.name}/", child) for child in page.entries)
-            if not page.is_next_page_available:
-                break
-            index += 1
+        stack.extend([(f"{folder}{child.name}/", child) async for child in _children(ctx, doc)])
     return found
 
 
 async def zip_tree_export(ctx: RequestContext, doc: Document) -> GeneratedFile:
     tree = await _tree(ctx, doc)
     return GeneratedFile(f"{doc.name}.zip", "application/zip", _zip(ctx, tree))
+
+
+# Documents a container rendition holds at most, whatever its limit asks.
+MAX_CONTAINER_RENDITION = 1000
+
+
+async def _children(ctx: RequestContext, parent: Document) -> AsyncIterator[Document]:
+    """Every child one may see, page after page."""
+    index = 0
+    while True:
+        page = await documents.children(ctx, parent, PageRequest(page_index=index, page_size=0))
+        for child in page.entries:
+            yield child
+        if not page.is_next_page_available:
+            return
+        index += 1
+
+
+async def container_rendition(
+    ctx: RequestContext, folder: Document, *, limit: int = 100, max_depth: int = 1
+) -> GeneratedFile:
+    """A folder's content as one zip (Nuxeo's container rendition): the main
+    file of each document below it one may read, ``max_depth`` levels down,
+    at most ``limit`` files, each under its folder's path."""
+    if not is_folder(ctx, folder):
+        raise BadRequest(f"Document {folder.uid} is not a folder: it has no container rendition")
+    if limit < 1 or max_depth < 1:
+        raise BadRequest("limit and maxDepth are at least 1")
+    limit = min(limit, MAX_CONTAINER_RENDITION)
+    permissions.check_read(ctx, folder)
+    found: list[tuple[str, Blob]] = []
+    level = [("", folder)]
+    for _ in range(max_depth):
+        below: list[tuple[str, Document]] = []
+        for prefix, parent in level:
+            async for child in _children(ctx, parent):
+                if len(found) >= limit:
+                    break
+                if (main := blobs.main(ctx, child)) is not None:
+                    found.append((prefix, main))
+                if is_folder(ctx, child):
+                    below.append((f"{prefix}{child.name}/", child))
+        level = below
+        if not level or len(found) >= limit:
+            break
+    names = unique_names(f"{prefix}{blob.name}" for prefix, blob in found)
+    entries = [Entry(n, blob=b) for n, (_, b) in zip(names, found, strict=True)]
+    return GeneratedFile(f"{folder.name}.zip", "application/zip", zipped(ctx.blobs, entries))
 
 
 # A Picture's views: the longest side fitted in so many pixels (pictures are

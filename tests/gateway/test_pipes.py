@@ -123,3 +123,43 @@ async def test_a_rendition_piped_into_an_operation_on_blobs(client, tree):
     assert resp.status == 200, await resp.text()
     exported = await resp.read()
     assert exported.startswith(b"<?xml") and notes[0]["uid"].encode() in exported
+
+
+async def test_a_folders_container_rendition(client, tree):
+    """Document.GetContainerRendition: the main files below a folder, zipped."""
+    import io
+    import zipfile
+
+    folder, _ = tree
+    batch = (await (await client.post(f"{API}/upload")).json())["batchId"]
+    for index, (name, data) in enumerate([("a.txt", b"first"), ("b.txt", b"second")]):
+        resp = await client.post(
+            f"{API}/upload/{batch}/{index}",
+            data=data,
+            headers={"X-File-Name": name, "X-File-Type": "text/plain"},
+        )
+        assert resp.status == 201
+        resp = await client.post(
+            f"{API}/path{folder['path']}",
+            json={"entity-type": "document", "type": "File", "name": name,
+                  "properties": {"file:content": {"upload-batch": batch,
+                                                  "upload-fileId": str(index)}}},
+        )  # fmt: skip
+        assert resp.status == 201, await resp.text()
+    resp = await client.post(
+        f"{API}/automation/Document.GetContainerRendition", json={"input": folder["uid"]}
+    )
+    assert resp.status == 200, await resp.text()
+    archive = zipfile.ZipFile(io.BytesIO(await resp.read()))
+    assert sorted(archive.namelist()) == ["a.txt", "b.txt"]
+    assert archive.read("b.txt") == b"second"
+    resp = await client.post(
+        f"{API}/automation/Document.GetContainerRendition",
+        json={"input": folder["uid"], "params": {"limit": 1}},
+    )
+    assert len(zipfile.ZipFile(io.BytesIO(await resp.read())).namelist()) == 1
+    note = (await (await client.get(f"{API}/path{folder['path']}/one")).json())["uid"]
+    resp = await client.post(
+        f"{API}/automation/Document.GetContainerRendition", json={"input": note}
+    )
+    assert resp.status == 400

@@ -306,6 +306,25 @@ async def bulk_download(
     return _zip_of(ctx, found, filename)
 
 
+@operation(
+    "Document.GetContainerRendition",
+    label="Get Container Rendition",
+    category="Conversion",
+    signature=[("document", "blob")],
+    params=[
+        Param("reason"),
+        Param("limit", type="integer", default=100),
+        Param("maxDepth", type="integer", default=1, arg="max_depth"),
+    ],
+    description="The main files of the documents in the input folder (maxDepth levels "
+    "down, at most limit) in one zip, streamed.",
+)
+async def container_rendition(
+    call: OperationCall, doc: Document, *, reason: str | None, limit: int, max_depth: int
+) -> GeneratedFile:
+    return await renditions.container_rendition(call.ctx, doc, limit=limit, max_depth=max_depth)
+
+
 def _concatenated(pdfs: list[bytes]) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
