@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 from docgraph.errors import BadRequest, NotFound
 from docgraph.gateway.nuxeo.request import (
     documents_page,
+    entity_body,
     page_request,
     query_values,
     require_method,
 )
-from docgraph.plugins import Adapter, Call, Endpoint
-from docgraph.resolvers import documents, search
+from docgraph.gateway.nuxeo.writers import Created
+from docgraph.plugins import Adapter, Call, Endpoint, Output, Writer
+from docgraph.resolvers import documents, saved_searches, search
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, Page
 
@@ -89,7 +91,10 @@ async def query_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call)
 
 async def search_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call) -> Any:
     """``/search/execute``, ``/search/lang/NXQL/execute``,
-    ``/search/pp/{provider}/execute`` and ``/search/pp/{provider}`` (its definition)."""
+    ``/search/pp/{provider}/execute``, ``/search/pp/{provider}`` (its
+    definition) and the saved searches under ``/search/saved``."""
+    if args[:1] == ("saved",):
+        return await _saved(ctx, args[1:], call)
     require_method(call, _READ, "search")
     if args in (("execute",), ("lang", "NXQL", "execute")):
         return await _nxql(ctx, call)
@@ -98,6 +103,47 @@ async def search_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call
     if len(args) == 2 and args[0] == "pp":
         return search.provider(ctx, args[1]).definition()
     raise NotFound(f"No such resource: search/{'/'.join(args)}")
+
+
+async def _saved(ctx: RequestContext, args: tuple[str, ...], call: Call) -> Any:
+    """``/search/saved`` (GET the user's, POST one), ``/search/saved/{id}``
+    (GET, PUT, DELETE) and ``/search/saved/{id}/execute``."""
+    if not args:
+        require_method(call, _READ | {"POST"}, "search/saved")
+        if call.method == "POST":
+            return Created(await saved_searches.create(ctx, await entity_body(call, "savedSearch")))
+        return await saved_searches.listed(ctx, page_request(call.query, ctx.settings))
+    if len(args) == 1:
+        require_method(call, _READ | {"PUT", "DELETE"}, "search/saved/{id}")
+        if call.method == "DELETE":
+            await saved_searches.delete(ctx, args[0])
+            return None
+        if call.method == "PUT":
+            body = await entity_body(call, "savedSearch")
+            return await saved_searches.update(ctx, args[0], body)
+        return await saved_searches.get(ctx, args[0])
+    if len(args) == 2 and args[1] == "execute":
+        require_method(call, _READ, "search/saved/{id}/execute")
+        return await saved_searches.execute(ctx, args[0], documents_page(ctx, call))
+    raise NotFound(f"No such resource: search/saved/{'/'.join(args)}")
+
+
+def write_saved(out: Output, saved: saved_searches.SavedSearch) -> dict[str, Any]:
+    return {
+        "entity-type": "savedSearch",
+        "id": saved.doc.uid,
+        "title": saved.doc.title,
+        **saved.values,
+        "params": saved.params,
+    }
+
+
+async def write_saved_one(out: Output, saved: saved_searches.SavedSearch) -> dict[str, Any]:
+    return write_saved(out, saved)
+
+
+async def write_saved_list(out: Output, found: saved_searches.SavedSearchList) -> dict[str, Any]:
+    return {"entity-type": "savedSearches", "entries": [write_saved(out, s) for s in found]}
 
 
 async def _reported(ctx: RequestContext, call: Call, run: Any) -> Page[Document]:
@@ -143,6 +189,8 @@ async def pp_adapter(
 
 def register(registry: Registry) -> None:
     registry.add_endpoint(Endpoint("query", query_endpoint))
-    registry.add_endpoint(Endpoint("search", search_endpoint))
+    registry.add_endpoint(Endpoint("search", search_endpoint, _READ | {"POST", "PUT", "DELETE"}))
+    registry.add_writer(Writer(saved_searches.SavedSearch, write_saved_one))
+    registry.add_writer(Writer(saved_searches.SavedSearchList, write_saved_list))
     registry.add_adapter(Adapter("search", search_adapter, accepts=(Document,)))
     registry.add_adapter(Adapter("pp", pp_adapter, accepts=(Document,)))

@@ -46,6 +46,24 @@ SCHEMAS = [
     Schema.declare("files", None, {"files": [{"file": _BLOB_FIELDS}]}),
     Schema.declare("note", None, {"note": "string", "mime_type": "string"}),
     Schema.declare("domain", None, {"display_type": "boolean", "content_roots": "string[]"}),
+    # A search kept to be run again (resolvers/saved_searches.py).
+    Schema.declare(
+        "saved_search",
+        "saved",
+        {
+            "query": "string",
+            "queryLanguage": "string",
+            "pageProviderName": "string",
+            "queryParams": "string",
+            "params": "string",
+            "pageSize": "long",
+            "currentPageIndex": "long",
+            "maxResults": "long",
+            "sortBy": "string",
+            "sortOrder": "string",
+            "contentViewData": "string",
+        },
+    ),
     # A collection's members, in their order (the documents stay where they are).
     Schema.declare("collection", None, {"documentIds": "string[]"}),
     Schema.declare(
@@ -259,6 +277,7 @@ TYPES = [
         facets=("NotCollectionMember", "HiddenInNavigation"),
         subtypes=("Collection",),
     ),
+    DocType("SavedSearch", schemas=("common", "dublincore", "saved_search")),
     # Personal workspaces: /default-domain/UserWorkspaces/<user> (resolvers/userworkspaces.py).
     DocType(
         "UserWorkspacesRoot",
