@@ -14,6 +14,7 @@ from lark import Lark, LarkError, Token, Tree
 
 MAX_QUERY = 10_000
 MAX_CONDITIONS = 100
+MAX_LISTED = 1000
 
 _GRAMMAR = r"""
 start: "from"i NAME NAME? where? order?
@@ -124,6 +125,8 @@ class _Compiler:
             op = _OPS[str(tree.children[1])]
             return f"{column} {op} {self.value(tree.children[2], field_kind)}"
         if kind in ("among", "not_among"):
+            if len(tree.children) - 1 > MAX_LISTED:
+                raise AuditQueryError(f"An IN list has at most {MAX_LISTED} values")
             values = ", ".join(self.value(v, field_kind) for v in tree.children[1:])
             return f"{column} {'NOT ' if kind == 'not_among' else ''}IN ({values})"
         if kind == "like":
