@@ -10,7 +10,7 @@ import asyncpg
 
 from docgraph.db.acls import BrowseFilter, browse_condition
 from docgraph.db.documents import Projection, projected
-from docgraph.db.nxql.compiler import Compiled
+from docgraph.db.nxql.compiler import Compiled, CompiledRecords
 from docgraph.db.pool import Database, Record
 from docgraph.settings import ConfigurationError
 
@@ -26,10 +26,10 @@ def binder(params: list[Any]) -> Callable[..., str]:
 
 
 def _where(
-    repository: str, compiled: Compiled, browse: BrowseFilter | None, bind: Callable[..., str]
+    repository: str, query_where: str, browse: BrowseFilter | None, bind: Callable[..., str]
 ) -> str:
     """The query's conditions, the repository's and the permission filter's."""
-    conditions = [f"d.repository = {bind(repository, '::text')}", compiled.where or "true"]
+    conditions = [f"d.repository = {bind(repository, '::text')}", query_where or "true"]
     if browse is not None:
         conditions.append(browse_condition(browse, bind))
     return " AND ".join(f"({c})" for c in conditions)
@@ -56,7 +56,7 @@ def page_statement(
 ) -> PageStatement:
     params: list[Any] = list(compiled.params)
     bind = binder(params)
-    where = _where(repository, compiled, browse, bind)
+    where = _where(repository, compiled.where, browse, bind)
     where_params = list(params)
     # The tie-break runs the way the last key does: an index on (key, id)
     # then gives the whole order.
@@ -105,6 +105,45 @@ async def page(
 TRUNCATED = -2
 
 
+async def records(
+    db: Database,
+    repository: str,
+    compiled: CompiledRecords,
+    *,
+    browse: BrowseFilter | None,
+    limit: int,
+    offset: int,
+    count_limit: int,
+) -> tuple[list[Record], int]:
+    """A page of a column query's rows (columns ``c0``, ``c1``, ... in select
+    order) from the documents the user may browse, and their total as
+    :func:`page` counts it. A query of aggregates is one row."""
+    params: list[Any] = list(compiled.params)
+    bind = binder(params)
+    where = _where(repository, compiled.where, browse, bind)
+    source = " ".join(["FROM documents d", *compiled.joins])
+    select = ", ".join(f"{c.sql} AS c{i}" for i, c in enumerate(compiled.columns))
+    if compiled.aggregated:
+        return await db.fetch(f"SELECT {select} {source} WHERE {where}", *params), 1
+    where_params = list(params)
+    # Ties broken by document, then by list element: pages never overlap.
+    order = ", ".join([*compiled.order, "d.id", *(f"{a}.n" for a in compiled.elements)])
+    rows = await db.fetch(
+        f"SELECT {select} {source} WHERE {where} ORDER BY {order}"
+        f" LIMIT {bind(limit, '::bigint')} OFFSET {bind(offset, '::bigint')}",
+        *params,
+    )
+    if len(rows) < limit and (rows or offset == 0):
+        return rows, offset + len(rows)
+    count_params = [*where_params, count_limit + 1]
+    counted = await db.fetchval(
+        f"SELECT count(*) FROM (SELECT 1 {source} WHERE {where}"
+        f" LIMIT ${len(count_params)}::bigint) AS matches",
+        *count_params,
+    )
+    return rows, int(counted) if counted <= count_limit else TRUNCATED
+
+
 async def set_fulltext_dictionary(db: Database, dictionary: str) -> bool:
     """Full text uses ``dictionary`` after folding accents; the index is
     rebuilt when it changes (True then)."""
@@ -148,7 +187,7 @@ async def aggregate(
     are bound, never spliced."""
     params: list[Any] = list(compiled.params)
     bind = binder(params)
-    where = _where(repository, compiled, browse, bind)
+    where = _where(repository, compiled.where, browse, bind)
     columns, parts = [], []
     for i, spec in enumerate(counted):
         path = bind(list(spec.path), "::text[]")

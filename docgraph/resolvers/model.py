@@ -255,6 +255,14 @@ class EmptyDocument:
         return self.parent.path.rstrip("/") + "/" + self.name
 
 
+@dataclass(frozen=True, slots=True)
+class ResultRow:
+    """One row of a result set (``Repository.ResultSetQuery``): each selected
+    column's label and value, in select order."""
+
+    values: Mapping[str, Any]
+
+
 @dataclass(slots=True)
 class DocumentList:
     """A plain (unpaginated) list of documents, e.g. an operation's result."""

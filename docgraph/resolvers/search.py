@@ -5,9 +5,9 @@ Both doors and automation call :func:`query` and :func:`run_provider`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import orjson
@@ -21,8 +21,9 @@ from docgraph.plugins import PageProvider
 from docgraph.resolvers import aggregates, documents, paging
 from docgraph.resolvers.aggregates import Aggregate, Range
 from docgraph.resolvers.context import RequestContext
-from docgraph.resolvers.model import Document, Page, PageRequest, SortKey
+from docgraph.resolvers.model import Document, Page, PageRequest, ResultRow, SortKey
 from docgraph.resolvers.permissions import browse_filter
+from docgraph.resolvers.typesystem.coerce import format_date
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
@@ -117,6 +118,95 @@ async def query(
     )
 
 
+async def records(
+    ctx: RequestContext,
+    nxql: str,
+    page: PageRequest,
+    params: Sequence[Any] = (),
+    *,
+    quoted: bool = True,
+) -> Page[ResultRow]:
+    """A page of the rows of a column query (``SELECT dc:title, ecm:uuid
+    FROM ...``, aggregates too) over the documents the user may browse: Nuxeo's
+    result sets. A list element in the select list gives a row per element."""
+    tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=page.sort)
+    try:
+        compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile_records(tree)
+    except QueryParseError as exc:
+        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
+    max_page_size = ctx.settings.max_page_size
+    limit, offset = paging.window(page, max_page_size)
+    if tree.limit:
+        limit = min(limit, tree.limit)
+    if tree.offset:
+        offset += tree.offset
+    rows, total = await db_search.records(
+        ctx.db,
+        ctx.repository,
+        compiled,
+        browse=await browse_filter(ctx),
+        limit=limit,
+        offset=offset,
+        count_limit=ctx.settings.search_count_limit,
+    )
+    labels = [c.label for c in compiled.columns]
+    convert = [_RECORD_VALUES[c.kind] for c in compiled.columns]
+    entries = [
+        ResultRow({label: f(v) for label, f, v in zip(labels, convert, row, strict=True)})
+        for row in rows
+    ]
+    return paging.page_of(
+        entries,
+        total,
+        page,
+        limit,
+        offset,
+        max_page_size,
+        count_limit=ctx.settings.search_count_limit,
+        kind="recordSet",
+    )
+
+
+def _number(value: Any) -> Any:
+    """A numeric aggregate (Decimal from PostgreSQL) as a JSON number."""
+    if value is None or isinstance(value, int | float):
+        return value
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# How a result set's column values become JSON values, by column kind.
+_RECORD_VALUES: dict[str, Callable[[Any], Any]] = {
+    "json": lambda v: v,
+    "plain": lambda v: v,
+    "uuid": lambda v: None if v is None else str(v),
+    "timestamp": lambda v: format_date(v) if isinstance(v, datetime) else v,
+    "number": _number,
+}
+
+
+def _parsed(
+    ctx: RequestContext,
+    nxql: str,
+    params: Sequence[Any],
+    *,
+    quoted: bool,
+    sort: Sequence[SortKey],
+) -> tuple[ast.Query, str]:
+    """The parsed query and its text with the ``?`` parameters in (400 if it
+    does not parse); ``sort`` replaces its ORDER BY."""
+    params = [_placeholder(ctx, p) for p in params]
+    text = expand(nxql, params, quoted=quoted) if params else nxql
+    try:
+        tree = parse(text)
+    except QueryParseError as exc:
+        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
+    if sort:
+        tree = replace(
+            tree, order=tuple(ast.OrderItem(_sort_ref(k.field), k.ascending) for k in sort)
+        )
+    return tree, text
+
+
 def compile_query(
     ctx: RequestContext,
     nxql: str,
@@ -127,14 +217,8 @@ def compile_query(
 ) -> tuple[ast.Query, Compiled]:
     """The NXQL text with its ``?`` parameters, parsed and compiled (400 if
     it cannot be); ``sort`` replaces its ORDER BY."""
-    params = [_placeholder(ctx, p) for p in params]
-    text = expand(nxql, params, quoted=quoted) if params else nxql
+    tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=sort)
     try:
-        tree = parse(text)
-        if sort:
-            tree = replace(
-                tree, order=tuple(ast.OrderItem(_sort_ref(k.field), k.ascending) for k in sort)
-            )
         compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
     except QueryParseError as exc:
         raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
@@ -465,6 +549,26 @@ async def run_provider(
     if isinstance(found, FormProvider):
         return await found(ctx, params, page, named)
     return await found(ctx, params, page)
+
+
+async def provider_records(
+    ctx: RequestContext,
+    name: str,
+    params: Sequence[Any],
+    page: PageRequest,
+    *,
+    sized: bool = True,
+) -> Page[ResultRow]:
+    """The page provider ``name``'s query read as a result set: an NXQL
+    provider only (a search form or a Python provider has no one query)."""
+    found = provider(ctx, name)
+    if not isinstance(found, QueryProvider):
+        raise BadRequest(f"The page provider {name} cannot be read as a result set")
+    if not sized:
+        page = replace(page, page_size=found.page_size)
+    if not page.sort and found.sort:
+        page = replace(page, sort=found.sort)
+    return await records(ctx, found.pattern, page, params, quoted=found.quoted)
 
 
 async def within(

@@ -107,9 +107,26 @@ class OrderItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Column:
+    """A select-list item: ``dc:title``, ``COUNT(ecm:uuid) AS n``."""
+
+    operand: Operand
+    alias: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The item's key in a result set's rows: its alias, else its text."""
+        if self.alias is not None:
+            return self.alias
+        if isinstance(self.operand, Function):
+            return f"{self.operand.name}({', '.join(map(str, self.operand.args))})"
+        return str(self.operand)
+
+
+@dataclass(frozen=True, slots=True)
 class Query:
     # None: SELECT *.
-    columns: tuple[Operand, ...] | None
+    columns: tuple[Column, ...] | None
     types: tuple[str, ...]
     where: Condition | None = None
     order: tuple[OrderItem, ...] = ()

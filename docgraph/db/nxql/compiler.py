@@ -139,6 +139,8 @@ class _Value:
     # The value as text, before any cast: dates (ISO 8601, UTC, one format)
     # sort as text, which an expression index on the property can serve.
     text: str | None = None
+    # The value as stored (jsonb): what a result set's column returns.
+    json: str | None = None
 
 
 @dataclass(slots=True)
@@ -146,6 +148,38 @@ class Compiled:
     where: str
     order: list[str]
     params: list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordColumn:
+    """A result set's column: its key in the rows, its SQL, and how its value
+    comes back (``json``: a stored value as is; ``uuid``, ``timestamp``,
+    ``number``: to convert; ``plain``: as the driver gives it)."""
+
+    label: str
+    sql: str
+    kind: str
+
+
+@dataclass(slots=True)
+class CompiledRecords:
+    """A column query (``SELECT dc:title, ecm:uuid ...``): the select list,
+    the lateral joins that make one row per list element it names, the
+    conditions and order. ``aggregated``: one row of aggregates."""
+
+    columns: list[RecordColumn]
+    joins: list[str]
+    # The joined list elements' aliases (each has an ordinal ``n``).
+    elements: list[str]
+    where: str
+    order: list[str]
+    params: list[Any]
+    aggregated: bool
+
+
+_AGGREGATES = {"COUNT", "AVG", "SUM", "MIN", "MAX"}
+# How the plain columns of _COLUMNS come back in a result set.
+_RECORD_KINDS = {"uuid": "uuid", "timestamp": "timestamp", "number": "plain"}
 
 
 class Compiler:
@@ -176,14 +210,94 @@ class Compiler:
     # -- the statement -----------------------------------------------------------
     def compile(self, query: ast.Query) -> Compiled:
         if query.columns is not None and not all(
-            isinstance(c, ast.Ref) and c.name in ("ecm:uuid", "ecm:id") for c in query.columns
+            isinstance(c.operand, ast.Ref) and c.operand.name in ("ecm:uuid", "ecm:id")
+            for c in query.columns
         ):
             raise QueryError("Only SELECT * (or SELECT ecm:uuid) returns documents")
+        return self._compile(query)
+
+    def _compile(self, query: ast.Query) -> Compiled:
         parts = [self._from(query.types)]
         if query.where is not None:
             parts.append(self.condition(query.where))
         order = [self._order_item(item) for item in query.order]
         return Compiled(" AND ".join(f"({p})" for p in parts if p), order, self.params)
+
+    def compile_records(self, query: ast.Query) -> CompiledRecords:
+        """A query read as a result set: ``SELECT *`` gives ``ecm:uuid``."""
+        items = query.columns or (ast.Column(ast.Ref("ecm:uuid")),)
+        aggregates = [isinstance(c.operand, ast.Function) for c in items]
+        if any(aggregates) and not all(aggregates):
+            raise QueryError("Aggregates and plain columns cannot be mixed (there is no GROUP BY)")
+        if any(aggregates) and query.order:
+            raise QueryError("A query of aggregates has no ORDER BY")
+        if len({c.label for c in items}) < len(items):
+            raise QueryError("A column is selected twice: name one with AS")
+        joins: dict[str, str] = {}
+        columns = [self._record_column(c, joins) for c in items]
+        compiled = self._compile(query)
+        return CompiledRecords(
+            columns,
+            list(joins.values()),
+            list(joins),
+            compiled.where,
+            compiled.order,
+            self.params,
+            all(aggregates),
+        )
+
+    def _record_column(self, column: ast.Column, joins: dict[str, str]) -> RecordColumn:
+        operand = column.operand
+        if isinstance(operand, ast.Function):
+            return self._aggregate(column.label, operand, joins)
+        if not isinstance(operand, ast.Ref):
+            raise QueryError(f"Cannot select {column.label}: name a property")
+        if operand.name in _COLUMNS and not operand.path:
+            sql, kind = _COLUMNS[operand.name]
+            return RecordColumn(column.label, sql, _RECORD_KINDS.get(kind, "plain"))
+        if operand.name.startswith("ecm:"):
+            raise QueryError(f"Cannot select {operand}")
+        key = self._property_key(operand.name)
+        if not operand.path:
+            # A whole value, list or complex included, as it is stored.
+            return RecordColumn(column.label, f"(d.properties -> {self.bind_name(key)})", "json")
+        value = self._joined(operand, joins)
+        assert value.json is not None
+        return RecordColumn(column.label, value.json, "json")
+
+    def _joined(self, ref: ast.Ref, joins: dict[str, str]) -> _Value:
+        """A reference, its list elements joined laterally: a row per element."""
+        value = self.reference(ref)
+        for alias, src in value.expansions:
+            joins.setdefault(
+                alias,
+                "CROSS JOIN LATERAL jsonb_array_elements("
+                f"CASE WHEN jsonb_typeof({src}) = 'array' THEN {src} END)"
+                f" WITH ORDINALITY AS {alias} (v, n)",
+            )
+        return value
+
+    def _aggregate(self, label: str, func: ast.Function, joins: dict[str, str]) -> RecordColumn:
+        if func.name not in _AGGREGATES:
+            raise QueryError(f"Function not supported in SELECT: {func.name}")
+        if len(func.args) != 1 or not isinstance(func.args[0], ast.Ref):
+            raise QueryError(f"{func.name} takes one property")
+        ref = func.args[0]
+        if ref.name in _COLUMNS and not ref.path:
+            sql, kind = _COLUMNS[ref.name]
+        elif ref.name.startswith("ecm:"):
+            raise QueryError(f"Cannot aggregate {ref}")
+        else:
+            value = self._joined(ref, joins)
+            sql, kind = value.sql, value.kind
+            if kind in ("text", "timestamp") and value.text is not None:
+                sql = value.text  # ISO dates order as text
+        if func.name == "COUNT":
+            return RecordColumn(label, f"count({sql})", "plain")
+        if func.name in ("SUM", "AVG") and kind != "number":
+            raise QueryError(f"{func.name} takes a number property, not {ref}")
+        result_kind = "number" if kind == "number" else _RECORD_KINDS.get(kind, "plain")
+        return RecordColumn(label, f"{func.name.lower()}({sql})", result_kind)
 
     def _from(self, names: Sequence[str]) -> str:
         """A type means it and its subtypes; Document means all. Root never."""
@@ -560,14 +674,15 @@ class Compiler:
                 if kind is None or path:
                     raise QueryError(f"No such property: {whole}")
                 text = f"({expr} ->> {self.bind_name(segment)})"
-                return _Value(_typed(text, kind), kind, expansions, array, text=text)
+                stored = f"({expr} -> {self.bind_name(segment)})"
+                return _Value(_typed(text, kind), kind, expansions, array, text=text, json=stored)
             if path:
                 raise QueryError(f"No such property: {whole}")
             kind = _KINDS[ftype.kind]
             # (a -> 'k') #>> '{}' is written a ->> 'k', the form indexes use.
             keyed = re.fullmatch(r"\((.+) -> ('[^']+')\)", expr)
             text = f"({keyed[1]} ->> {keyed[2]})" if keyed else f"({expr} #>> '{{}}')"
-            value = _Value(_typed(text, kind), kind, expansions, array, text=text)
+            value = _Value(_typed(text, kind), kind, expansions, array, text=text, json=expr)
             if len(expansions) == 1 and expr == f"{expansions[0][0]}.v":
                 value.element_of = expansions[0][1]  # an element of a list of scalars
             return value

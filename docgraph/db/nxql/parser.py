@@ -76,12 +76,12 @@ class _ToAst(Transformer[Token, ast.Query]):
     def select_all(self, items: list[Any]) -> None:
         return None
 
-    def select_columns(self, items: list[Any]) -> tuple[ast.Operand, ...]:
+    def select_columns(self, items: list[Any]) -> tuple[ast.Column, ...]:
         return tuple(items)
 
-    def select_item(self, items: list[Any]) -> ast.Operand:
-        operand: ast.Operand = items[0]
-        return operand
+    def select_item(self, items: list[Any]) -> ast.Column:
+        alias = next((str(t) for t in items[1:] if isinstance(t, Token) and t.type == "REF"), None)
+        return ast.Column(items[0], alias)
 
     def from_list(self, items: list[Any]) -> tuple[str, ...]:
         return tuple(i for i in items if isinstance(i, str) and not isinstance(i, Token))

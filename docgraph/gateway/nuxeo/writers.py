@@ -31,6 +31,7 @@ from docgraph.resolvers.model import (
     EmptyDocument,
     GeneratedFile,
     Page,
+    ResultRow,
 )
 
 if TYPE_CHECKING:
@@ -132,6 +133,10 @@ async def write_page(out: Output, page: Page[Any]) -> dict[str, Any]:
     return {"entity-type": page.kind, **nx_json.paging(page), "entries": entries}
 
 
+async def write_result_row(out: Output, row: ResultRow) -> dict[str, Any]:
+    return dict(row.values)
+
+
 async def write_user(out: Output, account: User) -> dict[str, Any]:
     return nx_json.user(account)
 
@@ -178,6 +183,7 @@ def register(registry: Registry) -> None:
     registry.add_writer(Writer(EmptyDocument, write_empty_document))
     registry.add_writer(Writer(Page, write_page))
     registry.add_writer(Writer(DocumentList, write_documents))
+    registry.add_writer(Writer(ResultRow, write_result_row))
     registry.add_writer(Writer(User, write_user, entity="user"))
     registry.add_writer(Writer(Group, write_group, entity="group"))
     registry.add_writer(Writer(dict, write_mapping))

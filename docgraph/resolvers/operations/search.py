@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from docgraph.errors import BadRequest
 from docgraph.resolvers import documents, search
-from docgraph.resolvers.model import Document, Page, PageRequest
+from docgraph.resolvers.model import Document, Page, PageRequest, ResultRow
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
 
@@ -82,6 +82,72 @@ async def page_provider(
 ) -> Page[Document]:
     page = _page(call, page_size, page_index, sort_by, sort_order)
     return await search.run_provider(
+        call.ctx, provider_name, query_params or [], page, sized=page_size >= 0
+    )
+
+
+@operation(
+    "Repository.ResultSetQuery",
+    aliases=["ResultSet.PaginatedQuery"],
+    label="ResultSet Query",
+    category="Fetch",
+    signature=[("void", "recordSet")],
+    params=[
+        Param("query", required=True, description="NXQL with a column list, or aggregates"),
+        Param("language", default="NXQL", values=("NXQL",)),
+        *_PAGING,
+    ],
+    description="A page of the rows of an NXQL column query (SELECT dc:title, ecm:uuid FROM ...).",
+)
+async def result_set_query(
+    call: OperationCall,
+    _input: None,
+    *,
+    query: str,
+    language: str,
+    page_size: int,
+    page_index: int,
+    sort_by: str | None,
+    sort_order: str | None,
+    query_params: list[str] | None,
+) -> Page[ResultRow]:
+    page = _page(call, page_size, page_index, sort_by, sort_order)
+    return await search.records(call.ctx, query, page, query_params or [])
+
+
+@operation(
+    "Repository.ResultSetPageProvider",
+    aliases=["Resultset.PageProvider"],
+    label="ResultSet PageProvider",
+    category="Fetch",
+    signature=[("void", "recordSet")],
+    params=[
+        Param("providerName", arg="provider_name", description="an NXQL page provider"),
+        Param("query", description="NXQL, when no provider is named"),
+        Param("language", default="NXQL", values=("NXQL",)),
+        *_PAGING,
+    ],
+    description="A page of rows from a page provider's query, or from a query.",
+)
+async def result_set_page_provider(
+    call: OperationCall,
+    _input: None,
+    *,
+    provider_name: str | None,
+    query: str | None,
+    language: str,
+    page_size: int,
+    page_index: int,
+    sort_by: str | None,
+    sort_order: str | None,
+    query_params: list[str] | None,
+) -> Page[ResultRow]:
+    page = _page(call, page_size, page_index, sort_by, sort_order)
+    if provider_name is None:
+        if query is None:
+            raise BadRequest("Either providerName or query is required")
+        return await search.records(call.ctx, query, page, query_params or [])
+    return await search.provider_records(
         call.ctx, provider_name, query_params or [], page, sized=page_size >= 0
     )
 
