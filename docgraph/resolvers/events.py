@@ -25,6 +25,8 @@ UNLOCKED = "unlocked"
 TRASHED = "trashed"
 UNTRASHED = "untrashed"
 TRANSITION = "transition"
+# An event of the client's own naming (Event.Fire), its name in the details.
+FIRED = "fired"
 # Kinds that change documents below the one named too.
 SUBTREE_CHANGES = frozenset({DELETED, MOVED, TRASHED, UNTRASHED, SECURITY_CHANGED})
 

@@ -23,7 +23,7 @@ import orjson
 from docgraph.db.notify import CHANGES, notify
 from docgraph.errors import BadRequest, ServiceUnavailable
 from docgraph.resolvers import documents, permissions
-from docgraph.resolvers.events import DELETED, SUBTREE_CHANGES, ChangeEvent
+from docgraph.resolvers.events import DELETED, FIRED, SUBTREE_CHANGES, ChangeEvent
 from docgraph.resolvers.model import Document, IdRef
 
 if TYPE_CHECKING:
@@ -49,11 +49,14 @@ class Change:
     principal: str
     at: str
     old_path: str | None = None
+    # A fired event's name (Event.Fire).
+    name: str | None = None
 
     @classmethod
     def of(cls, event: ChangeEvent) -> Change:
         details = dict(event.details)
         old_path = details.get("old_path")
+        name = details.get("name") if event.kind == FIRED else None
         return cls(
             event.kind,
             event.repository,
@@ -64,6 +67,7 @@ class Change:
             event.principal,
             event.at.isoformat(),
             old_path if isinstance(old_path, str) else None,
+            name if isinstance(name, str) else None,
         )
 
     def as_json(self) -> dict[str, object]:
@@ -77,6 +81,7 @@ class Change:
             "principal": self.principal,
             "at": self.at,
             "oldPath": self.old_path,
+            "name": self.name,
         }
 
     @classmethod
@@ -92,6 +97,7 @@ class Change:
             str(data["principal"]),
             str(data["at"]),
             None if data.get("oldPath") is None else str(data["oldPath"]),
+            None if data.get("name") is None else str(data["name"]),
         )
 
 

@@ -19,8 +19,9 @@ from docgraph.schema.documents import Context, Document
 class DocumentChange:
     kind: str = strawberry.field(
         description="created, modified, moved, deleted, security_changed, locked, unlocked, "
-        "trashed, untrashed, transition, checked_in"
+        "trashed, untrashed, transition, checked_in, fired (Event.Fire: see name)"
     )
+    name: str | None = strawberry.field(description="A fired event's name.")
     id: strawberry.ID
     path: str | None
     type: str
@@ -35,6 +36,7 @@ class DocumentChange:
     ) -> DocumentChange:
         return cls(
             kind=change.kind,
+            name=change.name,
             id=strawberry.ID(str(change.doc_id)),
             path=change.path,
             type=change.doc_type,

@@ -445,20 +445,6 @@ async def test_blob_operations(client):
     assert (await client.get(f"{API}/id/{doc['uid']}/@blob/file:content")).status == 404
 
 
-async def test_file_manager_import(client):
-    batch = await new_batch(client)
-    await send(client, batch, 0, b"imported", name="report.txt")
-    resp = await client.post(
-        f"{API}/upload/{batch}/0/execute/FileManager.Import",
-        json={"params": {}, "context": {"currentDocument": "/default-domain/workspaces"}},
-    )
-    assert resp.status == 200, await resp.text()
-    doc = await resp.json()
-    assert doc["type"] == "File" and doc["title"] == "report.txt"
-    blob = await client.get(f"{API}/id/{doc['uid']}/@blob/file:content")
-    assert await blob.read() == b"imported"
-
-
 async def test_downloads_need_read_permission(client, db):
     if await db_security.user_by_name(db, "peeker") is None:
         await db_security.insert_user(db, "peeker", hash_password("peeker-pw"))
@@ -521,7 +507,11 @@ async def test_automation_takes_blobs_in_a_multipart_body(client):
         listed.add_field(f"input#{i}", b"file %d" % i, filename=f"many-{i}.txt")
     imported = await client.post(f"{API}/automation/FileManager.Import", data=listed)
     assert imported.status == 200, await imported.text()
-    assert [d["title"] for d in (await imported.json())["entries"]] == ["many-0.txt", "many-1.txt"]
+    made = (await imported.json())["entries"]
+    assert [(d["title"], d["type"]) for d in made] == [
+        ("many-0.txt", "Note"),
+        ("many-1.txt", "Note"),
+    ]
 
     alone = FormData()
     alone.add_field("params", b"{}", filename="blob", content_type="application/json")

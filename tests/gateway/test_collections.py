@@ -46,7 +46,7 @@ async def test_a_users_collection_lives_in_their_own_workspace(client, db):
     # Nobody else reads one's workspace or collections.
     for uid in (workspace["uid"], collection["uid"]):
         assert (await client.get(f"{API}/id/{uid}", headers=bob)).status in (403, 404)
-    again = await op(client, "UserWorkspace.Get", headers=ann)
+    again = await op(client, "User.GetUserWorkspace", headers=ann)
     assert again["uid"] == workspace["uid"]
 
 

@@ -1,4 +1,4 @@
-"""Audit operations: log an event of one's own, page through the log."""
+"""Audit and event operations: log or fire an event of one's own, page through the log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from docgraph.errors import BadRequest
-from docgraph.resolvers import audit, documents
+from docgraph.resolvers import audit, custom_events, documents
 from docgraph.resolvers.audit import Criteria, LogEntry
 from docgraph.resolvers.model import Document, IdRef, Page, PageRequest
 from docgraph.resolvers.operations.execute import OperationCall
@@ -38,6 +38,21 @@ async def log_event(
     call: OperationCall, doc: Document, *, event: str, category: str, comment: str | None
 ) -> Document:
     return await audit.log_event(call.ctx, doc, event, category, comment)
+
+
+@operation(
+    "Event.Fire",
+    aliases=["Notification.SendEvent"],
+    label="Send Event",
+    category="Notification",
+    signature=[("document", "document")],
+    collector=True,
+    params=[Param("name", required=True, description="the event's name")],
+    description="Fire an event of your naming about the input document: plugin listeners "
+    "and live subscribers get it at commit, and the audit log keeps it.",
+)
+async def fire_event(call: OperationCall, doc: Document, *, name: str) -> Document:
+    return await custom_events.fire(call.ctx, doc, name)
 
 
 @operation(

@@ -474,11 +474,18 @@ async def create_from_url(
     signature=[("blob", "document"), ("bloblist", "documents")],
     writes=True,
     params=[
-        Param("overwite", type="boolean", default=False, arg="overwrite"),
+        Param(
+            "overwite",
+            type="boolean",
+            default=False,
+            arg="overwrite",
+            description="update the folder's document holding a file of that name (Nuxeo's "
+            "spelling)",
+        ),
         Param("noMimeTypeCheck", type="boolean", default=False, arg="no_mime_type_check"),
     ],
-    description="Create a File document from each input blob in the folder given by "
-    "the context variable currentDocument.",
+    description="A document made from each input blob (a Note of text, a Picture of an "
+    "image, else a File) in the folder given by the context variable currentDocument.",
 )
 async def import_file(
     call: OperationCall,
@@ -487,13 +494,57 @@ async def import_file(
     overwrite: bool,
     no_mime_type_check: bool,
 ) -> Document | DocumentList:
+    return await _import(call, value, overwrite, not no_mime_type_check, None)
+
+
+@operation(
+    "FileManager.ImportWithProperties",
+    label="Create Document from File with properties",
+    category="Services",
+    signature=[("blob", "document"), ("bloblist", "documents")],
+    writes=True,
+    params=[
+        Param("properties", type="properties", required=True),
+        Param("overwrite", type="boolean", default=False),
+        Param("mimeTypeCheck", type="boolean", default=True, arg="mime_type_check"),
+    ],
+    description="FileManager.Import, then the properties set on each document made.",
+)
+async def import_file_with_properties(
+    call: OperationCall,
+    value: Blob | BlobList,
+    *,
+    properties: dict[str, Any],
+    overwrite: bool,
+    mime_type_check: bool,
+) -> Document | DocumentList:
+    return await _import(call, value, overwrite, mime_type_check, properties)
+
+
+async def _import(
+    call: OperationCall,
+    value: Blob | BlobList,
+    overwrite: bool,
+    check_mime_type: bool,
+    properties: dict[str, Any] | None,
+) -> Document | DocumentList:
     target = call.vars.get("currentDocument")
     if not isinstance(target, str) or not target:
-        raise BadRequest("FileManager.Import needs the context variable currentDocument")
+        raise BadRequest("FileManager imports need the context variable currentDocument")
     folder = await documents.get(call.ctx, parse_ref(target))
-    if isinstance(value, Blob):
-        return await files.import_file(call.ctx, folder, value)
-    return DocumentList([await files.import_file(call.ctx, folder, b) for b in value])
+    imported = [
+        await files.import_file(
+            call.ctx,
+            folder,
+            blob,
+            overwrite=overwrite,
+            check_mime_type=check_mime_type,
+            properties=properties,
+            lenient=True,
+        )
+        for blob in ([value] if isinstance(value, Blob) else value)
+    ]
+    return imported[0] if isinstance(value, Blob) else DocumentList(imported)
 
 
 def register(registry: Registry) -> None:

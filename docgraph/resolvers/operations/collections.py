@@ -161,7 +161,8 @@ async def favorite_documents(
 
 
 @operation(
-    "UserWorkspace.Get",
+    "User.GetUserWorkspace",
+    aliases=["UserWorkspace.Get"],
     label="Get the user's workspace",
     category="User Interface",
     signature=[("void", "document")],
