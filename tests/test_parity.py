@@ -37,6 +37,7 @@ COUNTERPARTS = {
     ("endpoint", "user"): ["Query.user", "Query.users", "Mutation.createUser"],
     ("endpoint", "group"): ["Query.group", "Query.groups", "Mutation.createGroup"],
     ("endpoint", "me"): ["Query.me"],
+    ("endpoint", "bulk"): ["Query.bulkCommand", "Mutation.abortBulkCommand"],
     ("enricher", "acls"): ["Document.acl"],
     ("enricher", "permissions"): ["Document.permissions"],
     ("enricher", "userVisiblePermissions"): ["Document.userVisiblePermissions"],

@@ -25,7 +25,7 @@ def binder(params: list[Any]) -> Callable[..., str]:
     return bind
 
 
-def _where(
+def where_clause(
     repository: str, query_where: str, browse: BrowseFilter | None, bind: Callable[..., str]
 ) -> str:
     """The query's conditions, the repository's and the permission filter's."""
@@ -56,7 +56,7 @@ def page_statement(
 ) -> PageStatement:
     params: list[Any] = list(compiled.params)
     bind = binder(params)
-    where = _where(repository, compiled.where, browse, bind)
+    where = where_clause(repository, compiled.where, browse, bind)
     where_params = list(params)
     # The tie-break runs the way the last key does: an index on (key, id)
     # then gives the whole order.
@@ -120,7 +120,7 @@ async def records(
     :func:`page` counts it. A query of aggregates is one row."""
     params: list[Any] = list(compiled.params)
     bind = binder(params)
-    where = _where(repository, compiled.where, browse, bind)
+    where = where_clause(repository, compiled.where, browse, bind)
     source = " ".join(["FROM documents d", *compiled.joins])
     select = ", ".join(f"{c.sql} AS c{i}" for i, c in enumerate(compiled.columns))
     if compiled.aggregated:
@@ -187,7 +187,7 @@ async def aggregate(
     are bound, never spliced."""
     params: list[Any] = list(compiled.params)
     bind = binder(params)
-    where = _where(repository, compiled.where, browse, bind)
+    where = where_clause(repository, compiled.where, browse, bind)
     columns, parts = [], []
     for i, spec in enumerate(counted):
         path = bind(list(spec.path), "::text[]")

@@ -31,7 +31,7 @@ from docgraph.gateway.middleware import (
 from docgraph.gateway.nuxeo.routes import add_routes
 from docgraph.gateway.runs import AsyncRuns
 from docgraph.plugins import Periodic, Registry, configured_registry
-from docgraph.resolvers import acls, automation_runs, conversion_jobs, extraction, uploads
+from docgraph.resolvers import acls, automation_runs, bulk, conversion_jobs, extraction, uploads
 from docgraph.resolvers.bearer import BearerVerifier
 from docgraph.resolvers.live import ChangeHub
 from docgraph.resolvers.users import Authenticator, on_accounts_message
@@ -151,6 +151,16 @@ async def _background_conversions(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+async def _bulk_commands(app: web.Application) -> AsyncIterator[None]:
+    """Bulk commands of any process's users, run here one at a time."""
+    settings = app[keys.SETTINGS]
+    work = bulk.work_forever(
+        _background(app), app[keys.REGISTRY], settings, settings.extraction_interval
+    )
+    async with running(work, "bulk commands"):
+        yield
+
+
 async def _async_runs(app: web.Application) -> AsyncIterator[None]:
     """Operations running in the background stop with the server."""
     yield
@@ -238,6 +248,7 @@ def create_app(
     app.cleanup_ctx.append(_background_conversions)
     app.cleanup_ctx.append(_plugin_periodics)
     app[keys.ASYNC_RUNS] = AsyncRuns()
+    app.cleanup_ctx.append(_bulk_commands)
     app.cleanup_ctx.append(_async_runs)
     app.cleanup_ctx.append(_account_changes)
     app[keys.CHANGES] = ChangeHub(max_feeds=settings.graphql_max_subscriptions)

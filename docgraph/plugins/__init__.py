@@ -15,6 +15,7 @@ Extension points, one ``Registry`` method each (signatures in
 - ``add_writer``: the Nuxeo JSON (or stream) of a result type.
 - ``add_page_provider``, ``add_converter``, ``add_rendition``: search and files.
 - ``add_business_adapter``: a ``@bo`` business object (a type, a field mapping).
+- ``add_bulk_action``: an action ``Bulk.RunAction`` runs over a query's documents.
 - ``add_directory``: a directory (vocabulary) and the entries it starts with.
 - ``add_graphql``: GraphQL types, Query / Mutation / Subscription fields, and
   fields every document gets.
@@ -34,6 +35,7 @@ from docgraph.plugins.loading import (
 )
 from docgraph.plugins.registry import (
     Adapter,
+    BulkAction,
     BusinessAdapter,
     Call,
     Converter,
@@ -59,6 +61,7 @@ __all__ = [
     "DEFAULT_PLUGINS",
     "ENTRY_POINT_GROUP",
     "Adapter",
+    "BulkAction",
     "BusinessAdapter",
     "Call",
     "Chain",

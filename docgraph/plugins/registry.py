@@ -173,6 +173,20 @@ class Rendition:
 
 
 @dataclass(frozen=True, slots=True)
+class BulkAction:
+    """A bulk action (``Bulk.RunAction``, ``POST /search/bulk/{name}``):
+    ``async func(ctx, documents, params)`` acts on one batch of the documents
+    a query found, as the user who submitted the command, in one unit of work.
+    ``check(ctx, params)`` refuses bad parameters before anything runs (raise
+    a ``BadRequest``). An ``administrators_only`` action is refused to others."""
+
+    name: str
+    func: Callable[..., Awaitable[None]]
+    check: Callable[..., None] | None = None
+    administrators_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class BusinessAdapter:
     """``@bo/{name}``: documents of ``type`` seen as a flat object whose
     ``fields`` map to properties (``{"title": "dc:title"}``)."""
@@ -274,6 +288,7 @@ class Registry:
     converters: dict[str, Converter] = field(default_factory=dict)
     renditions: dict[str, Rendition] = field(default_factory=dict)
     business_adapters: dict[str, BusinessAdapter] = field(default_factory=dict)
+    bulk_actions: dict[str, BulkAction] = field(default_factory=dict)
     directories: dict[str, Directory] = field(default_factory=dict)
     graphql: list[GraphQLContribution] = field(default_factory=list)
     migrations: list[Migrations] = field(default_factory=list)
@@ -389,6 +404,9 @@ class Registry:
 
     def add_business_adapter(self, adapter: BusinessAdapter, *, replace: bool = False) -> None:
         self._put("business adapter", self.business_adapters, adapter.name, adapter, replace)
+
+    def add_bulk_action(self, action: BulkAction, *, replace: bool = False) -> None:
+        self._put("bulk action", self.bulk_actions, action.name, action, replace)
 
     def add_directory(self, directory: Directory, *, replace: bool = False) -> None:
         if directory.field(directory.id_field) is None:

@@ -225,6 +225,19 @@ def compile_query(
     return tree, compiled
 
 
+def checked_text(
+    ctx: RequestContext, nxql: str, params: Sequence[Any] = (), *, quoted: bool = True
+) -> str:
+    """The NXQL text with its ``?`` parameters in, once known to compile (400
+    if it does not): a query kept to run later (bulk commands)."""
+    tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=())
+    try:
+        Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
+    except QueryParseError as exc:
+        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
+    return text
+
+
 def _placeholder(ctx: RequestContext, value: Any) -> Any:
     """``$currentUser`` and ``$currentRepository`` stand for their values."""
     if value == "$currentUser":

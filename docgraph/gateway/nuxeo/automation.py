@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from docgraph.errors import BadRequest, NotFound
-from docgraph.gateway.bodies import file_part, json_part
+from docgraph.gateway.bodies import file_part, json_part, read_body
 from docgraph.gateway.nuxeo import async_automation
 from docgraph.gateway.nuxeo import json as nx_json
 from docgraph.gateway.nuxeo.request import request_of, require_method
@@ -154,11 +154,14 @@ async def _posted(ctx: RequestContext, op_id: str, call: Call) -> Any:
     """An execution request: JSON, or multipart with blobs as the input
     (streamed into the store first), run in one unit of work."""
     request = request_of(call)
-    require(ctx, op_id)
+    target = require(ctx, op_id)
     body: Any = None
     value: Any = NO_INPUT
     if request.content_type in _MULTIPART:
         body, value = await _multipart(ctx, request)
+    if isinstance(target, Operation) and target.waits:
+        await read_body(request)
+        return await execute_request(ctx, op_id, call, value, body)
     return await in_unit(ctx, request, lambda: execute_request(ctx, op_id, call, value, body))
 
 

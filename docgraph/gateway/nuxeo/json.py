@@ -16,6 +16,7 @@ from docgraph.resolvers import documents as engine
 from docgraph.resolvers import properties as props
 from docgraph.resolvers.accounts import Group, User
 from docgraph.resolvers.acls import ACP
+from docgraph.resolvers.bulk import BulkStatus
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, EmptyDocument, Page
 from docgraph.resolvers.typesystem.coerce import format_date
@@ -171,6 +172,34 @@ def paging(page: Page[Any]) -> dict[str, Any]:
         "pageIndex": page.page_index,
         "pageCount": page.number_of_pages,
         **({"aggregations": dict(page.aggregations)} if page.aggregations else {}),
+    }
+
+
+def bulk_status(status: BulkStatus) -> dict[str, Any]:
+    def date(value: datetime | None) -> str | None:
+        return None if value is None else format_date(value)
+
+    millis = 0
+    if status.processing_start is not None and status.processing_end is not None:
+        millis = int((status.processing_end - status.processing_start).total_seconds() * 1000)
+    return {
+        "entity-type": "bulkStatus",
+        "commandId": str(status.id),
+        "state": status.state,
+        "processed": status.processed,
+        "error": status.error_count > 0,
+        "errorCount": status.error_count,
+        "total": status.total or 0,
+        "action": status.action,
+        "username": status.username,
+        "submitted": date(status.submitted),
+        "scrollStart": date(status.scroll_start),
+        "scrollEnd": date(status.scroll_end),
+        "processingStart": date(status.processing_start),
+        "processingEnd": date(status.processing_end),
+        "completed": date(status.completed),
+        "processingMillis": millis,
+        **({"errorMessage": status.error_message} if status.error_message else {}),
     }
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from docgraph.errors import BadRequest, NotFound
+from docgraph.gateway.nuxeo import bulk
 from docgraph.gateway.nuxeo.request import (
     documents_page,
     entity_body,
@@ -92,9 +93,14 @@ async def query_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call)
 async def search_endpoint(ctx: RequestContext, args: tuple[str, ...], call: Call) -> Any:
     """``/search/execute``, ``/search/lang/NXQL/execute``,
     ``/search/pp/{provider}/execute``, ``/search/pp/{provider}`` (its
-    definition) and the saved searches under ``/search/saved``."""
+    definition), the saved searches under ``/search/saved`` and bulk commands
+    (``/search[/pp/{provider}]/bulk/{action}``)."""
     if args[:1] == ("saved",):
         return await _saved(ctx, args[1:], call)
+    if len(args) == 2 and args[0] == "bulk":
+        return await bulk.submit_from_search(ctx, args[1], None, call)
+    if len(args) == 4 and args[0] == "pp" and args[2] == "bulk":
+        return await bulk.submit_from_search(ctx, args[3], args[1], call)
     require_method(call, _READ, "search")
     if args in (("execute",), ("lang", "NXQL", "execute")):
         return await _nxql(ctx, call)

@@ -22,6 +22,7 @@ from docgraph.plugins import Output, Writer
 from docgraph.resolvers import blobs
 from docgraph.resolvers.accounts import Group, User
 from docgraph.resolvers.acls import ACP
+from docgraph.resolvers.bulk import BulkStatus
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import (
     Blob,
@@ -44,6 +45,13 @@ _PLAIN = (str, int, float, bool, dict, list)
 @dataclass(frozen=True, slots=True)
 class Created:
     """A result to answer with 201."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A result to answer with 202: work that goes on after the answer."""
 
     value: Any
 
@@ -106,6 +114,8 @@ async def respond(ctx: RequestContext, value: Any) -> web.StreamResponse:
     status = 200
     if isinstance(value, Created):
         status, value = 201, value.value
+    elif isinstance(value, Accepted):
+        status, value = 202, value.value
     if isinstance(value, web.StreamResponse):
         return value
     if value is None:
@@ -135,6 +145,10 @@ async def write_page(out: Output, page: Page[Any]) -> dict[str, Any]:
 
 async def write_result_row(out: Output, row: ResultRow) -> dict[str, Any]:
     return dict(row.values)
+
+
+async def write_bulk_status(out: Output, status: BulkStatus) -> dict[str, Any]:
+    return nx_json.bulk_status(status)
 
 
 async def write_user(out: Output, account: User) -> dict[str, Any]:
@@ -184,6 +198,7 @@ def register(registry: Registry) -> None:
     registry.add_writer(Writer(Page, write_page))
     registry.add_writer(Writer(DocumentList, write_documents))
     registry.add_writer(Writer(ResultRow, write_result_row))
+    registry.add_writer(Writer(BulkStatus, write_bulk_status))
     registry.add_writer(Writer(User, write_user, entity="user"))
     registry.add_writer(Writer(Group, write_group, entity="group"))
     registry.add_writer(Writer(dict, write_mapping))

@@ -60,6 +60,10 @@ class Operation:
     # Others neither see it in the catalogue nor run it (404, as for an
     # unknown operation, like Nuxeo's REST bindings).
     administrators_only: bool = False
+    # Waits for work done elsewhere and writes nothing itself: called alone
+    # over automation, it runs outside a unit of work, so that a waiting
+    # client holds no database connection.
+    waits: bool = False
 
     @property
     def flat_signature(self) -> list[str]:
@@ -123,6 +127,7 @@ def operation(
     collector: bool = False,
     writes: bool = False,
     administrators_only: bool = False,
+    waits: bool = False,
 ) -> Callable[[OperationFunc], OperationFunc]:
     """Declare ``async def op(call, input, **params)`` as an operation."""
 
@@ -139,6 +144,7 @@ def operation(
             collector,
             writes,
             administrators_only,
+            waits,
         )
         return func
 

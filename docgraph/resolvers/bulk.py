@@ -1,0 +1,349 @@
+"""Bulk actions: an action run over every document a query finds.
+
+A command is kept in the database when it is submitted. A worker in any
+server process takes it, scrolls the query once (the matching ids are kept,
+in id order, so that the action sees the documents as they were found and
+``total`` is exact), then runs the action batch by batch as the user who
+submitted it, each batch in its own unit of work: permissions, locks and
+change events apply as to any write. A batch that fails is run again one
+document at a time; each document that still fails counts in
+``errorCount``. Progress is recorded after every batch, so a command whose
+worker died is taken over from where it stood once its lease runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import orjson
+
+from docgraph.db import bulk as db_bulk
+from docgraph.db.nxql.compiler import Compiler
+from docgraph.db.nxql.parser import parse
+from docgraph.db.pool import Database, Record
+from docgraph.errors import BadRequest, DocGraphError, Forbidden, NotFound, TooManyRequests
+from docgraph.plugins import BulkAction, Registry
+from docgraph.resolvers import documents, search
+from docgraph.resolvers.context import Principal, RequestContext
+from docgraph.resolvers.permissions import browse_filter
+from docgraph.resolvers.users import load_principal
+from docgraph.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SCHEDULED, RUNNING, COMPLETED, ABORTED = "SCHEDULED", "RUNNING", "COMPLETED", "ABORTED"
+FINISHED = frozenset({COMPLETED, ABORTED})
+# Nuxeo's default batch size; a batch is one unit of work.
+DEFAULT_BATCH_SIZE = 25
+MAX_BATCH_SIZE = 1000
+# Commands one user may have waiting or running at once.
+MAX_UNFINISHED = 10
+# A worker holds a command this long after each batch.
+LEASE = 120.0
+# Finished commands are forgotten after a week.
+KEPT = 7 * 24 * 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class BulkStatus:
+    """Where a command stands (Nuxeo's ``bulkStatus`` entity)."""
+
+    id: UUID
+    action: str
+    username: str
+    state: str
+    total: int | None
+    processed: int
+    error_count: int
+    error_message: str | None
+    submitted: datetime
+    scroll_start: datetime | None
+    scroll_end: datetime | None
+    processing_start: datetime | None
+    processing_end: datetime | None
+    completed: datetime | None
+
+    @classmethod
+    def from_record(cls, row: Record) -> BulkStatus:
+        return cls(
+            id=row["id"],
+            action=row["action"],
+            username=row["username"],
+            state=row["state"],
+            total=row["total"],
+            processed=row["processed"],
+            error_count=row["error_count"],
+            error_message=row["error_message"],
+            submitted=row["submitted"],
+            scroll_start=row["scroll_start"],
+            scroll_end=row["scroll_end"],
+            processing_start=row["processing_start"],
+            processing_end=row["processing_end"],
+            completed=row["completed"],
+        )
+
+    @property
+    def finished(self) -> bool:
+        return self.state in FINISHED
+
+
+def action_parameters(raw: Any) -> dict[str, Any]:
+    """An action's parameters: a JSON object, or its text (Nuxeo's form)."""
+    if raw is None:
+        return {}
+    if isinstance(raw, str):
+        try:
+            raw = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise BadRequest("parameters must be a JSON object") from None
+    if not isinstance(raw, dict):
+        raise BadRequest("parameters must be a JSON object")
+    return raw
+
+
+def _action(ctx: RequestContext, name: str) -> BulkAction:
+    found = ctx.registry.bulk_actions.get(name)
+    if found is None:
+        raise BadRequest(f"Unknown bulk action: {name[:80]}")
+    if found.administrators_only and not ctx.principal.is_administrator:
+        raise Forbidden(f"Only administrators may run the bulk action {name}")
+    return found
+
+
+async def submit(
+    ctx: RequestContext,
+    action: str,
+    *,
+    query: str | None = None,
+    provider: str | None = None,
+    query_params: Sequence[Any] = (),
+    params: Mapping[str, Any] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> BulkStatus:
+    """Check the command (action, parameters, query) and keep it for a
+    worker; it starts within moments. ``provider``: an NXQL page provider
+    whose query, with ``query_params``, names the documents."""
+    found = _action(ctx, action)
+    params = dict(params or {})
+    if found.check is not None:
+        found.check(ctx, params)
+    if not 1 <= batch_size <= MAX_BATCH_SIZE:
+        raise BadRequest(f"batchSize must be between 1 and {MAX_BATCH_SIZE}")
+    if provider is not None:
+        named = search.provider(ctx, provider)
+        if not isinstance(named, search.QueryProvider):
+            raise BadRequest(f"The page provider {provider} has no one NXQL query")
+        text = search.checked_text(ctx, named.pattern, query_params, quoted=named.quoted)
+    elif query is not None:
+        text = search.checked_text(ctx, query, query_params)
+    else:
+        raise BadRequest("A bulk command needs a query or a providerName")
+    if await db_bulk.unfinished_of(ctx.db, ctx.principal.username) >= MAX_UNFINISHED:
+        raise TooManyRequests(
+            f"{MAX_UNFINISHED} bulk commands of yours are waiting or running: wait for one",
+            retry_after=5,
+        )
+    row = await db_bulk.submit(
+        ctx.db,
+        uuid4(),
+        action,
+        ctx.principal.username,
+        ctx.repository,
+        text,
+        params,
+        batch_size,
+    )
+    if ctx.unit is not None:
+        ctx.unit.on_commit.append(wake)  # the worker must find it committed
+    else:
+        wake()
+    return BulkStatus.from_record(row)
+
+
+async def status(ctx: RequestContext, command_id: str) -> BulkStatus:
+    """The user's own command (any, for an administrator); 404 otherwise."""
+    try:
+        key = UUID(command_id)
+    except ValueError:
+        raise NotFound(f"No bulk command {command_id[:40]}") from None
+    row = await db_bulk.command(ctx.db, key)
+    if row is None or not (
+        ctx.principal.is_administrator or row["username"] == ctx.principal.username
+    ):
+        raise NotFound(f"No bulk command {command_id[:40]}")
+    return BulkStatus.from_record(row)
+
+
+async def abort(ctx: RequestContext, command_id: str) -> BulkStatus:
+    """A scheduled command is aborted at once, a running one after its batch."""
+    found = await status(ctx, command_id)
+    await db_bulk.request_abort(ctx.db, found.id)
+    return await status(ctx, command_id)
+
+
+async def wait(ctx: RequestContext, command_id: str, seconds: float) -> bool:
+    """Whether the command finished within ``seconds``. Between looks
+    a request outside a unit of work gives its connection back: a waiting
+    client holds none."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + max(0.0, min(seconds, ctx.settings.request_timeout))
+    pause = 0.05
+    while True:
+        if (await status(ctx, command_id)).finished:
+            return True
+        if loop.time() >= deadline:
+            return False
+        if ctx.unit is None:
+            await ctx.database.close()
+        await asyncio.sleep(min(pause, max(0.0, deadline - loop.time())))
+        pause = min(pause * 2, 0.5)
+
+
+# -- the worker -------------------------------------------------------------------
+
+_wakeups: dict[int, asyncio.Event] = {}
+
+
+def _wakeup() -> asyncio.Event:
+    loop = asyncio.get_running_loop()
+    return _wakeups.setdefault(id(loop), asyncio.Event())
+
+
+def wake() -> None:
+    """A command was submitted: this process's worker looks at once."""
+    _wakeup().set()
+
+
+async def work_forever(
+    database: Database, registry: Registry, settings: Settings, interval: float
+) -> None:
+    """Run due commands one after another; between them, look again every
+    ``interval`` seconds or when this process submits one."""
+    event = _wakeup()
+    while True:
+        event.clear()
+        try:
+            ran = await run_due(database, registry, settings)
+            if not ran:
+                await db_bulk.drop_old(database, KEPT)
+        except Exception:  # the database may be away for a while
+            log.exception("bulk commands failed; retrying later")
+            ran = False
+        if not ran:
+            try:
+                await asyncio.wait_for(event.wait(), interval)
+            except TimeoutError:
+                pass
+
+
+async def run_due(database: Database, registry: Registry, settings: Settings) -> bool:
+    """Run the oldest due command to its end; whether there was one."""
+    row = await db_bulk.claim(database, LEASE)
+    if row is None:
+        return False
+    principal = await load_principal(database, row["username"])
+    action = registry.bulk_actions.get(row["action"])
+    if principal is None or action is None:
+        await db_bulk.progressed(
+            database,
+            row["id"],
+            done=0,
+            errors=0,
+            error_message="The user or the action no longer exists",
+            position=row["done_position"],
+            lease=LEASE,
+        )
+        await db_bulk.finish(database, row["id"], ABORTED)
+        return True
+    run = _Run(database, registry, settings, principal, row, action)
+    await run.to_the_end()
+    return True
+
+
+@dataclass(slots=True)
+class _Run:
+    database: Database
+    registry: Registry
+    settings: Settings
+    principal: Principal
+    row: Record
+    action: BulkAction
+
+    def _ctx(self) -> RequestContext:
+        """A context per batch: what the loaders hold never outlives a batch."""
+        return RequestContext(
+            self.principal, self.row["repository"], self.database, self.registry, self.settings
+        )
+
+    async def to_the_end(self) -> None:
+        command = self.row["id"]
+        if self.row["total"] is None:
+            await self._scroll()
+        position = self.row["done_position"]
+        while True:
+            items = await db_bulk.batch(self.database, command, position, self.row["batch_size"])
+            if not items:
+                await db_bulk.finish(self.database, command, COMPLETED)
+                return
+            errors, message = await self._batch([r["document_id"] for r in items])
+            position = items[-1]["position"]
+            aborted = await db_bulk.progressed(
+                self.database,
+                command,
+                done=len(items),
+                errors=errors,
+                error_message=message,
+                position=position,
+                lease=LEASE,
+            )
+            if aborted:
+                await db_bulk.finish(self.database, command, ABORTED)
+                return
+
+    async def _scroll(self) -> None:
+        ctx = self._ctx()
+        started = datetime.now(UTC)
+        compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(
+            parse(self.row["query"])
+        )
+        await db_bulk.scroll(
+            self.database,
+            self.row["id"],
+            ctx.repository,
+            compiled,
+            await browse_filter(ctx),
+            started,
+        )
+
+    async def _batch(self, ids: list[UUID]) -> tuple[int, str | None]:
+        """Errors of one batch: none if it runs whole, else those of its
+        documents run one by one (the first one's message)."""
+        if await self._attempt(ids) is None:
+            return 0, None
+        errors, first = 0, None
+        for doc_id in ids:
+            failure = await self._attempt([doc_id])
+            if failure is not None:
+                errors += 1
+                first = first or failure
+        return errors, first
+
+    async def _attempt(self, ids: list[UUID]) -> str | None:
+        ctx = self._ctx()
+        try:
+            async with ctx.unit_of_work():
+                # Documents deleted since the scroll are skipped.
+                docs = await documents.reload(ctx, ids)
+                await self.action.func(ctx, docs, self.row["params"])
+        except DocGraphError as exc:
+            return exc.message
+        except Exception:
+            log.exception("bulk action %s failed on %s", self.action.name, ids)
+            return "Internal error"
+        return None
