@@ -228,7 +228,8 @@ async def test_graphql_runs_and_reads_a_command(client):
     resp = await client.post(
         "/nuxeo/graphql",
         json={
-            "query": "query($id: ID!) { bulkCommand(id: $id) { state total processed errorCount } }",
+            "query": "query($id: ID!) {"
+            " bulkCommand(id: $id) { state total processed errorCount } }",
             "variables": {"id": command},
         },
     )
