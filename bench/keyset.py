@@ -7,7 +7,10 @@ of ``members`` would read them (the permission filter applies):
 - the first page of 50 and the page at ``--depth`` (page 10,000 of 50 = the
   500,000th child by default), by offset (``@children``, ``children``);
 - the same two pages through ``childrenConnection``'s keyset cursors (the
-  deep one from the cursor of the child just before it).
+  deep one from the cursor of the child just before it);
+- the same two pages of an NXQL search, newest first (``ecm:parentId = ...
+  ORDER BY dc:modified DESC``), by offset (``/query``, ``search``) and
+  through ``searchConnection``'s cursors.
 
 Medians of ``--runs`` reads each. The keyset figures should not depend on
 the depth; the offset ones grow with it.
@@ -46,7 +49,7 @@ async def run(args: argparse.Namespace, dsn: str, workdir: Path, stack: ExitStac
     from docgraph.db.security import add_membership, insert_user
     from docgraph.gateway.cli import prepare
     from docgraph.plugins import build_registry
-    from docgraph.resolvers import documents, keyset
+    from docgraph.resolvers import documents, keyset, search
     from docgraph.resolvers.context import RequestContext
     from docgraph.resolvers.model import PageRequest, PathRef
     from docgraph.resolvers.users import hash_password, load_principal
@@ -72,7 +75,10 @@ async def run(args: argparse.Namespace, dsn: str, workdir: Path, stack: ExitStac
             """INSERT INTO documents (id, repository, parent_id, name, path, type,
                                       properties, ancestors, read_acl)
                SELECT gen_random_uuid(), 'default', $1, 'n' || i, $2 || '/n' || i, 'Note',
-                      jsonb_build_object('dc:title', 'Title ' || lpad(i::text, 8, '0')),
+                      jsonb_build_object(
+                          'dc:title', 'Title ' || lpad(i::text, 8, '0'),
+                          'dc:modified', to_char(timestamptz '2026-01-01' + i * interval '1 s',
+                                                 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
                       $3::uuid[], $4::text[]
                  FROM generate_series(1, $5) AS i""",
             top.id,
@@ -109,16 +115,42 @@ async def run(args: argparse.Namespace, dsn: str, workdir: Path, stack: ExitStac
         assert len(found.entries) == PAGE_SIZE
         await ctx.close()
 
+    nxql = f"SELECT * FROM Note WHERE ecm:parentId = '{folder.uid}' ORDER BY dc:modified DESC"
+    ctx = fresh()
+    before_doc = (await search.query(ctx, nxql, PageRequest(0, 1, (), deep - 1))).entries[0]
+    search_cursor = search.cursor_of(search.query_mark(ctx, nxql), before_doc)
+    await ctx.close()
+
+    async def search_offset(index: int) -> None:
+        ctx = fresh()
+        page = await search.query(ctx, nxql, PageRequest(index, PAGE_SIZE, ()))
+        assert len(page.entries) == PAGE_SIZE
+        await ctx.close()
+
+    async def search_cursor_page(after: str | None) -> None:
+        ctx = fresh()
+        found = await search.connection(ctx, nxql, count=PAGE_SIZE, cursor=after)
+        assert len(found.entries) == PAGE_SIZE
+        await ctx.close()
+
     figures = {
         "offset, first page": await timed(args.runs, lambda: offset(0)),
         f"offset, page {args.depth:,}": await timed(args.runs, lambda: offset(args.depth)),
         "keyset, first page": await timed(args.runs, lambda: by_cursor(None)),
         f"keyset, page {args.depth:,}": await timed(args.runs, lambda: by_cursor(cursor)),
+        "search offset, first page": await timed(args.runs, lambda: search_offset(0)),
+        f"search offset, page {args.depth:,}": await timed(
+            args.runs, lambda: search_offset(args.depth)
+        ),
+        "search keyset, first page": await timed(args.runs, lambda: search_cursor_page(None)),
+        f"search keyset, page {args.depth:,}": await timed(
+            args.runs, lambda: search_cursor_page(search_cursor)
+        ),
     }
     await pool.close()
     print(f"\n{args.children:,} children, pages of {PAGE_SIZE}, a member reading, medians")
     for name, ms in figures.items():
-        print(f"{name:<24} {ms:8.1f} ms")
+        print(f"{name:<32} {ms:8.1f} ms")
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
+from uuid import UUID
 
 import asyncpg
 
@@ -103,6 +104,100 @@ async def page(
 
 # The total of a result larger than the count limit.
 TRUNCATED = -2
+
+
+async def keyset_page(
+    db: Database,
+    repository: str,
+    compiled: Compiled,
+    *,
+    browse: BrowseFilter | None,
+    limit: int,
+    after: UUID | None,
+    backward: bool = False,
+) -> list[Record] | None:
+    """Up to ``limit`` documents in the query's order (its keys, then the id)
+    that come after the document ``after`` (before it, read in reverse, when
+    ``backward``); None when ``after`` no longer exists. PostgreSQL's default
+    null placement (last ascending, first descending) is followed.
+
+    With one sort key (the usual case), the page is read as a row comparison
+    on (key, id), which an index on them serves from the cursor on: a deep
+    page costs what the first does. The rows whose key is null are read as
+    a phase of their own, before or after the others as they sort."""
+    last_ascending = compiled.keys[-1][1] if compiled.keys else True
+    keys = [*compiled.keys, ("d.id", last_ascending)]
+    if backward:
+        keys = [(sql, not ascending) for sql, ascending in keys]
+    order = ", ".join(f"{sql} {'ASC' if ascending else 'DESC'}" for sql, ascending in keys)
+    values: list[Any] = []
+    if after is not None:
+        found = await db.fetchrow(
+            f"SELECT {', '.join(sql for sql, _ in keys)} FROM documents d WHERE d.id = $1", after
+        )
+        if found is None:
+            return None
+        values = list(found)
+    rows: list[Record] = []
+    for phase in _phases(keys, values):
+        params: list[Any] = list(compiled.params)
+        bind = binder(params)
+        where = where_clause(repository, compiled.where, browse, bind)
+        condition = phase(bind)
+        rows += await db.fetch(
+            f"SELECT d.* FROM documents d WHERE {where} AND ({condition})"
+            f" ORDER BY {order} LIMIT {bind(limit - len(rows), '::bigint')}",
+            *params,
+        )
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+Phase = Callable[[Callable[..., str]], str]
+
+
+def _phases(keys: list[tuple[str, bool]], cursor: list[Any]) -> list[Phase]:
+    """The conditions that, read one after the other in ``keys``' order, give
+    the rows after the cursor row (its key values ``cursor``; none: from the
+    start)."""
+    if not cursor:
+        return [lambda bind: "true"]
+    if len(keys) == 2:
+        (key, ascending), (tie, _) = keys
+        value, last = cursor
+        op = ">" if ascending else "<"
+
+        def compared(bind: Callable[..., str]) -> str:
+            return f"({key}, {tie}) {op} ({bind(value)}, {bind(last)})"
+
+        def nulls_after(bind: Callable[..., str]) -> str:
+            return f"{key} IS NULL AND {tie} {op} {bind(last)}"
+
+        if value is not None:
+            # Ascending, the nulls follow every value; descending, they came first.
+            return [compared, lambda bind: f"{key} IS NULL"] if ascending else [compared]
+        # The cursor is among the nulls: the rest of them, then (descending) the values.
+        return [nulls_after] if ascending else [nulls_after, lambda bind: f"{key} IS NOT NULL"]
+    return [lambda bind: _beyond(keys, cursor, bind)]
+
+
+def _beyond(keys: list[tuple[str, bool]], cursor: list[Any], bind: Callable[..., str]) -> str:
+    """Rows after the cursor row in ``keys``' order, any number of keys and
+    directions: equal on the first keys, then after it on the next one."""
+    alternatives = []
+    for i, (sql, ascending) in enumerate(keys):
+        equal = [
+            f"{k} IS NULL" if v is None else f"{k} = {bind(v)}"
+            for (k, _), v in zip(keys[:i], cursor[:i], strict=True)
+        ]
+        value = cursor[i]
+        if ascending:  # nulls last: after a value come greater ones, then nulls
+            after = "false" if value is None else f"({sql} > {bind(value)} OR {sql} IS NULL)"
+        else:  # nulls first: after them every value, after a value lesser ones
+            after = f"{sql} IS NOT NULL" if value is None else f"{sql} < {bind(value)}"
+        alternatives.append(" AND ".join([*equal, after]))
+    return " OR ".join(f"({a})" for a in alternatives)
 
 
 async def records(

@@ -5,10 +5,14 @@ Both doors and automation call :func:`query` and :func:`run_provider`.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from uuid import UUID
 
 import orjson
 
@@ -18,7 +22,7 @@ from docgraph.db.nxql.compiler import Compiled, Compiler
 from docgraph.db.nxql.parser import QueryParseError, parse
 from docgraph.errors import BadRequest, NotFound
 from docgraph.plugins import PageProvider
-from docgraph.resolvers import aggregates, documents, paging
+from docgraph.resolvers import aggregates, documents, keyset, paging
 from docgraph.resolvers.aggregates import Aggregate, Range
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, Page, PageRequest, ResultRow, SortKey
@@ -205,6 +209,89 @@ def _parsed(
             tree, order=tuple(ast.OrderItem(_sort_ref(k.field), k.ascending) for k in sort)
         )
     return tree, text
+
+
+async def connection(
+    ctx: RequestContext,
+    nxql: str,
+    params: Sequence[Any] = (),
+    *,
+    quoted: bool = True,
+    sort: Sequence[SortKey] = (),
+    count: int,
+    cursor: str | None = None,
+    backward: bool = False,
+) -> keyset.Slice:
+    """A keyset page of an NXQL query's documents (a Relay connection): up to
+    ``count`` after ``cursor`` (before it, ``backward``) in the query's order.
+    A cursor names the last document shown and the query it came from; a
+    deep page costs what the first does when the order has an index."""
+    if not 0 <= count <= ctx.settings.max_page_size:
+        raise BadRequest(f"A page holds 0 to {ctx.settings.max_page_size} documents")
+    tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=sort)
+    try:
+        compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
+    except QueryParseError as exc:
+        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
+    query_mark = _fingerprint(text, tree)
+    after = None if cursor is None else _cursor_id(cursor, query_mark)
+    rows = await db_search.keyset_page(
+        ctx.db,
+        ctx.repository,
+        compiled,
+        browse=await browse_filter(ctx),
+        limit=count + 1,
+        after=after,
+        backward=backward,
+    )
+    if rows is None:
+        raise BadRequest("The cursor's document no longer exists: start again from the first page")
+    docs = await documents.placed([Document.from_record(r) for r in rows[:count]], ctx)
+    ctx.loaders.prime_all(docs)
+    if backward:
+        docs.reverse()
+    cursors = [cursor_of(query_mark, doc) for doc in docs]
+    return keyset.Slice(docs, cursors, has_more=len(rows) > count)
+
+
+def _fingerprint(text: str, tree: ast.Query) -> str:
+    """Which query (and order) a cursor belongs to."""
+    order = ";".join(f"{item.ref}:{item.ascending}" for item in tree.order)
+    return hashlib.blake2b(f"{text}\x00{order}".encode(), digest_size=6).hexdigest()
+
+
+def query_mark(
+    ctx: RequestContext,
+    nxql: str,
+    params: Sequence[Any] = (),
+    *,
+    quoted: bool = True,
+    sort: Sequence[SortKey] = (),
+) -> str:
+    """What a connection's cursors carry of their query (see :func:`cursor_of`)."""
+    tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=sort)
+    return _fingerprint(text, tree)
+
+
+def cursor_of(query_mark: str, doc: Document) -> str:
+    """The cursor after ``doc`` in the connection of the query ``query_mark``."""
+    return base64.urlsafe_b64encode(orjson.dumps(["q", query_mark, doc.uid])).decode().rstrip("=")
+
+
+def _cursor_id(cursor: str, query_mark: str) -> UUID:
+    try:
+        if len(cursor) > 200:
+            raise ValueError
+        raw = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        kind, mark, uid = raw
+        if kind != "q" or not isinstance(uid, str):
+            raise ValueError
+        found = UUID(uid)
+    except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
+        raise BadRequest("Invalid cursor") from None
+    if mark != query_mark:
+        raise BadRequest("This cursor belongs to another query or order")
+    return found
 
 
 def compile_query(

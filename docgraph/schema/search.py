@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from docgraph.errors import BadRequest
-from docgraph.resolvers import search
+from docgraph.resolvers import documents, search
 from docgraph.schema.arguments import (
     FullText,
     PageIndex,
@@ -18,7 +18,7 @@ from docgraph.schema.arguments import (
     SortOrder,
     page_request,
 )
-from docgraph.schema.documents import Context, Documents
+from docgraph.schema.documents import Context, DocumentConnection, Documents
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
@@ -79,6 +79,52 @@ class SearchQuery:
             assert query is not None
             result = await search.query(ctx, query, page, params)
         return Documents.of(ctx, result)
+
+    @strawberry.field(
+        name="searchConnection",
+        description="The documents of an NXQL query (? = queryParams) or of an NXQL page "
+        "provider as a Relay connection: keyset pages in the query's order (sortBy and "
+        "sortOrder replace it), any page costing what the first does when the order has an "
+        "index; first/after forward, last/before back. No total: use search for that.",
+    )
+    async def search_connection(
+        self,
+        info: Context,
+        query: str | None = None,
+        page_provider: Provider = None,
+        query_params: QueryParams = None,
+        sort_by: SortBy = None,
+        sort_order: SortOrder = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> DocumentConnection:
+        ctx = info.context
+        if (query is None) == (page_provider is None):
+            raise BadRequest("Give exactly one of query and pageProvider")
+        backward = last is not None or before is not None
+        if backward and (first is not None or after is not None):
+            raise BadRequest("Page forward (first, after) or backward (last, before), not both")
+        size = last if backward else first
+        text, quoted, sort = query or "", True, documents.parse_sort(sort_by, sort_order)
+        if page_provider is not None:
+            named = search.provider(ctx, page_provider)
+            if not isinstance(named, search.QueryProvider):
+                raise BadRequest(f"The page provider {page_provider} has no one NXQL query")
+            text, quoted, sort = named.pattern, named.quoted, sort or named.sort
+        cursor = before if backward else after
+        found = await search.connection(
+            ctx,
+            text,
+            list(query_params or []),
+            quoted=quoted,
+            sort=sort,
+            count=ctx.settings.default_page_size if size is None else size,
+            cursor=cursor,
+            backward=backward,
+        )
+        return DocumentConnection.of(ctx, found, cursor, backward)
 
 
 def register(registry: Registry) -> None:

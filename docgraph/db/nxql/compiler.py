@@ -146,8 +146,10 @@ class _Value:
 @dataclass(slots=True)
 class Compiled:
     where: str
+    # ORDER BY terms ("expr ASC"), and the same as (expression, ascending).
     order: list[str]
     params: list[Any]
+    keys: list[tuple[str, bool]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,8 +222,9 @@ class Compiler:
         parts = [self._from(query.types)]
         if query.where is not None:
             parts.append(self.condition(query.where))
-        order = [self._order_item(item) for item in query.order]
-        return Compiled(" AND ".join(f"({p})" for p in parts if p), order, self.params)
+        keys = [self._order_key(item) for item in query.order]
+        order = [f"{sql} {'ASC' if ascending else 'DESC'}" for sql, ascending in keys]
+        return Compiled(" AND ".join(f"({p})" for p in parts if p), order, self.params, keys)
 
     def compile_records(self, query: ast.Query) -> CompiledRecords:
         """A query read as a result set: ``SELECT *`` gives ``ecm:uuid``."""
@@ -322,10 +325,9 @@ class Compiler:
                 current = self.types.types[current].extends if current in self.types.types else None
         return found
 
-    def _order_item(self, item: ast.OrderItem) -> str:
-        direction = "ASC" if item.ascending else "DESC"
+    def _order_key(self, item: ast.OrderItem) -> tuple[str, bool]:
         if item.ref.name in _COLUMNS and not item.ref.path:
-            return f"{_COLUMNS[item.ref.name][0]} {direction}"
+            return _COLUMNS[item.ref.name][0], item.ascending
         if item.ref.name.startswith("ecm:"):
             raise QueryError(f"Cannot order by {item.ref}")
         value = self.reference(item.ref)
@@ -335,7 +337,7 @@ class Compiler:
             value.sql = value.text
         # PostgreSQL's default null order (last ascending, first descending):
         # the one an index on the property provides.
-        return f"{value.sql} {direction}"
+        return value.sql, item.ascending
 
     # -- conditions --------------------------------------------------------------
     def condition(self, node: ast.Condition) -> str:
