@@ -199,8 +199,7 @@ async def wait(ctx: RequestContext, command_id: str, seconds: float) -> bool:
             return True
         if loop.time() >= deadline:
             return False
-        if ctx.unit is None:
-            await ctx.database.close()
+        await ctx.release_if_idle()
         await asyncio.sleep(min(pause, max(0.0, deadline - loop.time())))
         pause = min(pause * 2, 0.5)
 

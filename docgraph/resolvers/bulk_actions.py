@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from docgraph.errors import BadRequest, InvalidProperty
 from docgraph.plugins import BulkAction
-from docgraph.resolvers import documents, lifecycle
+from docgraph.resolvers import blobs, documents, lifecycle, renditions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, DocumentList
 from docgraph.resolvers.operations.execute import execute, require
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
+
+RECOMPUTE_VIEWS = "recomputeViews"
 
 
 def _check_properties(ctx: RequestContext, params: Mapping[str, Any]) -> None:
@@ -72,8 +74,21 @@ async def automation(
     await execute(ctx, params["operationId"], DocumentList(list(docs)), params.get("parameters"))
 
 
+async def recompute_views(
+    ctx: RequestContext, docs: Sequence[Document], params: Mapping[str, Any]
+) -> None:
+    """Every picture view of the pictures, made now (they are renditions,
+    kept in the conversion cache by the picture's digest)."""
+    for doc in docs:
+        if "Picture" not in documents.facets(ctx, doc) or blobs.main(ctx, doc) is None:
+            continue
+        for view in renditions.PICTURE_VIEWS:
+            await renditions.render(ctx, doc, view)
+
+
 def register(registry: Registry) -> None:
     registry.add_bulk_action(BulkAction("setProperties", set_properties, _check_properties))
     registry.add_bulk_action(BulkAction("trash", trash, _check_trash))
     registry.add_bulk_action(BulkAction("removeProxy", remove_proxy))
     registry.add_bulk_action(BulkAction("automation", automation, _check_automation))
+    registry.add_bulk_action(BulkAction(RECOMPUTE_VIEWS, recompute_views, administrators_only=True))

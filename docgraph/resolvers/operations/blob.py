@@ -6,10 +6,14 @@ import io
 import sys
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from docgraph.errors import BadRequest, NotFound
 from docgraph.resolvers import (
     archives,
     blobs,
+    bulk,
+    bulk_actions,
     conversions,
     documents,
     fetch,
@@ -434,6 +438,76 @@ async def picture_view(call: OperationCall, doc: Document, *, view_name: str) ->
     view = await renditions.render(call.ctx, doc, view_name)
     assert isinstance(view, Blob)  # picture views are converted blobs
     return view
+
+
+@operation(
+    "Picture.Create",
+    label="Create Picture",
+    category="Services",
+    signature=[("document", "document")],
+    collector=True,
+    writes=True,
+    params=[
+        Param("name", default="Untitled"),
+        Param(
+            "properties",
+            type="properties",
+            description="key=value lines; originalPicture: the picture, as an upload batch "
+            'reference ({"upload-batch": ..., "upload-fileId": "0"})',
+        ),
+        Param(
+            "pictureTemplates",
+            type="properties",
+            arg="picture_templates",
+            description="not supported: the views are Thumbnail, Small, Medium, FullHD and "
+            "OriginalJpeg",
+        ),
+    ],
+    description="Create a Picture in the input folder from its properties and its picture.",
+)
+async def picture_create(
+    call: OperationCall,
+    parent: Document,
+    *,
+    name: str,
+    properties: dict[str, Any] | None,
+    picture_templates: dict[str, Any] | None,
+) -> Document:
+    if picture_templates:
+        raise BadRequest(
+            "Custom picture views are not supported: the views are "
+            f"{', '.join(renditions.PICTURE_VIEWS)}, made on demand"
+        )
+    values = dict(properties or {})
+    original = values.pop("originalPicture", None)
+    if original is not None:
+        try:
+            reference = orjson.loads(original) if isinstance(original, str) else original
+        except orjson.JSONDecodeError:
+            raise BadRequest("originalPicture must be an upload batch reference") from None
+        values[blobs.MAIN_BLOB] = reference
+    return await documents.create(
+        call.ctx, parent, type_name="Picture", name=name, properties=values, lenient=True
+    )
+
+
+@operation(
+    "Picture.RecomputeViews",
+    label="Recompute Picture Views",
+    category="Conversion",
+    signature=[("void", "void")],
+    administrators_only=True,
+    params=[
+        Param(
+            "query",
+            default="SELECT * FROM Document WHERE ecm:mixinType = 'Picture' AND ecm:isProxy = 0",
+        )
+    ],
+    description="Make the views of the pictures the query finds now, in the background (a "
+    f"{bulk_actions.RECOMPUTE_VIEWS} bulk command), rather than on their first reading.",
+)
+async def picture_recompute_views(call: OperationCall, _input: None, *, query: str) -> None:
+    await bulk.submit(call.ctx, bulk_actions.RECOMPUTE_VIEWS, query=query)
 
 
 @operation(
