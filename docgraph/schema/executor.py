@@ -9,10 +9,12 @@ with their children pays that thousands of times.
 1. **Plain fields** — an attribute of the object its parent resolver built,
    of a scalar type (or a list of one), without arguments — are read and
    returned directly when the value is already its own serialisation.
-2. **Batched completion.** In a query, an object value or a list of them is
-   completed level by level: each field of a selection is resolved for every
-   item of the level at once, its arguments coerced once, resolvers written
-   for strawberry called directly with them, and the awaitables of the whole
+2. **Batched completion.** In a query, an object value (of an object,
+   interface or union type) or a list of them is completed level by level:
+   each field of a selection is resolved for every item of the level at
+   once, its arguments coerced once, resolvers written for strawberry called
+   directly with them (no resolve info built for those that take none), and
+   the awaitables of the whole
    level gathered together (so DataLoaders still see one batch per level).
 
 Anything unusual — an error, a null where the type forbids it, an abstract
@@ -296,7 +298,7 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             if (
                 not self.batching
                 or self.operation.operation is not OperationType.QUERY
-                or not isinstance(get_named_type(return_type), GraphQLObjectType)
+                or is_leaf_type(get_named_type(return_type))
             ):
                 return super().complete_value(
                     return_type, field_details_list, info, path, result, position_context
@@ -490,12 +492,16 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             kwargs = call.kwargs(args) if call is not None else args
             results: list[Any] = []
             try:
-                for source, path in zip(sources, field_paths, strict=True):
-                    info = self.build_resolve_info(field_def, nodes, parent_type, path)
-                    if call is not None:
-                        results.append(call(source, info, kwargs))
-                    else:
-                        results.append(resolve(source, info, **kwargs))
+                if call is not None and call.info_name is None:
+                    # A resolver that takes no info: none is built for it.
+                    results.extend(call(source, _NO_INFO, kwargs) for source in sources)
+                else:
+                    for source, path in zip(sources, field_paths, strict=True):
+                        info = self.build_resolve_info(field_def, nodes, parent_type, path)
+                        if call is not None:
+                            results.append(call(source, info, kwargs))
+                        else:
+                            results.append(resolve(source, info, **kwargs))
             except Exception:
                 _discard(r for r in results if self.is_awaitable(r))
                 raise
