@@ -14,11 +14,11 @@ with their children pays that thousands of times.
    each field of a selection is resolved for every item of the level at
    once, its arguments coerced once, resolvers written for strawberry called
    directly with them (no resolve info built for those that take none), and
-   the awaitables of the whole
-   level gathered together (so DataLoaders still see one batch per level).
+   the awaitables of the whole level gathered together (so DataLoaders still
+   see one batch per level). Abstract values are grouped by runtime type.
 
-Anything unusual — an error, a null where the type forbids it, an abstract
-type, a value that needs coercion — abandons the batch and completes the
+Anything unusual — an error, a null where the type forbids it, a value that
+is not a strawberry object, a value that needs coercion — abandons the batch and completes the
 same resolved value with graphql-core's generic path, which produces its
 exact data and errors. Queries do not write, so resolving again is safe;
 mutations always take the generic path.
