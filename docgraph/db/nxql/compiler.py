@@ -180,6 +180,7 @@ class CompiledRecords:
 
 
 _AGGREGATES = {"COUNT", "AVG", "SUM", "MIN", "MAX"}
+MAX_SELECTED_LISTS = 2
 # How the plain columns of _COLUMNS come back in a result set.
 _RECORD_KINDS = {"uuid": "uuid", "timestamp": "timestamp", "number": "plain"}
 
@@ -238,6 +239,9 @@ class Compiler:
             raise QueryError("A column is selected twice: name one with AS")
         joins: dict[str, str] = {}
         columns = [self._record_column(c, joins) for c in items]
+        if len(joins) > MAX_SELECTED_LISTS:
+            # Each joined list multiplies the rows: their product could be huge.
+            raise QueryError(f"At most {MAX_SELECTED_LISTS} list elements (/*) can be selected")
         compiled = self._compile(query)
         return CompiledRecords(
             columns,
