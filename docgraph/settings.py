@@ -48,6 +48,10 @@ class Settings:
     # operation run over a list.
     max_input_documents: int = 1000
     max_result_documents: int = 10_000
+    # Bulk commands a user may have waiting or running at once (429 beyond),
+    # and the largest batch (one unit of work) a command may ask for.
+    bulk_max_unfinished: int = 10
+    bulk_max_batch_size: int = 1000
     default_page_size: int = 50
     # Search totals are exact up to this many results; beyond, resultsCount is
     # -2 (counting a million matches costs what reading them does).

@@ -41,9 +41,6 @@ SCHEDULED, RUNNING, COMPLETED, ABORTED = "SCHEDULED", "RUNNING", "COMPLETED", "A
 FINISHED = frozenset({COMPLETED, ABORTED})
 # Nuxeo's default batch size; a batch is one unit of work.
 DEFAULT_BATCH_SIZE = 25
-MAX_BATCH_SIZE = 1000
-# Commands one user may have waiting or running at once.
-MAX_UNFINISHED = 10
 # A worker holds a command this long after each batch.
 LEASE = 120.0
 # Finished commands are forgotten after a week.
@@ -133,8 +130,9 @@ async def submit(
     params = dict(params or {})
     if found.check is not None:
         found.check(ctx, params)
-    if not 1 <= batch_size <= MAX_BATCH_SIZE:
-        raise BadRequest(f"batchSize must be between 1 and {MAX_BATCH_SIZE}")
+    largest = ctx.settings.bulk_max_batch_size
+    if not 1 <= batch_size <= largest:
+        raise BadRequest(f"batchSize must be between 1 and {largest}")
     if provider is not None:
         named = search.provider(ctx, provider)
         if not isinstance(named, search.QueryProvider):
@@ -144,10 +142,10 @@ async def submit(
         text = search.checked_text(ctx, query, query_params)
     else:
         raise BadRequest("A bulk command needs a query or a providerName")
-    if await db_bulk.unfinished_of(ctx.db, ctx.principal.username) >= MAX_UNFINISHED:
+    most = ctx.settings.bulk_max_unfinished
+    if await db_bulk.unfinished_of(ctx.db, ctx.principal.username) >= most:
         raise TooManyRequests(
-            f"{MAX_UNFINISHED} bulk commands of yours are waiting or running: wait for one",
-            retry_after=5,
+            f"{most} bulk commands of yours are waiting or running: wait for one", retry_after=5
         )
     row = await db_bulk.submit(
         ctx.db,

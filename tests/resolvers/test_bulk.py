@@ -281,7 +281,7 @@ async def test_a_waiting_command_is_aborted_at_once(make_ctx):
 
 async def test_a_user_has_a_bounded_number_of_unfinished_commands(make_ctx):
     ctx = make_ctx(Principal("flooder", ("members",)))
-    for _ in range(bulk.MAX_UNFINISHED):
+    for _ in range(ctx.settings.bulk_max_unfinished):
         await submitted(ctx)
     with pytest.raises(TooManyRequests):
         await submitted(ctx)
