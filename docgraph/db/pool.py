@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -194,6 +195,11 @@ async def _translated() -> AsyncIterator[None]:
         if translated is exc:
             raise
         raise translated from exc
+
+
+def lock_key(name: str) -> int:
+    """An advisory lock number for a name (64 bits of its digest)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 class Database:

@@ -26,7 +26,7 @@ import orjson
 from docgraph.db import bulk as db_bulk
 from docgraph.db.nxql.compiler import Compiler
 from docgraph.db.nxql.parser import parse
-from docgraph.db.pool import Database, Record
+from docgraph.db.pool import Database, Record, lock_key
 from docgraph.errors import BadRequest, DocGraphError, Forbidden, NotFound, TooManyRequests
 from docgraph.plugins import BulkAction, Registry
 from docgraph.resolvers import documents, search
@@ -142,13 +142,16 @@ async def submit(
         text = search.checked_text(ctx, query, query_params)
     else:
         raise BadRequest("A bulk command needs a query or a providerName")
+    unit = ctx.work
+    # One submission of a user's at a time: the count below stays true.
+    await unit.db.lock(lock_key(f"bulk:{ctx.principal.username}"))
     most = ctx.settings.bulk_max_unfinished
-    if await db_bulk.unfinished_of(ctx.db, ctx.principal.username) >= most:
+    if await db_bulk.unfinished_of(unit.db, ctx.principal.username) >= most:
         raise TooManyRequests(
             f"{most} bulk commands of yours are waiting or running: wait for one", retry_after=5
         )
     row = await db_bulk.submit(
-        ctx.db,
+        unit.db,
         uuid4(),
         action,
         ctx.principal.username,
@@ -157,10 +160,7 @@ async def submit(
         params,
         batch_size,
     )
-    if ctx.unit is not None:
-        ctx.unit.on_commit.append(wake)  # the worker must find it committed
-    else:
-        wake()
+    unit.on_commit.append(wake)  # the worker must find it committed
     return BulkStatus.from_record(row)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 
+from docgraph.db.pool import lock_key
 from docgraph.errors import DocumentNotFound
 from docgraph.resolvers import acls, documents, permissions
 from docgraph.resolvers.context import Principal, RequestContext
@@ -21,11 +22,6 @@ DOMAIN = "/default-domain"
 ROOT_NAME = "UserWorkspaces"
 ROOT_PATH = f"{DOMAIN}/{ROOT_NAME}"
 SYSTEM = Principal(permissions.SYSTEM, is_administrator=True)
-
-
-def _lock_key(path: str) -> int:
-    """An advisory lock number for a path (64 bits of its digest)."""
-    return int.from_bytes(hashlib.sha256(path.encode()).digest()[:8], "big", signed=True)
 
 
 async def _find(ctx: RequestContext, path: str) -> Document | None:
@@ -45,7 +41,7 @@ async def ensure_child(
     found = await _find(system, path)
     if found is not None:
         return found, False
-    await ctx.work.db.lock(_lock_key(path))
+    await ctx.work.db.lock(lock_key(path))
     # Another request may have made it meanwhile: read again, not from the cache.
     system.loaders.clear()
     found = await _find(system, path)

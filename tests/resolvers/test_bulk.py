@@ -262,6 +262,21 @@ async def test_clients_waiting_for_commands_hold_no_connection(client, settings)
     assert all(a["entity-type"] == "boolean" for a in answers), answers
 
 
+async def test_concurrent_submissions_keep_to_the_limit(client, db, settings):
+    if await db_security.user_by_name(db, "racer") is None:
+        await db_security.insert_user(db, "racer", hash_password("racer-pw"))
+        await db_security.add_membership(db, "racer", "members")
+    racer = basic("racer", "racer-pw")
+    most = settings.bulk_max_unfinished
+    answers = await asyncio.gather(
+        *(
+            run_action(client, racer, action="held", query="SELECT * FROM Note")
+            for _ in range(most + 5)
+        )
+    )
+    assert sorted(status for status, _ in answers) == [200] * most + [429] * 5
+
+
 # -- the engine alone (no server worker) ------------------------------------------
 
 
