@@ -23,11 +23,22 @@ from docgraph.errors import BadRequest, Conflict, DocGraphError, Forbidden, NotF
 from docgraph.resolvers import documents, lifecycle, permissions
 from docgraph.resolvers.accounts import POWERUSERS
 from docgraph.resolvers.context import Principal, RequestContext
-from docgraph.resolvers.model import Document, IdRef
+from docgraph.resolvers.model import Document, DocumentList, IdRef
+from docgraph.resolvers.operations.execute import execute, require
 from docgraph.resolvers.typesystem.coerce import format_date, parse_date
 from docgraph.workflows import storage
 from docgraph.workflows.expressions import ExpressionError, evaluate
-from docgraph.workflows.models import DEFAULT_MODELS, END, START, TASK, Node, WorkflowModel
+from docgraph.workflows.models import (
+    CREATED_TASK,
+    CREATED_TASK_MODELS,
+    CREATED_TASK_PER_ACTOR,
+    DEFAULT_MODELS,
+    END,
+    START,
+    TASK,
+    Node,
+    WorkflowModel,
+)
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
@@ -35,7 +46,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MODELS: dict[str, WorkflowModel] = {m.name: m for m in DEFAULT_MODELS}
+MODELS: dict[str, WorkflowModel] = {
+    m.name: m for m in (*DEFAULT_MODELS, CREATED_TASK, CREATED_TASK_PER_ACTOR)
+}
 ROUTING = "Routing"
 MAX_LISTED = 1000
 MAX_ACTORS = 100
@@ -121,7 +134,7 @@ def model(name: str) -> WorkflowModel:
 
 
 def models() -> ModelList:
-    return ModelList(MODELS.values())
+    return ModelList(m for m in MODELS.values() if m.name not in CREATED_TASK_MODELS)
 
 
 def _actor_names(principal: Principal) -> list[str]:
@@ -144,11 +157,22 @@ async def start(
     variables: Mapping[str, Any] | None = None,
 ) -> Instance:
     """Start ``model_name`` on the documents (each writable by the user)."""
-    chosen = model(model_name)
+    if model_name in CREATED_TASK_MODELS:
+        raise NotFound(f"Workflow model not found: {model_name}")
+    return await _start(ctx, model(model_name), document_ids, variables, permissions.WRITE)
+
+
+async def _start(
+    ctx: RequestContext,
+    chosen: WorkflowModel,
+    document_ids: Sequence[str],
+    variables: Mapping[str, Any] | None,
+    permission: str,
+) -> Instance:
     docs: list[Document] = []
     for doc_id in dict.fromkeys(document_ids):
         doc = await documents.get(ctx, IdRef(doc_id))
-        await permissions.check(ctx, doc, permissions.WRITE)
+        await permissions.check(ctx, doc, permission)
         docs.append(doc)
     values = {**chosen.variables, **_known(chosen.variables, variables or {})}
     row = await storage.insert_instance(
@@ -163,6 +187,42 @@ async def start(
     instance = Instance.from_record(row)
     _announce(ctx, instance, docs, "workflow_started", "afterWorkflowStarted")
     return await _enter(ctx, instance, chosen.start, docs)
+
+
+async def create_task(
+    ctx: RequestContext,
+    doc: Document,
+    *,
+    name: str,
+    actors: Sequence[str],
+    directive: str | None = None,
+    comment: str | None = None,
+    due: str | None = None,
+    accept_chain: str | None = None,
+    reject_chain: str | None = None,
+    one_per_actor: bool = False,
+) -> Instance:
+    """A task on ``doc`` outside any workflow (``Task.Create``), for ``actors``
+    ("user:x", "group:y"; a bare name is a user); accepting or rejecting it
+    runs the chain given for that, on the document, as the one who ends it.
+    ``due``: an ISO date (none: the default delay)."""
+    permissions.check_read(ctx, doc)
+    if not name.strip() or len(name) > 256:
+        raise BadRequest("A task name has 1 to 256 characters")
+    for chain in (accept_chain, reject_chain):
+        if chain:
+            require(ctx, chain)  # 404 now rather than when the task ends
+    variables = {
+        "taskName": name,
+        "directive": directive,
+        "comment": comment,
+        "actors": _actors(actors),
+        "dueDate": due,
+        "acceptChain": accept_chain or None,
+        "rejectChain": reject_chain or None,
+    }
+    chosen = CREATED_TASK_PER_ACTOR if one_per_actor else CREATED_TASK
+    return await _start(ctx, chosen, [doc.uid], variables, permissions.READ)
 
 
 def _known(declared: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
@@ -395,6 +455,10 @@ async def complete(
         node_variables={**instance.node_variables, node.id: {**node_values, "button": button}},
     )
     docs = await _documents(ctx, instance)
+    if instance.model.name in CREATED_TASK_MODELS:
+        chain = instance.variables.get("acceptChain" if button == "accept" else "rejectChain")
+        if chain:
+            await execute(ctx, chain, DocumentList(docs))
     _announce(
         ctx,
         instance,
@@ -506,7 +570,7 @@ async def get_instance(ctx: RequestContext, instance_id: str) -> Instance:
     except ValueError:
         raise NotFound(f"Workflow not found: {instance_id[:64]}") from None
     row = await storage.instance(ctx.db, key)
-    if row is None:
+    if row is None or not _is_workflow(row):
         raise NotFound(f"Workflow not found: {instance_id[:64]}")
     instance = Instance.from_record(row)
     principal = ctx.principal
@@ -531,7 +595,7 @@ async def running(
         document=None if document is None else document.id,
         limit=MAX_LISTED,
     )
-    return InstanceList(Instance.from_record(r) for r in rows)
+    return InstanceList(Instance.from_record(r) for r in rows if _is_workflow(r))
 
 
 async def running_on(ctx: RequestContext, docs: Sequence[Document]) -> list[InstanceList]:
@@ -542,8 +606,14 @@ async def running_on(ctx: RequestContext, docs: Sequence[Document]) -> list[Inst
     rows = await storage.running_on_documents(ctx.db, [d.id for d in docs], MAX_LISTED)
     found: dict[UUID, InstanceList] = {doc.id: InstanceList() for doc in docs}
     for row in rows:
-        found[row["doc_key"]].append(Instance.from_record(row))
+        if _is_workflow(row):
+            found[row["doc_key"]].append(Instance.from_record(row))
     return [found[doc.id] for doc in docs]
+
+
+def _is_workflow(row: Any) -> bool:
+    """Not the instance behind a task made by Task.Create."""
+    return row["model"] not in CREATED_TASK_MODELS
 
 
 async def tasks_on(ctx: RequestContext, docs: Sequence[Document]) -> list[TaskList]:

@@ -250,3 +250,45 @@ PARALLEL_DOCUMENT_REVIEW = WorkflowModel(
 )
 
 DEFAULT_MODELS = (SERIAL_DOCUMENT_REVIEW, PARALLEL_DOCUMENT_REVIEW)
+
+
+def _created_task(name: str, one_per_actor: bool) -> WorkflowModel:
+    """Tasks made by ``Task.Create``: no workflow of their own, one task node
+    accepted or rejected. The task's name, directive, due date, actors and
+    the chains run on accept or reject are the instance's variables."""
+    return WorkflowModel(
+        name=name,
+        title=name,
+        variables={
+            "taskName": None,
+            "directive": None,
+            "comment": None,
+            "actors": [],
+            "dueDate": None,
+            "acceptChain": None,
+            "rejectChain": None,
+        },
+        nodes=(
+            Node("start", START, "Start", transitions=(Transition("task"),)),
+            Node(
+                "task",
+                TASK,
+                assignees="workflow.actors",
+                multiple_tasks=one_per_actor,
+                buttons=(
+                    Button("accept", "accept", validate=False),
+                    Button("reject", "reject", validate=False),
+                ),
+                variables={"comment": None},
+                due="workflow.dueDate",
+                transitions=(Transition("end"),),
+            ),
+            Node("end", END, "End"),
+        ),
+    )
+
+
+# Never listed as models, nor their instances as running workflows.
+CREATED_TASK = _created_task("createdTask", one_per_actor=False)
+CREATED_TASK_PER_ACTOR = _created_task("createdTaskPerActor", one_per_actor=True)
+CREATED_TASK_MODELS = frozenset({CREATED_TASK.name, CREATED_TASK_PER_ACTOR.name})

@@ -119,6 +119,69 @@ async def open_tasks(
 
 
 @operation(
+    "Task.Create",
+    aliases=["Workflow.CreateTask"],
+    label="Create task",
+    category=_CATEGORY,
+    signature=[("document", "document")],
+    collector=True,
+    params=[
+        Param("task name", required=True, arg="name"),
+        Param("due date", type="date", arg="due"),
+        Param("directive"),
+        Param("comment"),
+        Param("accept operation chain", arg="accept_chain", description="run on accept"),
+        Param("reject operation chain", arg="reject_chain", description="run on reject"),
+        Param(
+            "variable name for actors prefixed ids",
+            arg="actors_variable",
+            description="a context variable holding actors (user:x, group:y)",
+        ),
+        Param("additional list of actors prefixed ids", type="stringlist", arg="more_actors"),
+        Param("create one task per actor", type="boolean", default=True, arg="one_per_actor"),
+    ],
+    description="A task on the input document, outside any workflow: its actors accept or "
+    "reject it (PUT /task/{id}/accept or /reject), which runs the chain given for that.",
+)
+async def create_task(
+    call: OperationCall,
+    doc: Document,
+    *,
+    name: str,
+    due: str | None,
+    directive: str | None,
+    comment: str | None,
+    accept_chain: str | None,
+    reject_chain: str | None,
+    actors_variable: str | None,
+    more_actors: list[str] | None,
+    one_per_actor: bool,
+) -> Document:
+    actors: list[str] = []
+    if actors_variable:
+        held = call.vars.get(actors_variable)
+        if isinstance(held, str):
+            held = [held]
+        if not isinstance(held, list) or not all(isinstance(a, str) for a in held):
+            raise BadRequest(f"The context variable {actors_variable[:64]} holds no actors")
+        actors += held
+    actors += more_actors or []
+    await engine.create_task(
+        call.ctx,
+        doc,
+        name=name,
+        actors=list(dict.fromkeys(actors)),
+        directive=directive,
+        comment=comment,
+        due=due,
+        accept_chain=accept_chain,
+        reject_chain=reject_chain,
+        one_per_actor=one_per_actor,
+    )
+    return doc
+
+
+@operation(
     "Workflow.SetWorkflowVariables",
     label="Set workflow variables",
     category=_CATEGORY,

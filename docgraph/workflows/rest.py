@@ -16,7 +16,7 @@ from docgraph.resolvers.model import Document
 from docgraph.resolvers.typesystem.coerce import format_date
 from docgraph.workflows import engine
 from docgraph.workflows.engine import Instance, InstanceList, ModelList, Task, TaskList
-from docgraph.workflows.models import END, START, WorkflowModel
+from docgraph.workflows.models import CREATED_TASK_MODELS, END, START, WorkflowModel
 
 _READ = frozenset({"GET", "HEAD"})
 _LIST = frozenset({"GET", "HEAD", "POST"})
@@ -206,25 +206,37 @@ def model_json(out: Output, model: WorkflowModel) -> dict[str, Any]:
 
 def task_json(out: Output, task: Task) -> dict[str, Any]:
     instance = task.instance
-    return {
-        "entity-type": "task",
-        "id": str(task.id),
-        "name": task.node.title,
+    workflow: dict[str, Any] = {
         "workflowInstanceId": str(instance.id),
         "workflowModelName": instance.model.name,
         "workflowInitiator": instance.initiator,
         "workflowTitle": instance.model.title,
         "workflowLifeCycleState": instance.state,
         "graphResource": _link(out, f"workflow/{instance.id}/graph"),
+    }
+    name, directive, comments = task.node.title, task.node.directive, task.comments
+    if instance.model.name in CREATED_TASK_MODELS:
+        # Task.Create: no workflow to show; the task says what it is itself.
+        workflow = {**dict.fromkeys(workflow), "workflowInitiator": instance.initiator}
+        name = instance.variables.get("taskName") or ""
+        directive = instance.variables.get("directive") or ""
+        if first := instance.variables.get("comment"):
+            created = format_date(task.created)
+            comments = [{"author": instance.initiator, "text": first, "date": created}, *comments]
+    return {
+        "entity-type": "task",
+        "id": str(task.id),
+        "name": name,
+        **workflow,
         "state": task.state,
-        "directive": task.node.directive,
+        "directive": directive,
         "created": format_date(task.created),
         "dueDate": None if task.due_date is None else format_date(task.due_date),
         "nodeName": task.node.id,
         "targetDocumentIds": [{"id": str(i)} for i in instance.document_ids],
         "actors": [{"id": a} for a in task.actors],
         "delegatedActors": [{"id": a} for a in task.delegated_actors],
-        "comments": task.comments,
+        "comments": comments,
         "variables": task.variables,
         "taskInfo": {
             "allowTaskReassignment": False,
