@@ -1,12 +1,18 @@
-"""Blobs fetched from a URL (``Blob.CreateFromURL``), streamed into the store.
+"""Blobs and URLs: fetched from one (``Blob.CreateFromURL``), streamed into
+the store; posted to one (``Blob.PostToURL``), streamed from the store.
 
-obstore's HTTP store does the request (docgraph already uses obstore for S3),
-which keeps HTTP client code out of the engine's own imports.
+obstore's HTTP store does the fetch (docgraph already uses obstore for S3),
+which keeps HTTP client code out of the engine's own imports; a POST, which
+obstore does not make, goes through the standard library's client in a
+worker thread, fed chunk by chunk from the store.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import obstore
@@ -69,6 +75,51 @@ async def fetch_url(
         length=stored.length,
         encoding=encoding,
     )
+
+
+async def post_blob(ctx: RequestContext, blob: Blob, url: str) -> int:
+    """POST the blob's bytes to ``url`` (its type as ``Content-Type``); the
+    answer's status. 400 when the address is refused or the server fails."""
+    try:
+        target = URL(url)
+    except ValueError as exc:
+        raise BadRequest(f"Not a URL: {url[:200]}") from exc
+    if target.scheme not in ("http", "https") or not target.host:
+        raise BadRequest("Blobs are posted to http and https URLs only")
+    loop = asyncio.get_running_loop()
+    chunks = aiter(ctx.blobs.get(blob.key))
+
+    async def next_chunk() -> bytes:
+        return await anext(chunks)
+
+    def pieces() -> Iterator[bytes]:
+        """The store's chunks, read on the event loop for the sending thread."""
+        while True:
+            try:
+                yield asyncio.run_coroutine_threadsafe(next_chunk(), loop).result()
+            except StopAsyncIteration:
+                return
+
+    def send() -> int:
+        request = urllib.request.Request(
+            str(target),
+            data=pieces(),
+            method="POST",
+            headers={
+                "Content-Type": blob.mime_type or "application/octet-stream",
+                "Content-Length": str(blob.length),
+            },
+        )
+        with urllib.request.urlopen(request, timeout=ctx.settings.request_timeout) as answer:
+            return int(answer.status)
+
+    await ctx.release_if_idle()
+    try:
+        return await asyncio.to_thread(send)
+    except urllib.error.HTTPError as exc:
+        raise BadRequest(f"{target.human_repr()[:200]} answered {exc.code}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise BadRequest(f"Could not post to {target.human_repr()[:200]}: {exc}") from None
 
 
 async def _bytes(result: Any) -> AsyncIterator[bytes]:

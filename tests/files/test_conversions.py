@@ -366,3 +366,41 @@ async def test_a_pictures_views(client):
     assert {"Small", "Medium", "OriginalJpeg"} <= names
     a_file = await new_file(client, "not-a-picture", png(), "p.png", "image/png")
     assert (await client.get(f"{API}/id/{a_file['uid']}/@rendition/Small")).status == 404
+
+
+async def test_a_blob_posted_to_a_url(client, aiohttp_server):
+    from aiohttp import web
+
+    from .helpers import uploaded
+
+    received: list[tuple[str, str, bytes]] = []
+
+    async def take(request):
+        received.append((request.method, request.content_type, await request.read()))
+        return web.Response(status=201)
+
+    async def refuse(request):
+        return web.Response(status=500)
+
+    app = web.Application()
+    app.router.add_post("/inbox", take)
+    app.router.add_post("/broken", refuse)
+    target = await aiohttp_server(app)
+    payload = bytes(range(256)) * 4096  # 1 MiB, streamed from the store
+    batch = await uploaded(client, ("data.bin", payload, "application/x-test"))
+    keep = {"X-Batch-No-Drop": "true"}
+    resp = await client.post(
+        f"{API}/upload/{batch}/0/execute/Blob.PostToURL",
+        json={"params": {"url": str(target.make_url("/inbox"))}},
+        headers=keep,
+    )
+    assert resp.status == 200, await resp.text()
+    assert await resp.read() == payload  # the blob passes through
+    assert received == [("POST", "application/x-test", payload)]
+    for bad in (str(target.make_url("/broken")), "file:///etc/passwd", "not a url"):
+        refused = await client.post(
+            f"{API}/upload/{batch}/0/execute/Blob.PostToURL",
+            json={"params": {"url": bad}},
+            headers=keep,
+        )
+        assert refused.status == 400, bad

@@ -511,6 +511,23 @@ async def picture_recompute_views(call: OperationCall, _input: None, *, query: s
 
 
 @operation(
+    "Blob.PostToURL",
+    aliases=["Blob.Post"],
+    label="HTTP Post",
+    category="Files",
+    signature=[("blob", "blob"), ("bloblist", "bloblist")],
+    administrators_only=True,
+    params=[Param("url", required=True)],
+    description="POST the input blob's bytes to a URL; the blob passes through. "
+    "Administrators only: it makes the server call any address.",
+)
+async def post_to_url(call: OperationCall, value: Blob | BlobList, *, url: str) -> Blob | BlobList:
+    for blob in [value] if isinstance(value, Blob) else value:
+        await fetch.post_blob(call.ctx, blob, url)
+    return value
+
+
+@operation(
     "Blob.CreateFromURL",
     aliases=["Blob.Create"],
     label="Blob From URL",
