@@ -19,6 +19,7 @@ from docgraph.resolvers import (
     fetch,
     files,
     renditions,
+    templates,
     uploads,
 )
 from docgraph.resolvers.context import RequestContext
@@ -28,6 +29,7 @@ from docgraph.resolvers.model import (
     Document,
     DocumentList,
     GeneratedFile,
+    Page,
     parse_ref,
 )
 from docgraph.resolvers.operations.execute import OperationCall
@@ -508,6 +510,43 @@ async def picture_create(
 )
 async def picture_recompute_views(call: OperationCall, _input: None, *, query: str) -> None:
     await bulk.submit(call.ctx, bulk_actions.RECOMPUTE_VIEWS, query=query)
+
+
+@operation(
+    "Render.Document",
+    label="Render Document",
+    category="Conversion",
+    signature=[("document", "blob"), ("documents", "blob")],
+    params=[
+        Param("template", required=True, description="a FreeMarker template (a subset)"),
+        Param("type", default="ftl", values=("ftl", "mvel"), arg="language"),
+        Param("filename", default="output.ftl"),
+        Param("mimetype", default="text/xml", arg="mime_type"),
+    ],
+    description="The input document (This), or the list, rendered by a template: FreeMarker's "
+    "${...}, <#if>, <#list> and built-ins (docs/files.md). MVEL templates are code: refused.",
+)
+async def render_document(
+    call: OperationCall,
+    value: Document | DocumentList | Page[Document],
+    *,
+    template: str,
+    language: str,
+    filename: str,
+    mime_type: str,
+) -> Blob:
+    if language != "ftl":
+        raise BadRequest("Only FreeMarker (ftl) templates are rendered: MVEL templates run code")
+    if template.startswith("template:"):
+        raise NotFound(f"No template named {template[9:][:80]}: give the template itself")
+    docs = [value] if isinstance(value, Document) else list(value)
+    if not docs:
+        raise BadRequest("Nothing to render: the input list is empty")
+    this = value if isinstance(value, Document) else docs
+    rendered = await conversions.in_worker(templates.render, call.ctx, template, this, docs[0])
+    return await conversions.store_bytes(
+        call.ctx, rendered.encode(), clean_file_name(filename), mime_type
+    )
 
 
 @operation(
