@@ -8,7 +8,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -92,12 +93,7 @@ async def query(
     ``page.sort`` (REST ``sortBy``), when given, replaces the query's ORDER BY."""
     tree, compiled = compile_query(ctx, nxql, params, quoted=quoted, sort=page.sort)
     max_page_size = ctx.settings.max_page_size
-    limit, offset = paging.window(page, max_page_size)
-    # LIMIT and OFFSET in the text narrow the page (LIMIT 0: no limit, as in Nuxeo).
-    if tree.limit:
-        limit = min(limit, tree.limit)
-    if tree.offset:
-        offset += tree.offset
+    limit, offset = _window(page, tree, max_page_size)
     rows, total = await db_search.page(
         ctx.db,
         ctx.repository,
@@ -122,6 +118,17 @@ async def query(
     )
 
 
+def _window(page: PageRequest, tree: ast.Query, max_page_size: int) -> tuple[int, int]:
+    """The page's limit and offset; LIMIT and OFFSET in the text narrow it
+    (LIMIT 0: no limit, as in Nuxeo)."""
+    limit, offset = paging.window(page, max_page_size)
+    if tree.limit:
+        limit = min(limit, tree.limit)
+    if tree.offset:
+        offset += tree.offset
+    return limit, offset
+
+
 async def records(
     ctx: RequestContext,
     nxql: str,
@@ -134,16 +141,10 @@ async def records(
     FROM ...``, aggregates too) over the documents the user may browse: Nuxeo's
     result sets. A list element in the select list gives a row per element."""
     tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=page.sort)
-    try:
+    with _reported(text):
         compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile_records(tree)
-    except QueryParseError as exc:
-        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
     max_page_size = ctx.settings.max_page_size
-    limit, offset = paging.window(page, max_page_size)
-    if tree.limit:
-        limit = min(limit, tree.limit)
-    if tree.offset:
-        offset += tree.offset
+    limit, offset = _window(page, tree, max_page_size)
     rows, total = await db_search.records(
         ctx.db,
         ctx.repository,
@@ -188,6 +189,15 @@ _RECORD_VALUES: dict[str, Callable[[Any], Any]] = {
 }
 
 
+@contextmanager
+def _reported(text: str) -> Iterator[None]:
+    """A query that does not parse or compile is the client's 400, naming it."""
+    try:
+        yield
+    except QueryParseError as exc:
+        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
+
+
 def _parsed(
     ctx: RequestContext,
     nxql: str,
@@ -200,10 +210,8 @@ def _parsed(
     does not parse); ``sort`` replaces its ORDER BY."""
     params = [_placeholder(ctx, p) for p in params]
     text = expand(nxql, params, quoted=quoted) if params else nxql
-    try:
+    with _reported(text):
         tree = parse(text)
-    except QueryParseError as exc:
-        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
     if sort:
         tree = replace(
             tree, order=tuple(ast.OrderItem(_sort_ref(k.field), k.ascending) for k in sort)
@@ -229,10 +237,8 @@ async def connection(
     if not 0 <= count <= ctx.settings.max_page_size:
         raise BadRequest(f"A page holds 0 to {ctx.settings.max_page_size} documents")
     tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=sort)
-    try:
+    with _reported(text):
         compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
-    except QueryParseError as exc:
-        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
     query_mark = _fingerprint(text, tree)
     after = None if cursor is None else _cursor_id(cursor, query_mark)
     rows = await db_search.keyset_page(
@@ -305,10 +311,8 @@ def compile_query(
     """The NXQL text with its ``?`` parameters, parsed and compiled (400 if
     it cannot be); ``sort`` replaces its ORDER BY."""
     tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=sort)
-    try:
+    with _reported(text):
         compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
-    except QueryParseError as exc:
-        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
     return tree, compiled
 
 
@@ -318,10 +322,8 @@ def checked_text(
     """The NXQL text with its ``?`` parameters in, once known to compile (400
     if it does not): a query kept to run later (bulk commands)."""
     tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=())
-    try:
+    with _reported(text):
         Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
-    except QueryParseError as exc:
-        raise InvalidQuery(f"Failed to execute query: {text}, {exc}") from None
     return text
 
 

@@ -366,12 +366,7 @@ class Document:
         before: str | None = None,
     ) -> DocumentConnection:
         ctx = info.context
-        backward = last is not None or before is not None
-        if backward and (first is not None or after is not None):
-            raise BadRequest("Page forward (first, after) or backward (last, before), not both")
-        size = first if not backward else last
-        count = ctx.settings.default_page_size if size is None else size
-        cursor = before if backward else after
+        count, cursor, backward = connection_window(ctx, first, after, last, before)
         found = await keyset.children(ctx, self.model, count, cursor, backward=backward)
         return DocumentConnection.of(ctx, found, cursor, backward)
 
@@ -493,6 +488,18 @@ class DocumentTemplate:
     @strawberry.field(description="Default values keyed prefix:field; all schemas by default.")
     def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:
         return _rendered(info, self.template.type, {}, schemas)
+
+
+def connection_window(
+    ctx: RequestContext, first: int | None, after: str | None, last: int | None, before: str | None
+) -> tuple[int, str | None, bool]:
+    """A Relay connection's arguments as (count, cursor, backward)."""
+    backward = last is not None or before is not None
+    if backward and (first is not None or after is not None):
+        raise BadRequest("Page forward (first, after) or backward (last, before), not both")
+    size = last if backward else first
+    count = ctx.settings.default_page_size if size is None else size
+    return count, before if backward else after, backward
 
 
 @strawberry.type(description="A document and where it stands in its connection.")

@@ -18,7 +18,12 @@ from docgraph.schema.arguments import (
     SortOrder,
     page_request,
 )
-from docgraph.schema.documents import Context, DocumentConnection, Documents
+from docgraph.schema.documents import (
+    Context,
+    DocumentConnection,
+    Documents,
+    connection_window,
+)
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
@@ -103,24 +108,20 @@ class SearchQuery:
         ctx = info.context
         if (query is None) == (page_provider is None):
             raise BadRequest("Give exactly one of query and pageProvider")
-        backward = last is not None or before is not None
-        if backward and (first is not None or after is not None):
-            raise BadRequest("Page forward (first, after) or backward (last, before), not both")
-        size = last if backward else first
+        count, cursor, backward = connection_window(ctx, first, after, last, before)
         text, quoted, sort = query or "", True, documents.parse_sort(sort_by, sort_order)
         if page_provider is not None:
             named = search.provider(ctx, page_provider)
             if not isinstance(named, search.QueryProvider):
                 raise BadRequest(f"The page provider {page_provider} has no one NXQL query")
             text, quoted, sort = named.pattern, named.quoted, sort or named.sort
-        cursor = before if backward else after
         found = await search.connection(
             ctx,
             text,
             list(query_params or []),
             quoted=quoted,
             sort=sort,
-            count=ctx.settings.default_page_size if size is None else size,
+            count=count,
             cursor=cursor,
             backward=backward,
         )
