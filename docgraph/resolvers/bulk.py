@@ -7,8 +7,9 @@ in id order, so that the action sees the documents as they were found and
 submitted it, each batch in its own unit of work: permissions, locks and
 change events apply as to any write. A batch that fails is run again one
 document at a time; each document that still fails counts in
-``errorCount``. Progress is recorded after every batch, so a command whose
-worker died is taken over from where it stood once its lease runs out.
+``errorCount``. A batch's progress is recorded in its own unit of work, so
+a command whose worker died is taken over, once its lease runs out, exactly
+where it stood: no batch is done twice.
 """
 
 from __future__ import annotations
@@ -288,20 +289,10 @@ class _Run:
             if not items:
                 await db_bulk.finish(self.database, command, COMPLETED)
                 return
-            errors, message = await self._batch([r["document_id"] for r in items])
-            position = items[-1]["position"]
-            aborted = await db_bulk.progressed(
-                self.database,
-                command,
-                done=len(items),
-                errors=errors,
-                error_message=message,
-                position=position,
-                lease=LEASE,
-            )
-            if aborted:
+            if await self._batch(items):
                 await db_bulk.finish(self.database, command, ABORTED)
                 return
+            position = items[-1]["position"]
 
     async def _scroll(self) -> None:
         ctx = self._ctx()
@@ -318,29 +309,57 @@ class _Run:
             started,
         )
 
-    async def _batch(self, ids: list[UUID]) -> tuple[int, str | None]:
-        """Errors of one batch: none if it runs whole, else those of its
-        documents run one by one (the first one's message)."""
-        if await self._attempt(ids) is None:
-            return 0, None
-        errors, first = 0, None
-        for doc_id in ids:
-            failure = await self._attempt([doc_id])
-            if failure is not None:
-                errors += 1
-                first = first or failure
-        return errors, first
+    async def _batch(self, items: list[Record]) -> bool:
+        """Run one batch whole or, when it fails, its documents one by one
+        (each one that still fails counts as an error); whether an abort
+        was asked for meanwhile."""
+        try:
+            return await self._attempt([r["document_id"] for r in items], items[-1]["position"])
+        except _Failed:
+            pass
+        aborted = False
+        for item in items:
+            try:
+                aborted = await self._attempt([item["document_id"]], item["position"])
+            except _Failed as failure:
+                aborted = await db_bulk.progressed(
+                    self.database,
+                    self.row["id"],
+                    done=1,
+                    errors=1,
+                    error_message=failure.message,
+                    position=item["position"],
+                    lease=LEASE,
+                )
+        return aborted
 
-    async def _attempt(self, ids: list[UUID]) -> str | None:
+    async def _attempt(self, ids: list[UUID], position: int) -> bool:
+        """The action on ``ids``, and the command's progress up to
+        ``position`` recorded in the same unit of work: a batch is done
+        exactly once, whenever its worker dies."""
         ctx = self._ctx()
         try:
             async with ctx.unit_of_work():
                 # Documents deleted since the scroll are skipped.
                 docs = await documents.reload(ctx, ids)
                 await self.action.func(ctx, docs, self.row["params"])
+                return await db_bulk.progressed(
+                    ctx.work.db,
+                    self.row["id"],
+                    done=len(ids),
+                    errors=0,
+                    error_message=None,
+                    position=position,
+                    lease=LEASE,
+                )
         except DocGraphError as exc:
-            return exc.message
+            raise _Failed(exc.message) from None
         except Exception:
             log.exception("bulk action %s failed on %s", self.action.name, ids)
-            return "Internal error"
-        return None
+            raise _Failed("Internal error") from None
+
+
+class _Failed(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
