@@ -185,7 +185,10 @@ async def _start(
         values,
     )
     instance = Instance.from_record(row)
-    _announce(ctx, instance, docs, "workflow_started", "afterWorkflowStarted")
+    if chosen.name in CREATED_TASK_MODELS:  # a task, not a workflow, in the log
+        _announce(ctx, instance, docs, "task_assigned", "workflowTaskAssigned")
+    else:
+        _announce(ctx, instance, docs, "workflow_started", "afterWorkflowStarted")
     return await _enter(ctx, instance, chosen.start, docs)
 
 
@@ -345,7 +348,8 @@ async def _end(
     await storage.cancel_open_tasks(ctx.work.db, instance.id)
     ended = await _save(ctx, instance, node.final_state)
     kind = "afterWorkflowCanceled" if node.final_state == "canceled" else "afterWorkflowFinish"
-    _announce(ctx, ended, attached, "workflow_ended", kind)
+    if instance.model.name not in CREATED_TASK_MODELS:
+        _announce(ctx, ended, attached, "workflow_ended", kind)
     return ended
 
 

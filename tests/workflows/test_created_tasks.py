@@ -112,6 +112,11 @@ async def test_a_task_for_two_users_accepted_by_one(client, db):
     assert status == 200
     assert await description(client, doc) == "accepted"
     assert await tasks(client, carol) == [] and await tasks(client, dave) == []
+    # The log tells of a task, not of a workflow.
+    audit = await (await client.get(f"{API}/id/{doc['uid']}/@audit")).json()
+    events = [e["eventId"] for e in audit["entries"]]
+    assert "workflowTaskAssigned" in events and "workflowTaskCompleted" in events
+    assert "afterWorkflowStarted" not in events and "afterWorkflowFinish" not in events
 
 
 async def test_one_task_per_actor_and_rejection(client, db):
