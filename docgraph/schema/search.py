@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -128,5 +128,51 @@ class SearchQuery:
         return DocumentConnection.of(ctx, found, cursor, backward)
 
 
+@strawberry.type(
+    name="ResultSet",
+    description="Rows of an NXQL column query (Repository.ResultSetQuery): each entry maps a "
+    "selected column's label (its text, or its AS alias) to its value.",
+)
+class ResultSet:
+    entries: list[JSON]
+    total_size: int = strawberry.field(name="totalSize")
+    current_page_index: int = strawberry.field(name="currentPageIndex")
+    page_size: int = strawberry.field(name="pageSize")
+    number_of_pages: int = strawberry.field(name="numberOfPages")
+    is_next_page_available: bool = strawberry.field(name="isNextPageAvailable")
+
+
+@strawberry.type
+class ResultSetQuery:
+    @strawberry.field(
+        name="resultSet",
+        description="The rows of an NXQL column query (SELECT dc:title, ecm:uuid FROM ...; "
+        "dc:subjects/* gives a row per element; COUNT, MIN, MAX, SUM, AVG one row), "
+        "filtered by permission: what dashboards count and list.",
+    )
+    async def result_set(
+        self,
+        info: Context,
+        query: str,
+        query_params: QueryParams = None,
+        current_page_index: PageIndex = 0,
+        page_size: PageSize = None,
+        sort_by: SortBy = None,
+        sort_order: SortOrder = None,
+    ) -> ResultSet:
+        ctx = info.context
+        page = page_request(ctx, current_page_index, page_size, sort_by, sort_order)
+        found = await search.records(ctx, query, page, list(query_params or []))
+        return ResultSet(
+            entries=[cast(JSON, dict(row.values)) for row in found.entries],
+            total_size=found.total_size,
+            current_page_index=found.page_index,
+            page_size=found.page_size,
+            number_of_pages=found.number_of_pages,
+            is_next_page_available=found.is_next_page_available,
+        )
+
+
 def register(registry: Registry) -> None:
     registry.add_graphql(query=SearchQuery)
+    registry.add_graphql(query=ResultSetQuery)

@@ -194,3 +194,28 @@ async def test_a_provider_without_one_query_is_400(client):
     assert resp.status == 400, await resp.text()
     resp = await client.post(f"{API}/automation/Repository.ResultSetPageProvider", json={})
     assert resp.status == 400, await resp.text()
+
+
+async def test_graphql_reads_the_same_rows(client, tree):
+    query = f"SELECT COUNT(ecm:uuid) FROM Document WHERE ecm:path STARTSWITH '{tree}'"
+    listing = f"SELECT ecm:name, dc:subjects FROM Document WHERE ecm:path STARTSWITH '{tree}'"
+    for nxql in (query, listing):
+        rest = await result_set(client, nxql, sortBy="ecm:name" if nxql == listing else None)
+        resp = await client.post(
+            "/nuxeo/graphql",
+            json={
+                "query": "query($q: String!, $s: String) { resultSet(query: $q, sortBy: $s) {"
+                " entries totalSize numberOfPages } }",
+                "variables": {"q": nxql, "s": "ecm:name" if nxql == listing else None},
+            },
+        )
+        body = await resp.json()
+        assert "errors" not in body, body
+        found = body["data"]["resultSet"]
+        assert found["entries"] == rest["entries"]
+        assert found["totalSize"] == rest["resultsCount"]
+    resp = await client.post(
+        "/nuxeo/graphql",
+        json={"query": '{ resultSet(query: "SELECT no:such FROM Note") { totalSize } }'},
+    )
+    assert (await resp.json())["errors"][0]["extensions"]["code"] == "bad_request"
