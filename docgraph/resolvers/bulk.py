@@ -340,8 +340,11 @@ class _Run:
         ctx = self._ctx()
         try:
             async with ctx.unit_of_work():
-                # Documents deleted since the scroll are skipped.
+                # Documents deleted since the scroll are skipped. Rows are
+                # locked in one stable order first, as every multi-document
+                # write does, so a batch never deadlocks with another writer.
                 docs = await documents.reload(ctx, ids)
+                await documents.lock_in_order(ctx, docs)
                 await self.action.func(ctx, docs, self.row["params"])
                 return await db_bulk.progressed(
                     ctx.work.db,
