@@ -7,7 +7,8 @@ language of Nuxeo's ``ftl`` templates, interpreted here — never code.
 Supported: text; ``${expression}``; ``<#if>``, ``<#elseif>``, ``<#else>``;
 ``<#list items as item>`` (with ``item_index`` and ``item_has_next``);
 ``<#-- comments -->``. Expressions: strings, numbers, ``true``/``false``,
-names, ``.field``, ``[key]``, ``!default``, ``??``, ``== != < <= > >=``,
+names, ``.field``, ``[key]``, ``!default``, ``??``, ``== != < <= > >=``
+(``gt gte lt lte`` inside directives, where ``>`` would close them),
 ``&& || !``, ``+``, parentheses, and the built-ins ``?html ?upper_case
 ?lower_case ?cap_first ?trim ?size ?length ?string ?c ?has_content ?url``.
 A document shows ``uid id name title path type state repository
@@ -66,7 +67,7 @@ _EXPRESSION = Lark(
             | "false"                  -> false
             | NAME                     -> name
             | "(" or_ ")"
-    COMPARATOR: "==" | "!=" | "<=" | ">=" | "<" | ">"
+    COMPARATOR: "==" | "!=" | "<=" | ">=" | "<" | ">" | "gte" | "lte" | "gt" | "lt"
     STRING: /"(\\.|[^"\\])*"/ | /'(\\.|[^'\\])*'/
     NUMBER: /\d+(\.\d+)?/
     NAME: /[A-Za-z_][A-Za-z0-9_]*/
@@ -152,8 +153,7 @@ def _parse(template: str) -> list[_Node]:
     if len(stack) > 1:
         raise TemplateError(f"<#{stack[-1][0].kind}> is not closed")  # type: ignore[union-attr]
     if position < len(template):
-        root_or_open = stack[-1][1]
-        root_or_open.append(_Node("text", template[position:]))
+        root.append(_Node("text", template[position:]))
     return root
 
 
@@ -343,7 +343,12 @@ _TEXT_BUILTINS = frozenset({"html", "upper_case", "lower_case", "cap_first", "tr
                             "string", "c"})  # fmt: skip
 
 
+# FreeMarker's words for the comparisons a directive's closing > would cut.
+_WORDS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
 def _compare(left: Any, op: str, right: Any) -> bool:
+    op = _WORDS.get(op, op)
     if op == "==":
         return bool(left == right)
     if op == "!=":

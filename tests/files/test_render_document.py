@@ -62,11 +62,12 @@ async def test_a_list_rendered_in_one_file(client, notes):
     template = (
         "<#list This as doc>${doc_index + 1}. ${doc.title}"
         "<#if doc_has_next>, </#if></#list> (${This?size}, ${This[0].note.note??})"
+        "<#if This?size gt 1> many<#elseif This?size lte 1> one</#if>"
     )
     ids = ",".join(n["uid"] for n in notes)
     resp = await render(client, f"docs:{ids}", template, mimetype="text/plain")
     assert resp.status == 200, await resp.text()
-    assert (await resp.read()).decode() == "1. First <one>, 2. Second (2, true)"
+    assert (await resp.read()).decode() == "1. First <one>, 2. Second (2, true) many"
 
 
 BAD = [
