@@ -221,3 +221,21 @@ async def test_graphql_collections(client, db):
     members = data["collection"]["collectionMembers"]
     assert members == {"totalSize": 1, "entries": [{"title": "Graph pick"}]}
     assert data["collections"]["entries"] == [{"title": "Graphs"}]
+
+
+async def test_a_list_is_added_in_one_change_of_the_collection(client):
+    collection = await op(client, "Collection.Create", name="Batch")
+    docs = [await make(client, WS, "Note", f"b{i}") for i in range(20)]
+    ids = ",".join(d["uid"] for d in docs)
+    await op(client, "Document.AddToCollection", f"docs:{ids}", collection=collection["uid"])
+    await op(client, "Document.AddToFavorites", f"docs:{ids}")
+    held = await (await client.get(f"{API}/id/{collection['uid']}")).json()
+    assert held["properties"]["collection:documentIds"] == [d["uid"] for d in docs]
+    # One modification of the collection for the twenty members, not twenty.
+    resp = await client.get(
+        f"{API}/id/{collection['uid']}/@audit", params={"eventId": "documentModified"}
+    )
+    assert len((await resp.json())["entries"]) == 1
+    await op(client, "Document.RemoveFromFavorites", f"docs:{ids}")
+    favorites = await op(client, "Favorite.GetDocuments", pageSize=50)
+    assert not {e["uid"] for e in favorites["entries"]} & {d["uid"] for d in docs}

@@ -26,7 +26,6 @@ BROWSER_PROVIDER = "AUDIT_BROWSER"
     category="Services",
     signature=[("document", "document")],
     collector=True,
-    writes=True,
     params=[
         Param("event", required=True, description="the event id"),
         Param("category", default="Automation"),

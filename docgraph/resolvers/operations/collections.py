@@ -6,14 +6,23 @@ import sys
 from typing import TYPE_CHECKING
 
 from docgraph.resolvers import collections, userworkspaces
-from docgraph.resolvers.model import Document, Page, PageRequest
+from docgraph.resolvers.model import Document, DocumentList, Page, PageRequest
 from docgraph.resolvers.operations.execute import OperationCall
 from docgraph.resolvers.operations.model import Param, operation
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
 
-_ONE_DOC = [("document", "document")]
+# A list input is taken whole: one change of the collection, not one per member
+# (the members themselves are never written, so their rows are not locked).
+_DOCS = [("document", "document"), ("documents", "documents")]
+Input = Document | DocumentList | Page[Document]
+
+
+def _listed(value: Input) -> list[Document]:
+    return [value] if isinstance(value, Document) else list(value)
+
+
 _COLLECTION = Param("collection", type="document", required=True)
 _PAGING = [
     Param("pageSize", type="integer", default=0, arg="page_size"),
@@ -42,34 +51,28 @@ async def create(
     aliases=["Collection.AddToCollection"],
     label="Add to collection",
     category="Document",
-    signature=_ONE_DOC,
-    collector=True,
-    writes=True,
+    signature=_DOCS,
     params=[_COLLECTION],
     description="Add the input documents to a collection.",
 )
-async def add_to_collection(
-    call: OperationCall, doc: Document, *, collection: Document
-) -> Document:
-    await collections.add(call.ctx, collection, [doc])
-    return doc
+async def add_to_collection(call: OperationCall, value: Input, *, collection: Document) -> Input:
+    await collections.add(call.ctx, collection, _listed(value))
+    return value
 
 
 @operation(
     "Collection.RemoveFromCollection",
     label="Remove from collection",
     category="Document",
-    signature=_ONE_DOC,
-    collector=True,
-    writes=True,
+    signature=_DOCS,
     params=[_COLLECTION],
     description="Remove the input documents from a collection.",
 )
 async def remove_from_collection(
-    call: OperationCall, doc: Document, *, collection: Document
-) -> Document:
-    await collections.remove(call.ctx, collection, [doc])
-    return doc
+    call: OperationCall, value: Input, *, collection: Document
+) -> Input:
+    await collections.remove(call.ctx, collection, _listed(value))
+    return value
 
 
 @operation(
@@ -105,30 +108,26 @@ async def user_collections(
     "Document.AddToFavorites",
     label="Add to favorites",
     category="Document",
-    signature=_ONE_DOC,
-    collector=True,
-    writes=True,
+    signature=_DOCS,
     description="Add the input documents to the user's favorites.",
 )
-async def add_to_favorites(call: OperationCall, doc: Document) -> Document:
-    await collections.add(call.ctx, await collections.favorites(call.ctx), [doc])
-    return doc
+async def add_to_favorites(call: OperationCall, value: Input) -> Input:
+    await collections.add(call.ctx, await collections.favorites(call.ctx), _listed(value))
+    return value
 
 
 @operation(
     "Document.RemoveFromFavorites",
     label="Remove from favorites",
     category="Document",
-    signature=_ONE_DOC,
-    collector=True,
-    writes=True,
+    signature=_DOCS,
     description="Remove the input documents from the user's favorites.",
 )
-async def remove_from_favorites(call: OperationCall, doc: Document) -> Document:
+async def remove_from_favorites(call: OperationCall, value: Input) -> Input:
     held = await collections.existing_favorites(call.ctx)
     if held is not None:
-        await collections.remove(call.ctx, held, [doc])
-    return doc
+        await collections.remove(call.ctx, held, _listed(value))
+    return value
 
 
 @operation(

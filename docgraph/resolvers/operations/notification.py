@@ -112,7 +112,6 @@ def _printable(text: str) -> str:
     category="Notification",
     signature=[("document", "document")],
     collector=True,
-    writes=True,
     params=[Param("notifications", type="stringlist", description="default: all of them")],
     description="Be told by e-mail of changes to the input documents (and their content).",
 )
@@ -128,7 +127,6 @@ async def subscribe(
     category="Notification",
     signature=[("document", "document")],
     collector=True,
-    writes=True,
     params=[Param("notifications", type="stringlist", description="default: all of them")],
     description="Stop being told of changes to the input documents.",
 )

@@ -29,7 +29,6 @@ _PARAMS = [
     category=_CATEGORY,
     signature=[("document", "document")],
     collector=True,
-    writes=True,
     params=_PARAMS,
     description="Relate the input document to another with a predicate.",
 )
@@ -46,7 +45,6 @@ async def add_relation(
     category=_CATEGORY,
     signature=[("document", "document")],
     collector=True,
-    writes=True,
     params=_PARAMS,
     description="Remove a relation between the input document and another.",
 )
