@@ -44,8 +44,9 @@ FINISHED = frozenset({COMPLETED, ABORTED})
 DEFAULT_BATCH_SIZE = 25
 # A worker holds a command this long after each batch.
 LEASE = 120.0
-# Finished commands are forgotten after a week.
+# Finished commands are forgotten after a week, looked for every ten minutes.
 KEPT = 7 * 24 * 3600.0
+DROP_INTERVAL = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,12 +225,15 @@ async def work_forever(
     """Run due commands one after another; between them, look again every
     ``interval`` seconds or when this process submits one."""
     event = _wakeup()
+    loop = asyncio.get_running_loop()
+    dropped = loop.time()
     while True:
         event.clear()
         try:
             ran = await run_due(database, registry, settings)
-            if not ran:
+            if not ran and loop.time() - dropped > DROP_INTERVAL:
                 await db_bulk.drop_old(database, KEPT)
+                dropped = loop.time()
         except Exception:  # the database may be away for a while
             log.exception("bulk commands failed; retrying later")
             ran = False
