@@ -11,7 +11,7 @@ from docgraph.db.acls import BrowseFilter
 from docgraph.db.nxql.compiler import Compiled
 from docgraph.db.pool import Database, Record
 from docgraph.db.queries import Q
-from docgraph.db.search import binder, where_clause
+from docgraph.db.search import anchored, binder, where_clause
 
 
 async def submit(
@@ -54,6 +54,7 @@ async def scroll(
     """Keep the ids of the documents ``compiled`` finds that the user may
     browse, in id order, in one statement; how many."""
     await db.execute(Q.bulk.forget_documents, command_id)  # a scroll cut short before
+    compiled = await anchored(db, repository, compiled)
     params: list[Any] = list(compiled.params)
     bind = binder(params)
     where = where_clause(repository, compiled.where, browse, bind)

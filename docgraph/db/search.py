@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
 import asyncpg
 
 from docgraph.db.acls import BrowseFilter, browse_condition
 from docgraph.db.documents import Projection, projected
-from docgraph.db.nxql.compiler import Compiled, CompiledRecords
+from docgraph.db.nxql.compiler import Compiled, CompiledRecords, PathAnchor
 from docgraph.db.pool import Database, Record
 from docgraph.settings import ConfigurationError
 
@@ -24,6 +24,26 @@ def binder(params: list[Any]) -> Callable[..., str]:
         return f"${len(params)}{cast}"
 
     return bind
+
+
+AnyCompiled = TypeVar("AnyCompiled", Compiled, CompiledRecords)
+
+
+async def anchored(db: Database, repository: str, compiled: AnyCompiled) -> AnyCompiled:
+    """``compiled`` with its path anchors (``STARTSWITH``) replaced by the ids
+    of the documents at those paths (None where there is none: the subtree is
+    empty), looked up in one statement. Every statement runs anchored."""
+    paths = list({p.path for p in compiled.params if isinstance(p, PathAnchor)})
+    if not paths:
+        return compiled
+    rows = await db.fetch(
+        "SELECT path, id FROM documents WHERE repository = $1 AND path = ANY($2::text[])",
+        repository,
+        paths,
+    )
+    ids = {row["path"]: row["id"] for row in rows}
+    params = [ids.get(p.path) if isinstance(p, PathAnchor) else p for p in compiled.params]
+    return replace(compiled, params=params)
 
 
 def where_clause(
@@ -87,6 +107,7 @@ async def page(
     -2 beyond (Nuxeo's "more than resultsCountLimit"). The page reads only
     what its ORDER BY and LIMIT need; the count is a second statement, only
     when the page alone does not tell it."""
+    compiled = await anchored(db, repository, compiled)
     statement = page_statement(
         repository, compiled, browse=browse, limit=limit, offset=offset, projection=projection
     )
@@ -125,6 +146,7 @@ async def keyset_page(
     on (key, id), which an index on them serves from the cursor on: a deep
     page costs what the first does. The rows whose key is null are read as
     a phase of their own, before or after the others as they sort."""
+    compiled = await anchored(db, repository, compiled)
     last_ascending = compiled.keys[-1][1] if compiled.keys else True
     keys = [*compiled.keys, ("d.id", last_ascending)]
     if backward:
@@ -213,6 +235,7 @@ async def records(
     """A page of a column query's rows (columns ``c0``, ``c1``, ... in select
     order) from the documents the user may browse, and their total as
     :func:`page` counts it. A query of aggregates is one row."""
+    compiled = await anchored(db, repository, compiled)
     params: list[Any] = list(compiled.params)
     bind = binder(params)
     where = where_clause(repository, compiled.where, browse, bind)
@@ -254,8 +277,8 @@ async def set_fulltext_dictionary(db: Database, dictionary: str) -> bool:
 class Counted:
     """What one aggregate counts: ``kind`` is ``terms`` (the ``size`` most
     frequent values at ``path``; ``is_list``: of a list's elements) or
-    ``ranges`` (``numeric`` or dates: how many values fall in each [low,
-    high), None open)."""
+    ``ranges`` (``numeric``, or dates as stored texts: how many values fall
+    in each [low, high), None open)."""
 
     kind: str
     path: tuple[str, ...]
@@ -280,46 +303,57 @@ async def aggregate(
     count) pairs (a range's key is its index), and how many documents were
     counted (one more than ``limit``: the search found more). Property paths
     are bound, never spliced."""
+    compiled = await anchored(db, repository, compiled)
     params: list[Any] = list(compiled.params)
     bind = binder(params)
     where = where_clause(repository, compiled.where, browse, bind)
     columns, parts = [], []
     for i, spec in enumerate(counted):
         path = bind(list(spec.path), "::text[]")
-        if spec.kind == "terms":
-            columns.append(f"d.properties {'#>' if spec.is_list else '#>>'} {path} AS v{i}")
-            if spec.is_list:
-                values = (
-                    f"m CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN"
-                    f" jsonb_typeof(m.v{i}) = 'array' THEN m.v{i} ELSE '[]' END) AS e (value)"
-                )
-                term = "e.value"
-            else:
-                values, term = "m", f"m.v{i}"
+        if spec.kind == "terms" and spec.is_list:
+            # Documents often share a whole list: each distinct list is
+            # expanded once, weighted by how many documents hold it.
+            columns.append(f"d.properties #> {path} AS v{i}")
             parts.append(
-                f"(SELECT {i} AS agg, {term} AS key, count(*) AS n FROM {values}"
-                f" WHERE {term} IS NOT NULL AND {term} <> '' GROUP BY {term}"
-                f" ORDER BY n DESC, {term} LIMIT {bind(spec.size, '::bigint')})"
+                f"(SELECT {i} AS agg, e.value AS key, sum(g.n)::bigint AS n"
+                f" FROM (SELECT v{i} AS v, count(*) AS n FROM m GROUP BY v{i}) AS g"
+                f" CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN"
+                f" jsonb_typeof(g.v) = 'array' THEN g.v ELSE '[]' END) AS e (value)"
+                f" WHERE e.value <> '' GROUP BY e.value"
+                f" ORDER BY n DESC, e.value LIMIT {bind(spec.size, '::bigint')})"
             )
-            continue
-        cast = "::numeric" if spec.numeric else "::timestamptz"
-        columns.append(f"(d.properties #>> {path}){cast} AS v{i}")
-        for j, (low, high) in enumerate(spec.ranges):
-            tests = [f"m.v{i} IS NOT NULL"]
-            if low is not None:
-                tests.append(f"m.v{i} >= {bind(low, cast)}")
-            if high is not None:
-                tests.append(f"m.v{i} < {bind(high, cast)}")
+        elif spec.kind == "terms":
+            columns.append(f"d.properties #>> {path} AS v{i}")
             parts.append(
-                f"(SELECT {i} AS agg, '{j}' AS key, count(*) AS n FROM m"
-                f" WHERE {' AND '.join(tests)})"
+                f"(SELECT {i} AS agg, v{i} AS key, count(*) AS n FROM m"
+                f" WHERE v{i} <> '' GROUP BY v{i}"
+                f" ORDER BY n DESC, v{i} LIMIT {bind(spec.size, '::bigint')})"
             )
-    # One row more than is counted tells whether the search found more.
+        else:
+            # Stored dates compare as texts: no cast for each document.
+            cast = "::numeric" if spec.numeric else "::text"
+            columns.append(f"(d.properties #>> {path}){cast} AS v{i}")
+            # Every range counted in one pass, then a row per range.
+            counts = []
+            for low, high in spec.ranges:
+                tests = [f"v{i} IS NOT NULL"]
+                if low is not None:
+                    tests.append(f"v{i} >= {bind(low, cast)}")
+                if high is not None:
+                    tests.append(f"v{i} < {bind(high, cast)}")
+                counts.append(f"count(*) FILTER (WHERE {' AND '.join(tests)})")
+            parts.append(
+                f"(SELECT {i} AS agg, (r.ord - 1)::text AS key, r.n FROM"
+                f" (SELECT ARRAY[{', '.join(counts) or '0'}]::bigint[] AS n FROM m) AS c"
+                f" CROSS JOIN LATERAL unnest(c.n) WITH ORDINALITY AS r (n, ord))"
+            )
+    # One row more than is counted tells whether the search found more; m is
+    # a window on found, not a copy of it.
     parts.append("(SELECT -1 AS agg, NULL AS key, count(*) AS n FROM found)")
     sql = (
         f"WITH found AS MATERIALIZED (SELECT {', '.join(columns) or '1'} FROM documents d"
         f" WHERE {where} LIMIT {bind(limit + 1, '::bigint')}),"
-        f" m AS MATERIALIZED (SELECT * FROM found LIMIT {bind(limit, '::bigint')}) "
+        f" m AS NOT MATERIALIZED (SELECT * FROM found LIMIT {bind(limit, '::bigint')}) "
         + " UNION ALL ".join(parts)
     )
     found: list[list[tuple[str, int]]] = [[] for _ in counted]

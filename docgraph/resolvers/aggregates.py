@@ -19,6 +19,7 @@ from docgraph.db import search as db_search
 from docgraph.db.nxql.compiler import Compiled
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.permissions import browse_filter
+from docgraph.resolvers.typesystem.coerce import format_date
 
 TERMS = "terms"
 RANGE = "range"
@@ -78,6 +79,13 @@ async def compute(
     ``aggregate_limit`` documents; when it stopped there, its properties say
     so (``countedDocuments``)."""
     now = datetime.now(UTC)
+    bounds = [
+        tuple(
+            (_bound(now, r.low, aggregate.type), _bound(now, r.high, aggregate.type))
+            for r in aggregate.ranges
+        )
+        for aggregate, _, _ in wanted
+    ]
     counted = [
         db_search.Counted(
             kind="terms" if aggregate.type == TERMS else "ranges",
@@ -85,12 +93,10 @@ async def compute(
             is_list=is_list,
             size=aggregate.size,
             numeric=aggregate.type == RANGE,
-            ranges=tuple(
-                (_bound(now, r.low, aggregate.type), _bound(now, r.high, aggregate.type))
-                for r in aggregate.ranges
-            ),
+            # Dates compare as they are stored (UTC ISO texts order as the dates do).
+            ranges=tuple((_stored(low), _stored(high)) for low, high in ranges),
         )
-        for aggregate, _, is_list in wanted
+        for (aggregate, _, is_list), ranges in zip(wanted, bounds, strict=True)
     ]
     limit = ctx.settings.aggregate_limit
     found, total = await db_search.aggregate(
@@ -102,7 +108,7 @@ async def compute(
         limit=limit,
     )
     out = {}
-    for (aggregate, selection, _), spec, pairs in zip(wanted, counted, found, strict=True):
+    for (aggregate, selection, _), ranges, pairs in zip(wanted, bounds, found, strict=True):
         if aggregate.type == TERMS:
             buckets = [{"key": key, "docCount": n} for key, n in pairs]
             seen = {b["key"] for b in buckets}
@@ -112,7 +118,7 @@ async def compute(
             buckets = [
                 _range_bucket(bucket, counts.get(j, 0), low, high, aggregate.type)
                 for j, (bucket, (low, high)) in enumerate(
-                    zip(aggregate.ranges, spec.ranges, strict=True)
+                    zip(aggregate.ranges, ranges, strict=True)
                 )
             ]
             extended = buckets
@@ -143,6 +149,10 @@ def _bound(now: datetime, value: Any, kind: str) -> Any:
         return value
     assert isinstance(value, timedelta)
     return now - value
+
+
+def _stored(value: Any) -> Any:
+    return format_date(value) if isinstance(value, datetime) else value
 
 
 def _plain(value: Any) -> Any:

@@ -301,9 +301,7 @@ class _Run:
     async def _scroll(self) -> None:
         ctx = self._ctx()
         started = datetime.now(UTC)
-        compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(
-            parse(self.row["query"])
-        )
+        compiled = Compiler(ctx.registry.types).compile(parse(self.row["query"]))
         await db_bulk.scroll(
             self.database,
             self.row["id"],

@@ -142,7 +142,7 @@ async def records(
     result sets. A list element in the select list gives a row per element."""
     tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=page.sort)
     with _reported(text):
-        compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile_records(tree)
+        compiled = Compiler(ctx.registry.types).compile_records(tree)
     max_page_size = ctx.settings.max_page_size
     limit, offset = _window(page, tree, max_page_size)
     rows, total = await db_search.records(
@@ -238,7 +238,7 @@ async def connection(
         raise BadRequest(f"A page holds 0 to {ctx.settings.max_page_size} documents")
     tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=sort)
     with _reported(text):
-        compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
+        compiled = Compiler(ctx.registry.types).compile(tree)
     query_mark = _fingerprint(text, tree)
     after = None if cursor is None else _cursor_id(cursor, query_mark)
     rows = await db_search.keyset_page(
@@ -312,7 +312,7 @@ def compile_query(
     it cannot be); ``sort`` replaces its ORDER BY."""
     tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=sort)
     with _reported(text):
-        compiled = Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
+        compiled = Compiler(ctx.registry.types).compile(tree)
     return tree, compiled
 
 
@@ -323,7 +323,7 @@ def checked_text(
     if it does not): a query kept to run later (bulk commands)."""
     tree, text = _parsed(ctx, nxql, params, quoted=quoted, sort=())
     with _reported(text):
-        Compiler(ctx.registry.types, repository=ctx.repository).compile(tree)
+        Compiler(ctx.registry.types).compile(tree)
     return text
 
 
