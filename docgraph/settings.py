@@ -53,8 +53,9 @@ class Settings:
     bulk_max_unfinished: int = 10
     bulk_max_batch_size: int = 1000
     default_page_size: int = 50
-    # Search totals are exact up to this many results; beyond, resultsCount is
-    # -2 (counting a million matches costs what reading them does).
+    # Search and listing totals are exact up to this many results; beyond,
+    # resultsCount is -2 (counting a million matches costs what reading them
+    # does).
     search_count_limit: int = 1000
     # An aggregate counts at most this many of a search's documents (counting
     # a million matches by six aggregates took 15 s, 10,000 about 35 ms);

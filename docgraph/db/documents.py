@@ -69,6 +69,10 @@ def projected(sql: str, projection: Projection | None, args: list[Any]) -> str:
     return sql.replace("SELECT d.*", f"SELECT {columns}")
 
 
+# The total of a result larger than its count limit (Nuxeo's -2).
+TRUNCATED = -2
+
+
 @dataclass(frozen=True, slots=True)
 class ChildrenPage:
     total: int
@@ -96,13 +100,15 @@ async def children_pages(
     hidden_types: Sequence[str],
     limit: int,
     offset: int,
+    count_limit: int,
     sort: Sequence[tuple[str, bool]] = (),
     projection: Projection | None = None,
 ) -> dict[UUID, ChildrenPage]:
     """A page of children for each parent, in one statement: sorted by
     ``sort`` (up to three (system field or property key, ascending)), else
     by position when ``ordered`` (an Orderable folder), else by title;
-    ``projection``: only those properties."""
+    ``projection``: only those properties. Each total is exact up to
+    ``count_limit``, ``TRUNCATED`` beyond."""
     if len(sort) > MAX_SORT_KEYS:
         raise ValueError(f"at most {MAX_SORT_KEYS} sort keys")
     args: list[Any] = [
@@ -113,6 +119,7 @@ async def children_pages(
         limit,
         offset,
         None if browse is None else list(browse.denied),
+        count_limit + 1,
     ]
     if sort:
         slots = [*sort, *[(None, True)] * (MAX_SORT_KEYS - len(sort))]
@@ -124,7 +131,10 @@ async def children_pages(
     pages: dict[UUID, ChildrenPage] = {}
     for record in records:
         key = record["parent_key"]
-        page = pages.setdefault(key, ChildrenPage(record["total"], []))
+        if key not in pages:
+            total = record["total"]
+            pages[key] = ChildrenPage(total if total <= count_limit else TRUNCATED, [])
+        page = pages[key]
         if record["id"] is not None:
             page.rows.append(record)
     return pages

@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 
 from docgraph.db.acls import BrowseFilter, browse_condition
-from docgraph.db.documents import Projection, projected
+from docgraph.db.documents import TRUNCATED, Projection, projected
 from docgraph.db.nxql.compiler import Compiled, CompiledRecords, PathAnchor
 from docgraph.db.pool import Database, Record
 from docgraph.settings import ConfigurationError
@@ -121,10 +121,6 @@ async def page(
         *count_params,
     )
     return rows, int(counted) if counted <= count_limit else TRUNCATED
-
-
-# The total of a result larger than the count limit.
-TRUNCATED = -2
 
 
 async def keyset_page(

@@ -561,7 +561,9 @@ async def copy(
 
 async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest) -> Page[Document]:
     """A page of the children a user may see, sorted by title (creation order
-    in an Orderable folder); trashed and hidden documents are left out."""
+    in an Orderable folder); trashed and hidden documents are left out. The
+    total is exact up to ``search_count_limit`` (-2 beyond, as searches
+    report it; Nuxeo stops counting at the page size)."""
     max_page_size = ctx.settings.max_page_size
     limit, offset = paging.window(page, max_page_size)
     sort = sort_terms(ctx, page.sort)
@@ -571,7 +573,15 @@ async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest)
     result = await ctx.loaders.children.load(
         ChildrenKey(parent_doc.id, ordered, limit, offset, sort, page.projection)
     )
-    return paging.page_of(result.entries, result.total, page, limit, offset, max_page_size)
+    return paging.page_of(
+        result.entries,
+        result.total,
+        page,
+        limit,
+        offset,
+        max_page_size,
+        count_limit=ctx.settings.search_count_limit,
+    )
 
 
 # System fields a listing sorts by (NXQL names), besides scalar properties.

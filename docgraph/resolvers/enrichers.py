@@ -79,6 +79,7 @@ async def children_lists(ctx: RequestContext, docs: Sequence[Document]) -> list[
             hidden_types=(),
             limit=ctx.settings.max_page_size,
             offset=0,
+            count_limit=0,  # the lists only
         )
         if folders
         else {}

@@ -279,6 +279,7 @@ class Loaders:
                 hidden_types=hidden,
                 limit=limit,
                 offset=offset,
+                count_limit=ctx.settings.search_count_limit,
                 sort=sort,
                 projection=projection,
             )

@@ -204,3 +204,29 @@ async def test_graphql_children_sort_and_offset(client, paged):
         json={"query": '{ document(path: "/") { properties(schemas: ["nosuch"]) } }'},
     )
     assert (await resp.json())["errors"][0]["extensions"]["code"] == "unknown_schema"
+
+
+async def test_totals_of_large_folders_are_not_counted(
+    paged, settings, registry, database_url, aiohttp_client
+):
+    # Counting stops at the search count limit, as for searches: a folder of a
+    # million children costs a page, not a million rows, per request.
+    counting = replace(settings, search_count_limit=5)
+    capped = await aiohttp_client(
+        create_app(counting, database_url, registry=registry), headers={"Authorization": ADMIN_AUTH}
+    )
+    big = await (await capped.get(f"{API}/path{PARENT}/@children?pageSize=3")).json()
+    assert big["resultsCount"] == big["totalSize"] == -2
+    assert big["resultsCountLimit"] == 5 and big["numberOfPages"] == 0
+    assert big["isNextPageAvailable"] is True and big["currentPageSize"] == 3
+    query = """query($path: String!) { document(path: $path) {
+                 children(pageSize: 3) { totalSize entries { name } } } }"""
+    resp = await capped.post("/nuxeo/graphql", json={"query": query, "variables": {"path": PARENT}})
+    children = (await resp.json())["data"]["document"]["children"]
+    assert children["totalSize"] == -2 and len(children["entries"]) == 3
+    exact = replace(settings, search_count_limit=7)
+    counted = await aiohttp_client(
+        create_app(exact, database_url, registry=registry), headers={"Authorization": ADMIN_AUTH}
+    )
+    small = await (await counted.get(f"{API}/path{PARENT}/@children?pageSize=3")).json()
+    assert small["resultsCount"] == 7 and small["numberOfPages"] == 3

@@ -26,21 +26,25 @@ SELECT 1
 -- name: children_pages
 -- One page of the listable children of each parent plus their total, in one
 -- statement. $3 is the permission filter (NULL = no filter, administrators),
--- $7 its denied names (see may_browse). The ORDER BY marker in the page is
--- replaced by one of the orders below (db/documents.py): by title, by
--- position (both served by an index), or by up to three sort keys.
+-- $7 its denied names (see may_browse). The total is counted up to $8 (a
+-- folder of a million children is not counted for each page). The ORDER BY
+-- marker in the page is replaced by one of the orders below
+-- (db/documents.py): by title, by position (both served by an index), or by
+-- up to three sort keys.
 SELECT p.parent_key, t.total, c.*
   FROM unnest($1::uuid[], $2::boolean[]) AS p (parent_key, ordered)
  CROSS JOIN LATERAL (
        SELECT count(*) AS total
-         FROM documents d
-        WHERE d.parent_id = p.parent_key
-          AND NOT d.is_trashed
-          AND NOT d.type = ANY($4::text[])
-          AND ($3::text[] IS NULL
-               OR d.read_acl && $3::text[]
-                  AND (NOT d.read_acl && $7::text[]
-                       OR may_browse(d.read_acl, $3::text[], $7::text[])))
+         FROM (SELECT 1
+                 FROM documents d
+                WHERE d.parent_id = p.parent_key
+                  AND NOT d.is_trashed
+                  AND NOT d.type = ANY($4::text[])
+                  AND ($3::text[] IS NULL
+                       OR d.read_acl && $3::text[]
+                          AND (NOT d.read_acl && $7::text[]
+                               OR may_browse(d.read_acl, $3::text[], $7::text[])))
+                LIMIT $8) AS counted
        ) AS t
   LEFT JOIN LATERAL (
        SELECT d.*
@@ -66,16 +70,16 @@ ORDER BY left(d.properties ->> 'dc:title', 200), d.name
 ORDER BY d.position
 
 -- name: children_order_by_keys
--- $8..$13: up to three sort keys (a system field name or a property key, NULL
+-- $9..$14: up to three sort keys (a system field name or a property key, NULL
 -- for none) each with its direction (true = ascending); values compare as
 -- jsonb, so numbers sort as numbers and dates, stored as ISO text, in time
 -- order. Then the title and the name.
-ORDER BY CASE WHEN $9 THEN sort_key(d, $8) END ASC,
-         CASE WHEN NOT $9 THEN sort_key(d, $8) END DESC,
-         CASE WHEN $11 THEN sort_key(d, $10) END ASC,
-         CASE WHEN NOT $11 THEN sort_key(d, $10) END DESC,
-         CASE WHEN $13 THEN sort_key(d, $12) END ASC,
-         CASE WHEN NOT $13 THEN sort_key(d, $12) END DESC,
+ORDER BY CASE WHEN $10 THEN sort_key(d, $9) END ASC,
+         CASE WHEN NOT $10 THEN sort_key(d, $9) END DESC,
+         CASE WHEN $12 THEN sort_key(d, $11) END ASC,
+         CASE WHEN NOT $12 THEN sort_key(d, $11) END DESC,
+         CASE WHEN $14 THEN sort_key(d, $13) END ASC,
+         CASE WHEN NOT $14 THEN sort_key(d, $13) END DESC,
          left(d.properties ->> 'dc:title', 200),
          d.name
 
