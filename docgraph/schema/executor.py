@@ -1,4 +1,4 @@
-"""graphql-core's executor, with two short cuts that give the same answers.
+"""graphql-core's executor, with short cuts that give the same answers.
 
 graphql-core completes a result field by field and item by item: for every
 field of every object a path, a resolve-info record, the resolver call
@@ -16,6 +16,9 @@ with their children pays that thousands of times.
    directly with them (no resolve info built for those that take none), and
    the awaitables of the whole level gathered together (so DataLoaders still
    see one batch per level). Abstract values are grouped by runtime type.
+3. **Collected selections are kept** with their parsed operation, when no
+   directive or fragment argument lets variables change them: the same query
+   sent again does not walk its selections again.
 
 Anything unusual — an error, a null where the type forbids it, a value that
 is not a strawberry object, a value that needs coercion — abandons the batch and completes the
@@ -27,12 +30,14 @@ mutations always take the generic path.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from graphql import (
+    FieldNode,
     GraphQLBoolean,
     GraphQLID,
     GraphQLInterfaceType,
@@ -45,6 +50,8 @@ from graphql import (
     GraphQLSchema,
     GraphQLString,
     GraphQLUnionType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
     OperationType,
     get_named_type,
     get_nullable_type,
@@ -273,11 +280,68 @@ def _split(sizes: list[int], flat: list[Any]) -> list[Any]:
     return lists
 
 
+class SelectionCache:
+    """The fields each selection collects, kept with its operation for as long
+    as the operation lives (the pipeline keeps parsed queries): graphql-core
+    collects them again for every request. Only for operations without
+    directives, whose fields depend on nothing but the query's text."""
+
+    def __init__(self) -> None:
+        # id(operation) -> (a weak reference to it, its collected selections);
+        # the entry goes when the operation does.
+        self._operations: dict[int, tuple[weakref.ref[Any], dict[Any, Any]]] = {}
+
+    def of(self, operation: OperationDefinitionNode, fragments: Any) -> dict[Any, Any] | None:
+        key = id(operation)
+        entry = self._operations.get(key)
+        if entry is not None and entry[0]() is operation:
+            return entry[1]
+        if _selects_by_variables(operation, fragments):
+            return None
+        selections: dict[Any, Any] = {}
+        self._operations[key] = (weakref.ref(operation, partial(self._forget, key)), selections)
+        return selections
+
+    def _forget(self, key: int, _: weakref.ref[Any]) -> None:
+        self._operations.pop(key, None)
+
+
+def _selects_by_variables(operation: OperationDefinitionNode, fragments: Any) -> bool:
+    """Whether the fields the operation selects may depend on its variables:
+    a directive on a selection (``@include``, ``@skip``, ``@defer``), its
+    fragments' included, or a fragment taking arguments."""
+    if any(f.variable_signatures for f in fragments.values()):
+        return True
+    pending = [operation.selection_set, *(f.definition.selection_set for f in fragments.values())]
+    while pending:
+        selection_set = pending.pop()
+        for selection in selection_set.selections if selection_set else ():
+            if selection.directives:
+                return True
+            if isinstance(selection, FieldNode | InlineFragmentNode) and selection.selection_set:
+                pending.append(selection.selection_set)
+    return False
+
+
 def executor_for(found: Shortcuts) -> type[Executor]:
     plain, direct = found.plain, found.direct
+    shared = SelectionCache()
 
     class ShortcutExecutor(Executor):
         batching = True
+
+        def collect_subfields(self, return_type, field_details_list):
+            selections = shared.of(self.operation, self.fragments)
+            if selections is None or any(
+                d.fragment_variable_values is not None for d in field_details_list
+            ):
+                return super().collect_subfields(return_type, field_details_list)
+            # The nodes live as long as the operation: their ids stay theirs.
+            key = (return_type.name, *(id(d.node) for d in field_details_list))
+            found = selections.get(key)
+            if found is None:
+                found = selections[key] = super().collect_subfields(return_type, field_details_list)
+            return found
 
         def execute_field(self, parent_type, source, field_details_list, path, position_context):
             node = field_details_list[0].node

@@ -166,6 +166,36 @@ async def test_batched_completion_answers_what_graphql_core_answers(query):
     assert [e.formatted for e in got.errors or ()] == [e.formatted for e in expected.errors or ()]
 
 
+async def _executed(core, executor, document, variables=None):
+    from graphql import execute as run
+
+    result = run(
+        core, document, context_value={"loads": 0}, variable_values=variables or {},
+        executor_class=executor,
+    )  # fmt: skip
+    return await result if inspect.isawaitable(result) else result
+
+
+async def test_collected_selections_are_reused_only_when_variables_cannot_change_them():
+    schema = strawberry.Schema(query=Tree)
+    core = schema._schema
+    executor = executor_for(shortcuts(core, strawberry.Info, exception_handlers=False))
+    # The same parsed query again: the same answer, its selections reused.
+    plain = parse("{ root { name kids(first: 2) { ...k } } } fragment k on Node { name }")
+    first = await _executed(core, executor, plain)
+    again = await _executed(core, executor, plain)
+    assert first.data == again.data and not first.errors
+    assert again.data["root"]["kids"] == [{"name": "r.0"}, {"name": "r.1"}]
+    # A directive reads a variable: each request collects its own fields.
+    switched = parse(
+        "query($a: Boolean!) { root { kids(first: 1) { name @include(if: $a) label } } }"
+    )
+    shown = await _executed(core, executor, switched, {"a": True})
+    hidden = await _executed(core, executor, switched, {"a": False})
+    assert shown.data["root"]["kids"] == [{"name": "r.0", "label": "r.0"}]
+    assert hidden.data["root"]["kids"] == [{"label": "r.0"}]
+
+
 EVENTS: list[tuple[str, int]] = []
 
 
