@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import errno
 import fcntl
+import gc
 import getpass
 import logging
 import multiprocessing
@@ -167,9 +168,11 @@ def _run_worker(settings: Settings, dsn: str, reuse_port: bool) -> None:
 
     assert settings.host is not None
     shown = "localhost" if settings.host in ("0.0.0.0", LOCALHOST) else settings.host
+    app = create_app(settings, dsn)
+    app.on_startup.append(_settle_heap)  # last: after what the app's own hooks build
     try:
         web.run_app(
-            create_app(settings, dsn),
+            app,
             host=settings.host,
             port=settings.port,
             reuse_port=reuse_port,
@@ -186,6 +189,15 @@ def _run_worker(settings: Settings, dsn: str, reuse_port: bool) -> None:
         if exc.errno == errno.EADDRINUSE:
             raise fail(f"port {settings.port} on {settings.host} is already in use") from None
         raise fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
+
+
+async def _settle_heap(app: web.Application) -> None:
+    """What start-up built (schemas, grammars, registries: some 140,000
+    objects) lives as long as the process: it is moved out of the cyclic
+    collector's sight. Each full pass walked all of it (64 ms here, the
+    event loop stopped); the requests' own garbage is collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 def event_loop(kind: str) -> asyncio.AbstractEventLoop:

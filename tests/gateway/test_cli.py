@@ -206,3 +206,16 @@ def test_an_unusable_graphql_allow_list_stops_the_start_in_one_line(tmp_path):
         assert result.returncode != 0
         assert result.stderr.strip().startswith("docgraph: cannot use the GraphQL allow-list")
         assert "Traceback" not in result.stderr
+
+
+async def test_what_start_up_built_is_kept_out_of_full_collections():
+    import gc
+
+    from docgraph.gateway.cli import _settle_heap
+
+    gc.unfreeze()
+    try:
+        await _settle_heap(None)  # type: ignore[arg-type]
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
