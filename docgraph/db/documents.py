@@ -73,6 +73,11 @@ def projected(sql: str, projection: Projection | None, args: list[Any]) -> str:
 TRUNCATED = -2
 
 
+def bounded(counted: int, count_limit: int) -> int:
+    """A total counted up to ``count_limit + 1``, as reported."""
+    return int(counted) if counted <= count_limit else TRUNCATED
+
+
 @dataclass(frozen=True, slots=True)
 class ChildrenPage:
     total: int
@@ -132,8 +137,7 @@ async def children_pages(
     for record in records:
         key = record["parent_key"]
         if key not in pages:
-            total = record["total"]
-            pages[key] = ChildrenPage(total if total <= count_limit else TRUNCATED, [])
+            pages[key] = ChildrenPage(bounded(record["total"], count_limit), [])
         page = pages[key]
         if record["id"] is not None:
             page.rows.append(record)

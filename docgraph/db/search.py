@@ -10,7 +10,7 @@ from uuid import UUID
 import asyncpg
 
 from docgraph.db.acls import BrowseFilter, browse_condition
-from docgraph.db.documents import TRUNCATED, Projection, projected
+from docgraph.db.documents import Projection, bounded, projected
 from docgraph.db.nxql.compiler import Compiled, CompiledRecords, PathAnchor
 from docgraph.db.pool import Database, Record
 from docgraph.settings import ConfigurationError
@@ -114,13 +114,22 @@ async def page(
     rows = await db.fetch(statement.sql, *statement.params)
     if len(rows) < limit and (rows or offset == 0):
         return rows, offset + len(rows)
-    count_params = [*statement.where_params, count_limit + 1]
+    total = await _total(
+        db, "FROM documents d", statement.where, statement.where_params, count_limit
+    )
+    return rows, total
+
+
+async def _total(db: Database, source: str, where: str, params: list[Any], count_limit: int) -> int:
+    """How many rows of ``source`` match ``where``: exact up to
+    ``count_limit``, ``TRUNCATED`` beyond (counting stops there)."""
+    count_params = [*params, count_limit + 1]
     counted = await db.fetchval(
-        f"SELECT count(*) FROM (SELECT 1 FROM documents d WHERE {statement.where}"
+        f"SELECT count(*) FROM (SELECT 1 {source} WHERE {where}"
         f" LIMIT ${len(count_params)}::bigint) AS matches",
         *count_params,
     )
-    return rows, int(counted) if counted <= count_limit else TRUNCATED
+    return bounded(counted, count_limit)
 
 
 async def keyset_page(
@@ -249,13 +258,7 @@ async def records(
     )
     if len(rows) < limit and (rows or offset == 0):
         return rows, offset + len(rows)
-    count_params = [*where_params, count_limit + 1]
-    counted = await db.fetchval(
-        f"SELECT count(*) FROM (SELECT 1 {source} WHERE {where}"
-        f" LIMIT ${len(count_params)}::bigint) AS matches",
-        *count_params,
-    )
-    return rows, int(counted) if counted <= count_limit else TRUNCATED
+    return rows, await _total(db, source, where, where_params, count_limit)
 
 
 async def set_fulltext_dictionary(db: Database, dictionary: str) -> bool:
