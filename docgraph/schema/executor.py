@@ -302,6 +302,9 @@ class SelectionCache:
         self._operations[key] = (weakref.ref(operation, partial(self._forget, key)), selections)
         return selections
 
+    def __len__(self) -> int:
+        return len(self._operations)
+
     def _forget(self, key: int, _: weakref.ref[Any]) -> None:
         self._operations.pop(key, None)
 
@@ -329,6 +332,7 @@ def executor_for(found: Shortcuts) -> type[Executor]:
 
     class ShortcutExecutor(Executor):
         batching = True
+        selections = shared
 
         def collect_subfields(self, return_type, field_details_list):
             selections = shared.of(self.operation, self.fragments)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import hashlib
 import inspect
 from typing import NewType
@@ -194,6 +195,17 @@ async def test_collected_selections_are_reused_only_when_variables_cannot_change
     hidden = await _executed(core, executor, switched, {"a": False})
     assert shown.data["root"]["kids"] == [{"name": "r.0", "label": "r.0"}]
     assert hidden.data["root"]["kids"] == [{"label": "r.0"}]
+
+
+async def test_a_flood_of_distinct_queries_keeps_bounded_selection_state():
+    # Every text is its own parsed operation: its kept selections go when the
+    # pipeline's cache lets the operation go.
+    runner = Pipeline(strawberry.Schema(query=Tree), Limits(), cache_size=8)
+    for i in range(200):
+        result = await runner.run({"loads": 0}, f"{{ root {{ a{i}: name kids {{ name }} }} }}")
+        assert result.data == {"root": {f"a{i}": "r", "kids": [{"name": "r.0"}, {"name": "r.1"}]}}
+    gc.collect()
+    assert 0 < len(runner.executor.selections) <= 8
 
 
 EVENTS: list[tuple[str, int]] = []
