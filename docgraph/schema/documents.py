@@ -60,7 +60,7 @@ def _doctype(info: Context, doc: DocumentModel) -> ResolvedType:
 
 
 def _rendered(
-    info: Context,
+    ctx: RequestContext,
     type_name: str,
     values: Mapping[str, Any],
     schemas: list[str] | None,
@@ -68,12 +68,12 @@ def _rendered(
 ) -> JSON:
     """``values`` (of ``doc``, when stored) written as JSON for the ``schemas``
     asked for (all by default)."""
-    types = info.context.registry.types
+    types = ctx.registry.types
     if schemas is not None:
         properties.check_schemas(types, schemas)
     doctype = types.of(type_name) if doc is None else types.with_facets(type_name, doc.mixins)
     selected = properties.select_schemas(doctype, schemas)
-    return cast(JSON, properties.render(doctype, values, selected, blobs.writer(info.context, doc)))
+    return cast(JSON, properties.render(doctype, values, selected, blobs.writer(ctx, doc)))
 
 
 @strawberry.interface(
@@ -84,6 +84,9 @@ class Document:
     # The fields that are the model's own values are plain attributes, set
     # once by ``of``: GraphQL reads them without calling a resolver each.
     model: strawberry.Private[DocumentModel]
+    # The request it was read in: fields that need nothing else take no
+    # resolve info, which costs more to build than most of them to answer.
+    ctx: strawberry.Private[RequestContext]
     uid: strawberry.ID
     repository: str
     path: str | None
@@ -113,6 +116,7 @@ class Document:
         implementation = implementations.of(ctx.registry.types, model.type)
         return implementation(
             model=model,
+            ctx=ctx,
             uid=strawberry.ID(model.uid),
             repository=model.repository,
             path=model.reported_path,
@@ -135,16 +139,16 @@ class Document:
         )
 
     @strawberry.field(description="The facets of the type, then those added to this document.")
-    def facets(self, info: Context) -> list[str]:
-        return documents.facets(info.context, self.model)
+    def facets(self) -> list[str]:
+        return documents.facets(self.ctx, self.model)
 
     @strawberry.field(name="lastModified")
-    def last_modified(self, info: Context) -> str | None:
-        return documents.last_modified(info.context, self.model)
+    def last_modified(self) -> str | None:
+        return documents.last_modified(self.ctx, self.model)
 
     @strawberry.field(description="Properties keyed prefix:field; all schemas by default.")
-    def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:
-        return _rendered(info, self.model.type, self.model.properties, schemas, self.model)
+    def properties(self, schemas: list[str] | None = None) -> JSON:
+        return _rendered(self.ctx, self.model.type, self.model.properties, schemas, self.model)
 
     @strawberry.field(description="One property, or a path inside one (files:files/0/file).")
     def property(self, info: Context, xpath: str) -> JSON | None:
@@ -487,7 +491,7 @@ class DocumentTemplate:
 
     @strawberry.field(description="Default values keyed prefix:field; all schemas by default.")
     def properties(self, info: Context, schemas: list[str] | None = None) -> JSON:
-        return _rendered(info, self.template.type, {}, schemas)
+        return _rendered(info.context, self.template.type, {}, schemas)
 
 
 def connection_window(

@@ -18,7 +18,10 @@ with their children pays that thousands of times.
    see one batch per level). Abstract values are grouped by runtime type.
 3. **Collected selections are kept** with their parsed operation, when no
    directive or fragment argument lets variables change them: the same query
-   sent again does not walk its selections again.
+   sent again does not walk its selections again. So is how each field of a
+   selection is answered (a ``Column``: plain attribute, direct call or
+   resolver, arguments coerced once when they read no variable, leaves
+   completed without paths).
 
 Anything unusual — an error, a null where the type forbids it, a value that
 is not a strawberry object, a value that needs coercion — abandons the batch and completes the
@@ -34,6 +37,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from types import CoroutineType, NoneType
 from typing import Any
 
 from graphql import (
@@ -51,8 +55,11 @@ from graphql import (
     GraphQLString,
     GraphQLUnionType,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
+    VariableNode,
     get_named_type,
     get_nullable_type,
     is_leaf_type,
@@ -85,14 +92,22 @@ class PlainField:
         self.many = many
         self.non_null = non_null
 
-    def serialised(self, value: Any) -> bool:
-        """Whether ``value`` (not null) is already its own serialisation."""
+    def all_serialised(self, values: list[Any]) -> bool:
+        """Whether each value is null where allowed or already its own
+        serialisation."""
         exact = self.exact
-        if exact is None:
-            return False
-        if not self.many:
-            return type(value) is exact
-        return type(value) is list and all(type(item) is exact for item in value)
+        for value in values:
+            if value is None:
+                if self.non_null:
+                    return False
+            elif exact is None:
+                return False
+            elif not self.many:
+                if type(value) is not exact:
+                    return False
+            elif type(value) is not list or any(type(item) is not exact for item in value):
+                return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +142,123 @@ class DirectCall:
         if self.info_name is not None:
             kwargs[self.info_name] = self.info_class(_raw_info=info, _field=self.definition)
         return self.function(source, **kwargs) if self.pass_self else self.function(**kwargs)
+
+
+def leaf_completion(output: GraphQLOutputType) -> Callable[[list[Any]], list[Any]] | None:
+    """How to complete values of a leaf type or a list of leaves, without
+    paths or per-value calls; None for other types. Raises _Abandon where
+    graphql-core would report an error."""
+    non_null = isinstance(output, GraphQLNonNull)
+    nullable: Any = get_nullable_type(output)
+    if isinstance(nullable, GraphQLList):
+        item = nullable.of_type
+        items_non_null = isinstance(item, GraphQLNonNull)
+        leaf = item.of_type if items_non_null else item
+        if not is_leaf_type(leaf):
+            return None
+        one = _leaf(leaf, items_non_null)
+
+        def lists(values: list[Any]) -> list[Any]:
+            done: list[Any] = []
+            for value in values:
+                if value is None or value is Undefined:
+                    if non_null:
+                        raise _Abandon
+                    done.append(None)
+                elif isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
+                    raise _Abandon
+                else:
+                    done.append(one(list(value)))
+            return done
+
+        return lists
+    return _leaf(nullable, non_null) if is_leaf_type(nullable) else None
+
+
+def _leaf(leaf: Any, non_null: bool) -> Callable[[list[Any]], list[Any]]:
+    exact = _IDENTITY.get(leaf)
+    coerce = leaf.coerce_output_value
+
+    def leaves(values: list[Any]) -> list[Any]:
+        done: list[Any] = []
+        for value in values:
+            if value is None or value is Undefined:
+                if non_null:
+                    raise _Abandon
+                done.append(None)
+            elif type(value) is exact:
+                done.append(value)
+            else:
+                coerced = coerce(value)
+                if coerced is None or coerced is Undefined:
+                    raise _Abandon
+                done.append(coerced)
+        return done
+
+    return leaves
+
+
+class Column:
+    """How one field of a selection set is answered for every object of a
+    level: worked out once per selection, not once per object."""
+
+    __slots__ = (
+        "call",
+        "details",
+        "field_def",
+        "fixed_args",
+        "leaves",
+        "name",
+        "nodes",
+        "plain",
+        "response_name",
+        "typename",
+    )
+
+    def __init__(
+        self,
+        response_name: str,
+        name: str,
+        details: Any,
+        *,
+        typename: bool = False,
+        field_def: Any = None,
+        plain: PlainField | None = None,
+        call: DirectCall | None = None,
+        leaves: Callable[[list[Any]], list[Any]] | None = None,
+    ) -> None:
+        self.response_name = response_name
+        self.name = name
+        self.details = details
+        self.nodes = [d.node for d in details]
+        self.typename = typename
+        self.field_def = field_def
+        self.plain = plain
+        self.call = call
+        self.leaves = leaves
+        # The coerced arguments, when they depend on no variable.
+        self.fixed_args: dict[str, Any] | None = None
+
+
+def _reads_variables(value: Any) -> bool:
+    """Whether an argument's value node holds a variable anywhere inside."""
+    pending = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, VariableNode):
+            return True
+        if isinstance(node, ListValueNode):
+            pending.extend(node.values)
+        elif isinstance(node, ObjectValueNode):
+            pending.extend(f.value for f in node.fields)
+    return False
+
+
+def _awaitable(value: Any) -> bool:
+    return isinstance(value, CoroutineType | asyncio.Future) or (
+        not isinstance(value, str | list | dict | int | float | NoneType)
+        and hasattr(value, "__await__")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +393,15 @@ def _merge(
     return later()
 
 
+async def _together(awaitables: list[Awaitable[Any]]) -> list[Any]:
+    """What the awaitables give, awaited concurrently (DataLoaders see all
+    their keys in one batch); one alone is awaited in place, without the
+    task ``gather`` would make of it."""
+    if len(awaitables) == 1:
+        return [await awaitables[0]]
+    return await asyncio.gather(*awaitables)
+
+
 async def _ready(value: list[Any]) -> list[Any]:
     return value
 
@@ -329,6 +470,8 @@ def _selects_by_variables(operation: OperationDefinitionNode, fragments: Any) ->
 def executor_for(found: Shortcuts) -> type[Executor]:
     plain, direct = found.plain, found.direct
     shared = SelectionCache()
+    # (abstract type, object type name) -> the object type, once checked.
+    runtimes: dict[tuple[str, str], GraphQLObjectType] = {}
 
     class ShortcutExecutor(Executor):
         batching = True
@@ -352,13 +495,26 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             field = plain.get((parent_type.name, node.name.value))
             if field is not None:
                 value = getattr(source, field.attribute, Undefined)
-                if value is None and not field.non_null:
-                    return None
-                if value is not None and field.serialised(value):
+                if field.all_serialised([value]):
                     return value
             return super().execute_field(
                 parent_type, source, field_details_list, path, position_context
             )
+
+        def _first(self, done: Any, generic: Callable[[], Any]) -> Any:
+            """The one completed value of ``done``, or what ``generic`` makes
+            of the same value when completing it failed."""
+            if not isinstance(done, Awaitable):
+                return done[0]
+
+            async def settle() -> Any:
+                try:
+                    return (await done)[0]
+                except Exception:  # the generic path reports it exactly
+                    completed = generic()
+                    return await completed if self.is_awaitable(completed) else completed
+
+            return settle()
 
         def complete_value(
             self, return_type, field_details_list, info, path, result, position_context
@@ -383,17 +539,7 @@ def executor_for(found: Shortcuts) -> type[Executor]:
                 done = self._complete([result], [path], return_type, field_details_list)
             except Exception:  # the generic path reports it exactly
                 return generic()
-            if not isinstance(done, Awaitable):
-                return done[0]
-
-            async def settle() -> Any:
-                try:
-                    return (await done)[0]
-                except Exception:  # the generic path reports it exactly
-                    completed = generic()
-                    return await completed if self.is_awaitable(completed) else completed
-
-            return settle()
+            return self._first(done, generic)
 
         def _complete(
             self,
@@ -442,21 +588,36 @@ def executor_for(found: Shortcuts) -> type[Executor]:
                 if definition is None:
                     raise _Abandon  # only strawberry objects name their type
                 groups.setdefault(definition.name, []).append(i)
+            if len(groups) == 1:  # the usual case: all of one type, in order
+                [name] = groups
+                return self._complete_objects(
+                    values, paths, self._runtime(return_type, name), field_details_list
+                )
             parts = []
             for name, positions in groups.items():
-                runtime = self.schema.get_type(name)
-                if not isinstance(runtime, GraphQLObjectType) or not self.schema.is_sub_type(
-                    return_type, runtime
-                ):
-                    raise _Abandon
                 done = self._complete_objects(
                     [values[i] for i in positions],
                     [paths[i] for i in positions],
-                    runtime,
+                    self._runtime(return_type, name),
                     field_details_list,
                 )
                 parts.append((positions, done))
             return _merge(parts, len(values))
+
+        def _runtime(
+            self, abstract: GraphQLInterfaceType | GraphQLUnionType, name: str
+        ) -> GraphQLObjectType:
+            """The object type ``name``, checked to be one of ``abstract``'s."""
+            key = (abstract.name, name)
+            runtime = runtimes.get(key)
+            if runtime is None:
+                found = self.schema.get_type(name)
+                if not isinstance(found, GraphQLObjectType) or not self.schema.is_sub_type(
+                    abstract, found
+                ):
+                    raise _Abandon
+                runtime = runtimes[key] = found
+            return runtime
 
         def _complete_lists(
             self,
@@ -489,81 +650,136 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             # strawberry's test is an isinstance on the object alone.
             if is_type_of is not None and not all(is_type_of(s, _NO_INFO) is True for s in sources):
                 raise _Abandon
-            grouped = self.collect_subfields(return_type, field_details_list)[0]
+            columns = self._columns(return_type, field_details_list)
+            return self._rows(sources, paths, return_type, columns)
+
+        def _rows(
+            self,
+            sources: Sequence[Any],
+            paths: Sequence[Path],
+            parent_type: GraphQLObjectType,
+            columns: list[Column],
+        ) -> list[Any] | Awaitable[list[Any]]:
             rows: list[dict[str, Any]] = [{} for _ in sources]
             pending: list[tuple[str, Awaitable[list[Any]]]] = []
             try:
-                for response_name, details in grouped.items():
-                    column = self._column(sources, paths, return_type, response_name, details)
-                    if column is Undefined:
+                for column in columns:
+                    values = self._column(column, sources, paths, parent_type)
+                    if type(values) is not list:
+                        pending.append((column.response_name, values))
                         continue
-                    if self.is_awaitable(column):
-                        pending.append((response_name, column))
-                        continue
-                    for row, value in zip(rows, column, strict=True):
+                    response_name = column.response_name
+                    for row, value in zip(rows, values, strict=True):
                         row[response_name] = value
             except Exception:
-                _discard(column for _, column in pending)
+                _discard(values for _, values in pending)
                 raise
             if not pending:
                 return rows
 
             async def settle() -> list[Any]:
                 # Sibling fields run concurrently, as graphql-core runs them.
-                columns = await asyncio.gather(*(column for _, column in pending))
-                for (response_name, _), column in zip(pending, columns, strict=True):
-                    for row, value in zip(rows, column, strict=True):
+                done = await _together([values for _, values in pending])
+                for (response_name, _), values in zip(pending, done, strict=True):
+                    for row, value in zip(rows, values, strict=True):
                         row[response_name] = value
                 return rows
 
             return settle()
 
-        def _column(
-            self,
-            sources: Sequence[Any],
-            paths: Sequence[Path],
-            parent_type: GraphQLObjectType,
-            response_name: str,
-            details: Any,
-        ) -> Any:
-            """One field of every source, completed (or an awaitable of it)."""
+        def _columns(self, parent_type: GraphQLObjectType, field_details_list: Any) -> list[Column]:
+            """How each field of the selection is answered, kept with the
+            operation when its collected fields are."""
+            selections = shared.of(self.operation, self.fragments)
+            kept = selections is not None and all(
+                d.fragment_variable_values is None for d in field_details_list
+            )
+            if kept:
+                assert selections is not None
+                key = ("columns", parent_type.name, *(id(d.node) for d in field_details_list))
+                if (found := selections.get(key)) is not None:
+                    return found
+            columns = [
+                column
+                for response_name, details in self.collect_subfields(
+                    parent_type, field_details_list
+                )[0].items()
+                if (column := self._plan(parent_type, response_name, details, kept)) is not None
+            ]
+            if kept:
+                assert selections is not None
+                selections[key] = columns
+            return columns
+
+        def _plan(
+            self, parent_type: GraphQLObjectType, response_name: str, details: Any, kept: bool
+        ) -> Column | None:
             node = details[0].node
             name = node.name.value
             if name == "__typename":
-                return [parent_type.name] * len(sources)
+                return Column(response_name, name, details, typename=True)
             field_def = parent_type.fields.get(name)
             if field_def is None:
-                return Undefined
+                return None
             key = (parent_type.name, name)
-            if (field := plain.get(key)) is not None:
-                values = [getattr(s, field.attribute, Undefined) for s in sources]
-                if all(
-                    (v is None and not field.non_null) or (v is not None and field.serialised(v))
-                    for v in values
-                ):
-                    return values
-            args = (
-                get_argument_values(
-                    field_def,
-                    node,
-                    self.variable_values,
-                    details[0].fragment_variable_values,
-                    self.hide_suggestions,
-                )
-                if field_def.args or node.arguments
-                else {}
+            column = Column(
+                response_name,
+                name,
+                details,
+                field_def=field_def,
+                plain=plain.get(key),
+                call=direct.get(key),
+                leaves=leaf_completion(field_def.type),
             )
-            nodes = [d.node for d in details]
-            field_paths = [Path(p, response_name, parent_type.name) for p in paths]
-            call = direct.get(key)
+            if not (field_def.args or node.arguments):
+                column.fixed_args = {}
+            elif kept and not any(_reads_variables(a.value) for a in node.arguments or ()):
+                try:
+                    column.fixed_args = self._arguments(column)
+                except Exception:  # reported exactly when the field runs
+                    pass
+            return column
+
+        def _arguments(self, column: Column) -> dict[str, Any]:
+            if column.fixed_args is not None:
+                return column.fixed_args
+            return get_argument_values(
+                column.field_def,
+                column.details[0].node,
+                self.variable_values,
+                column.details[0].fragment_variable_values,
+                self.hide_suggestions,
+            )
+
+        def _column(
+            self,
+            column: Column,
+            sources: Sequence[Any],
+            paths: Sequence[Path],
+            parent_type: GraphQLObjectType,
+        ) -> Any:
+            """One field of every source, completed (or an awaitable of it)."""
+            if column.typename:
+                return [parent_type.name] * len(sources)
+            if (field := column.plain) is not None:
+                values = [getattr(s, field.attribute, Undefined) for s in sources]
+                if field.all_serialised(values):
+                    return values
+            field_def = column.field_def
+            args = self._arguments(column)
+            call = column.call
             resolve = field_def.resolve or self.field_resolver
             kwargs = call.kwargs(args) if call is not None else args
+            field_paths: list[Path] | None = None
             results: list[Any] = []
             try:
                 if call is not None and call.info_name is None:
                     # A resolver that takes no info: none is built for it.
                     results.extend(call(source, _NO_INFO, kwargs) for source in sources)
                 else:
+                    response_name = column.response_name
+                    field_paths = [Path(p, response_name, parent_type.name) for p in paths]
+                    nodes = column.nodes
                     for source, path in zip(sources, field_paths, strict=True):
                         info = self.build_resolve_info(field_def, nodes, parent_type, path)
                         if call is not None:
@@ -573,28 +789,33 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             except Exception:
                 _discard(r for r in results if self.is_awaitable(r))
                 raise
-            pending = [i for i, r in enumerate(results) if self.is_awaitable(r)]
+            pending = [i for i, r in enumerate(results) if _awaitable(r)]
             if not pending:
-                return self._completed(results, field_paths, field_def.type, details)
+                return self._completed(column, results, paths, field_paths, parent_type)
 
             async def settle() -> list[Any]:
-                settled = await asyncio.gather(*(results[i] for i in pending))
+                settled = await _together([results[i] for i in pending])
                 for i, value in zip(pending, settled, strict=True):
                     results[i] = value
-                done = self._completed(results, field_paths, field_def.type, details)
+                done = self._completed(column, results, paths, field_paths, parent_type)
                 return await done if isinstance(done, Awaitable) else done
 
             return settle()
 
         def _completed(
             self,
+            column: Column,
             results: list[Any],
             paths: Sequence[Path],
-            return_type: GraphQLOutputType,
-            details: Any,
+            field_paths: list[Path] | None,
+            parent_type: GraphQLObjectType,
         ) -> list[Any] | Awaitable[list[Any]]:
             if any(isinstance(r, Exception) for r in results):
                 raise _Abandon
-            return self._complete(results, paths, return_type, details)
+            if column.leaves is not None:
+                return column.leaves(results)
+            if field_paths is None:
+                field_paths = [Path(p, column.response_name, parent_type.name) for p in paths]
+            return self._complete(results, field_paths, column.field_def.type, column.details)
 
     return ShortcutExecutor

@@ -288,6 +288,24 @@ async def test_batched_completion_of_interfaces_and_unions():
     assert [s["__typename"] for s in got.data["shapes"]] == ["Circle", "Square", "Circle"]
 
 
+async def test_arguments_are_coerced_once_per_selection_unless_they_read_variables():
+    schema = strawberry.Schema(query=Tree)._schema
+    executor = probe(executor_for(shortcuts(schema, strawberry.Info, exception_handlers=False)))
+    # ``label`` without arguments (its default), with a literal, and ``kids``
+    # with a variable: one parsed query run twice with different variables.
+    document = parse(
+        "query($n: Int!) { root { label kids(first: $n) { "
+        'label p: label(prefix: "> ") kids(first: 1) { name } } } }'
+    )
+    for n in (1, 3):
+        expected = await _executed(schema, None, document, {"n": n})
+        got = await _executed(schema, executor, document, {"n": n})
+        assert not got.errors and got.data == expected.data
+        assert len(got.data["root"]["kids"]) == n
+        assert got.data["root"]["kids"][0]["p"] == "> r.0"
+        assert executor.used[-1].batching  # answered by the batch, not by the fallback
+
+
 async def test_batched_completion_resolves_a_level_at_once():
     """No resolver of a level starts before every one of the level above has
     finished: one batch per level (graphql-core would start the fast item's

@@ -147,12 +147,17 @@ class ResolvedType:
     facets: tuple[str, ...]
     subtypes: tuple[str, ...]
     lifecycle: str | None
+    # Asked of every document read (lastModified needs dublincore).
+    schema_names: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "schema_names", frozenset(s.name for s in self.schemas))
 
     def has_facet(self, facet: str) -> bool:
         return facet in self.facets
 
     def has_schema(self, name: str) -> bool:
-        return any(s.name == name for s in self.schemas)
+        return name in self.schema_names
 
 
 @dataclass
