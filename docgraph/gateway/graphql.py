@@ -45,6 +45,7 @@ GRAPHIQL_POLICY = "; ".join(
 )
 _JSON_TYPES = frozenset({"application/json", "application/graphql-response+json"})
 _METHODS = frozenset({"GET", "POST"})
+_JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 class GraphQLDoor:
@@ -144,8 +145,11 @@ def _json_response(
 ) -> web.Response:
     if status == 405:
         headers = {**(headers or {}), "Allow": ", ".join(sorted(_METHODS))}
+    # The header given whole: aiohttp would otherwise parse it back per response.
     return web.Response(
-        body=orjson.dumps(body), status=status, content_type="application/json", headers=headers
+        body=orjson.dumps(body),
+        status=status,
+        headers={**_JSON_HEADERS, **headers} if headers else _JSON_HEADERS,
     )
 
 

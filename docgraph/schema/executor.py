@@ -136,11 +136,12 @@ class DirectCall:
         return resolve
 
     def __call__(self, source: Any, info: GraphQLResolveInfo, kwargs: dict[str, Any]) -> Any:
-        kwargs = dict(kwargs)
-        for name in self.source_names:
-            kwargs[name] = source
-        if self.info_name is not None:
-            kwargs[self.info_name] = self.info_class(_raw_info=info, _field=self.definition)
+        if self.source_names or self.info_name is not None:
+            kwargs = dict(kwargs)  # the caller's is shared by a level's calls
+            for name in self.source_names:
+                kwargs[name] = source
+            if self.info_name is not None:
+                kwargs[self.info_name] = self.info_class(_raw_info=info, _field=self.definition)
         return self.function(source, **kwargs) if self.pass_self else self.function(**kwargs)
 
 

@@ -276,7 +276,12 @@ def text_refusal(query: str, tokens: int, limits: Limits) -> GraphQLError | None
 
 
 def variables_refusal(variables: Mapping[str, Any], limits: Limits) -> GraphQLError | None:
-    if nesting(variables, limits.max_variable_depth) > limits.max_variable_depth:
+    limit = limits.max_variable_depth
+    if any(isinstance(v, dict | list) for v in variables.values()):
+        depth = nesting(variables, limit)
+    else:  # the usual case, counted without walking
+        depth = 1 if variables else 0
+    if depth > limit:
         return refusal(
             f"Variables nest deeper than {limits.max_variable_depth} levels", "invalid_variables"
         )

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import contextlib
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, AsyncIterator, Collection, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import strawberry
 from graphql import (
@@ -41,7 +41,6 @@ from graphql import (
     OperationType,
     Source,
     TokenKind,
-    execute,
     get_operation_ast,
     parse,
     specified_rules,
@@ -318,15 +317,19 @@ class Pipeline:
         variables: dict[str, Any],
         operation_name: str | None,
     ) -> ExecutionResult:
-        result = execute(
-            self.schema,
-            document,
-            context_value=ctx,
-            variable_values=variables,
+        # What graphql-core's ``execute`` does, without its checks for
+        # incremental delivery: the schema has no @defer nor @stream.
+        executor = self.executor.build(
+            self.schema, document, context_value=ctx, raw_variable_values=variables,
             operation_name=operation_name,
-            executor_class=self.executor,
-        )
-        return result if isinstance(result, ExecutionResult) else await result
+        )  # fmt: skip
+        if isinstance(executor, list):  # variables that do not fit their types
+            return ExecutionResult(None, executor)
+        result = executor.execute_operation()
+        if isinstance(result, ExecutionResult):
+            return result
+        # Without incremental delivery, the awaitable gives one result.
+        return await cast(Awaitable[ExecutionResult], result)
 
 
 class _Undo(Exception):
