@@ -39,7 +39,7 @@ class Principal:
         return (self.username, *self.groups, EVERYONE)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class RequestContext:
     principal: Principal
     repository: str
@@ -95,9 +95,8 @@ class RequestContext:
             await self.database.close()
 
     async def close(self) -> None:
-        """End of the request: rows it cached are dropped at once (the loaders
-        and the context refer to each other, so the garbage collector alone
-        would keep them until its next full pass) and its connection returns."""
+        """End of the request (or of a subscription's wait between two
+        events): the rows it cached are dropped and its connection returns."""
         self.loaders.clear()
         await self.database.close()
 

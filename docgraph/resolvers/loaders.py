@@ -6,6 +6,7 @@ result per key, in key order, ``None`` for a key with no row.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -66,13 +67,21 @@ class ChildrenSlice:
 
 class Loaders:
     def __init__(self, ctx: RequestContext) -> None:
-        self._ctx = ctx
+        # Weak: the context holds the loaders, and a cycle would keep a
+        # request's objects alive until a pass of the garbage collector.
+        self._context = weakref.ref(ctx)
         # Documents that listings returned, by id and by path: a later load
         # of one of them needs no statement. Plain dicts, because priming a
         # DataLoader costs a future per key and a page has hundreds.
         self._seen_ids: dict[UUID, Document] = {}
         self._seen_paths: dict[str, Document] = {}
         self._per_document: dict[object, tuple[DataLoader, dict[UUID, Document]]] = {}
+
+    @property
+    def _ctx(self) -> RequestContext:
+        ctx = self._context()
+        assert ctx is not None, "loaders used after their request"
+        return ctx
 
     # Built on first use: most REST requests need one loader, not three.
     @cached_property

@@ -199,11 +199,20 @@ def _leaf(leaf: Any, non_null: bool) -> Callable[[list[Any]], list[Any]]:
     return leaves
 
 
+@dataclass(frozen=True, slots=True)
+class _RootField:
+    """An operation's root, keyed like the field nodes of a selection."""
+
+    node: OperationDefinitionNode
+    fragment_variable_values: None = None
+
+
 class Column:
     """How one field of a selection set is answered for every object of a
     level: worked out once per selection, not once per object."""
 
     __slots__ = (
+        "by_variable",
         "call",
         "details",
         "field_def",
@@ -213,6 +222,7 @@ class Column:
         "nodes",
         "plain",
         "response_name",
+        "template",
         "typename",
     )
 
@@ -239,6 +249,10 @@ class Column:
         self.leaves = leaves
         # The coerced arguments, when they depend on no variable.
         self.fixed_args: dict[str, Any] | None = None
+        # When every argument given is a variable: (argument, variable,
+        # non-null) each, and the arguments of a first run for the defaults.
+        self.by_variable: tuple[tuple[str, str, bool], ...] | None = None
+        self.template: dict[str, Any] | None = None
 
 
 def _reads_variables(value: Any) -> bool:
@@ -502,6 +516,30 @@ def executor_for(found: Shortcuts) -> type[Executor]:
                 parent_type, source, field_details_list, path, position_context
             )
 
+        def execute_root_grouped_field_set(
+            self, root_type, root_value, grouped_field_set, serially, position_context
+        ):
+            """A query's root fields: one more level of batched completion."""
+            if serially or not self.batching or self.operation.operation is not OperationType.QUERY:
+                return super().execute_root_grouped_field_set(
+                    root_type, root_value, grouped_field_set, serially, position_context
+                )
+
+            def generic() -> Any:
+                self.batching = False
+                return super(ShortcutExecutor, self).execute_root_grouped_field_set(
+                    root_type, root_value, grouped_field_set, serially, position_context
+                )
+
+            try:
+                columns = self._columns(
+                    root_type, [_RootField(self.operation)], lambda: grouped_field_set
+                )
+                done = self._rows([root_value], [None], root_type, columns)
+            except Exception:  # the generic path reports it exactly
+                return generic()
+            return self._first(done, generic)
+
         def _first(self, done: Any, generic: Callable[[], Any]) -> Any:
             """The one completed value of ``done``, or what ``generic`` makes
             of the same value when completing it failed."""
@@ -651,13 +689,17 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             # strawberry's test is an isinstance on the object alone.
             if is_type_of is not None and not all(is_type_of(s, _NO_INFO) is True for s in sources):
                 raise _Abandon
-            columns = self._columns(return_type, field_details_list)
+            columns = self._columns(
+                return_type,
+                field_details_list,
+                lambda: self.collect_subfields(return_type, field_details_list)[0],
+            )
             return self._rows(sources, paths, return_type, columns)
 
         def _rows(
             self,
             sources: Sequence[Any],
-            paths: Sequence[Path],
+            paths: Sequence[Path | None],
             parent_type: GraphQLObjectType,
             columns: list[Column],
         ) -> list[Any] | Awaitable[list[Any]]:
@@ -688,9 +730,15 @@ def executor_for(found: Shortcuts) -> type[Executor]:
 
             return settle()
 
-        def _columns(self, parent_type: GraphQLObjectType, field_details_list: Any) -> list[Column]:
-            """How each field of the selection is answered, kept with the
-            operation when its collected fields are."""
+        def _columns(
+            self,
+            parent_type: GraphQLObjectType,
+            field_details_list: Any,
+            collect: Callable[[], dict[str, Any]],
+        ) -> list[Column]:
+            """How each field of a selection (``collect``: its fields by
+            response name) is answered, kept with the operation when its
+            collected fields are."""
             selections = shared.of(self.operation, self.fragments)
             kept = selections is not None and all(
                 d.fragment_variable_values is None for d in field_details_list
@@ -702,9 +750,7 @@ def executor_for(found: Shortcuts) -> type[Executor]:
                     return found
             columns = [
                 column
-                for response_name, details in self.collect_subfields(
-                    parent_type, field_details_list
-                )[0].items()
+                for response_name, details in collect().items()
                 if (column := self._plan(parent_type, response_name, details, kept)) is not None
             ]
             if kept:
@@ -734,29 +780,56 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             )
             if not (field_def.args or node.arguments):
                 column.fixed_args = {}
-            elif kept and not any(_reads_variables(a.value) for a in node.arguments or ()):
+            elif not kept:
+                pass
+            elif not any(_reads_variables(a.value) for a in node.arguments or ()):
                 try:
                     column.fixed_args = self._arguments(column)
                 except Exception:  # reported exactly when the field runs
                     pass
+            elif all(isinstance(a.value, VariableNode) for a in node.arguments or ()):
+                column.by_variable = tuple(
+                    (
+                        field_def.args[a.name.value].out_name or a.name.value,
+                        a.value.name.value,
+                        isinstance(field_def.args[a.name.value].type, GraphQLNonNull),
+                    )
+                    for a in node.arguments or ()
+                    if a.name.value in field_def.args
+                )
             return column
 
         def _arguments(self, column: Column) -> dict[str, Any]:
             if column.fixed_args is not None:
                 return column.fixed_args
-            return get_argument_values(
+            if column.by_variable is not None and column.template is not None:
+                # Each argument is a variable's value, as coerced with the
+                # variables; the rest (defaults) is the same every time.
+                coerced = self.variable_values.coerced
+                args = dict(column.template)
+                for out_name, variable, non_null in column.by_variable:
+                    value = coerced.get(variable, Undefined)
+                    if value is Undefined or (value is None and non_null):
+                        break  # graphql-core answers these exactly
+                    args[out_name] = value
+                else:
+                    return args
+            args = get_argument_values(
                 column.field_def,
                 column.details[0].node,
                 self.variable_values,
                 column.details[0].fragment_variable_values,
                 self.hide_suggestions,
             )
+            if column.by_variable is not None and column.template is None:
+                column.template = dict(args)
+            return args
 
         def _column(
             self,
             column: Column,
             sources: Sequence[Any],
-            paths: Sequence[Path],
+            paths: Sequence[Path | None],
             parent_type: GraphQLObjectType,
         ) -> Any:
             """One field of every source, completed (or an awaitable of it)."""
@@ -807,7 +880,7 @@ def executor_for(found: Shortcuts) -> type[Executor]:
             self,
             column: Column,
             results: list[Any],
-            paths: Sequence[Path],
+            paths: Sequence[Path | None],
             field_paths: list[Path] | None,
             parent_type: GraphQLObjectType,
         ) -> list[Any] | Awaitable[list[Any]]:

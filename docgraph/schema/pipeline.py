@@ -325,11 +325,17 @@ class Pipeline:
         )  # fmt: skip
         if isinstance(executor, list):  # variables that do not fit their types
             return ExecutionResult(None, executor)
-        result = executor.execute_operation()
-        if isinstance(result, ExecutionResult):
-            return result
-        # Without incremental delivery, the awaitable gives one result.
-        return await cast(Awaitable[ExecutionResult], result)
+        try:
+            result = executor.execute_operation()
+            if isinstance(result, ExecutionResult):
+                return result
+            # Without incremental delivery, the awaitable gives one result.
+            return await cast(Awaitable[ExecutionResult], result)
+        finally:
+            # The executor refers to itself through these: left as a cycle,
+            # it and all the request's values would wait for the garbage
+            # collector.
+            del executor.async_helpers
 
 
 class _Undo(Exception):

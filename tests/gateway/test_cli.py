@@ -211,11 +211,14 @@ def test_an_unusable_graphql_allow_list_stops_the_start_in_one_line(tmp_path):
 async def test_what_start_up_built_is_kept_out_of_full_collections():
     import gc
 
-    from docgraph.gateway.cli import _settle_heap
+    from docgraph.gateway.cli import YOUNG_COLLECTION_THRESHOLD, _settle_heap
 
     gc.unfreeze()
+    threshold = gc.get_threshold()
     try:
         await _settle_heap(None)  # type: ignore[arg-type]
         assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold()[0] == YOUNG_COLLECTION_THRESHOLD
     finally:
         gc.unfreeze()
+        gc.set_threshold(*threshold)

@@ -304,6 +304,17 @@ async def test_arguments_are_coerced_once_per_selection_unless_they_read_variabl
         assert len(got.data["root"]["kids"]) == n
         assert got.data["root"]["kids"][0]["p"] == "> r.0"
         assert executor.used[-1].batching  # answered by the batch, not by the fallback
+    # An optional variable given, then not: the argument's default again.
+    optional = parse("query($n: Int) { root { kids(first: $n) { name } } }")
+    for variables, count in (({"n": 3}, 3), ({}, 2), ({"n": None}, None), ({"n": 1}, 1)):
+        expected = await _executed(schema, None, optional, variables)
+        got = await _executed(schema, executor, optional, variables)
+        assert got.data == expected.data
+        assert [e.formatted for e in got.errors or ()] == [
+            e.formatted for e in expected.errors or ()
+        ]
+        if count is not None:
+            assert len(got.data["root"]["kids"]) == count
 
 
 async def test_batched_completion_resolves_a_level_at_once():
