@@ -49,6 +49,8 @@ STOP_TIMEOUT_SECONDS = 10.0
 # neither side wins by holding more connections.
 FLOOR_POOL_SIZE = 10
 FLOOR_SELECT = "SELECT body FROM bench_floor WHERE id = $1"
+# docgraph's throughput against the floor's, in percent, with one process.
+TARGET_PERCENT = 60
 
 
 class BenchError(RuntimeError):
@@ -392,8 +394,16 @@ def report(docgraph: Summary, floor: Summary, args: argparse.Namespace) -> None:
             + " ".join(f"{r.rps:.0f}" for r in s.runs)
         )
     ratio = docgraph.median(lambda r: r.rps) / floor.median(lambda r: r.rps) * 100
-    verdict = "met" if ratio >= 50 else "NOT met"
-    print(f"docgraph/floor: {ratio:.1f} % (target >= 50 % with one process: {verdict})")
+    verdict = "met" if ratio >= TARGET_PERCENT else "NOT met"
+    print(
+        f"docgraph/floor: {ratio:.1f} % (target >= {TARGET_PERCENT} % with one process: {verdict})"
+    )
+    # Each round measures both servers seconds apart: the median of the rounds'
+    # own ratios moves less with the machine's drift over the whole run.
+    paired = statistics.median(
+        d.rps / f.rps for d, f in zip(docgraph.runs, floor.runs, strict=True)
+    )
+    print(f"docgraph/floor, median of each round's ratio: {paired * 100:.1f} %")
     # Less sensitive to what else the machine runs: the throughput ratio if each
     # server had a core of its own and were limited by it.
     cost = floor.median(lambda r: r.server_us_per_request) / docgraph.median(
