@@ -16,6 +16,7 @@ with their children pays that thousands of times.
    directly with them (no resolve info built for those that take none), and
    the awaitables of the whole level gathered together (so DataLoaders still
    see one batch per level). Abstract values are grouped by runtime type.
+   A query's root fields are the first level.
 3. **Collected selections are kept** with their parsed operation, when no
    directive or fragment argument lets variables change them: the same query
    sent again does not walk its selections again. So is how each field of a
@@ -151,52 +152,56 @@ def leaf_completion(output: GraphQLOutputType) -> Callable[[list[Any]], list[Any
     graphql-core would report an error."""
     non_null = isinstance(output, GraphQLNonNull)
     nullable: Any = get_nullable_type(output)
-    if isinstance(nullable, GraphQLList):
-        item = nullable.of_type
-        items_non_null = isinstance(item, GraphQLNonNull)
-        leaf = item.of_type if items_non_null else item
-        if not is_leaf_type(leaf):
-            return None
-        one = _leaf(leaf, items_non_null)
+    if is_leaf_type(nullable):
+        return _each(_leaf(nullable), non_null)
+    if not isinstance(nullable, GraphQLList):
+        return None
+    item = nullable.of_type
+    items_non_null = isinstance(item, GraphQLNonNull)
+    leaf = item.of_type if items_non_null else item
+    if not is_leaf_type(leaf):
+        return None
+    items = _each(_leaf(leaf), items_non_null)
 
-        def lists(values: list[Any]) -> list[Any]:
-            done: list[Any] = []
-            for value in values:
-                if value is None or value is Undefined:
-                    if non_null:
-                        raise _Abandon
-                    done.append(None)
-                elif isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
-                    raise _Abandon
-                else:
-                    done.append(one(list(value)))
-            return done
+    def one_list(value: Any) -> list[Any]:
+        if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
+            raise _Abandon
+        return items(list(value))
 
-        return lists
-    return _leaf(nullable, non_null) if is_leaf_type(nullable) else None
+    return _each(one_list, non_null)
 
 
-def _leaf(leaf: Any, non_null: bool) -> Callable[[list[Any]], list[Any]]:
-    exact = _IDENTITY.get(leaf)
-    coerce = leaf.coerce_output_value
+def _each(complete: Callable[[Any], Any], non_null: bool) -> Callable[[list[Any]], list[Any]]:
+    """``complete`` applied to each value that is not null; a null where the
+    type forbids one abandons the batch."""
 
-    def leaves(values: list[Any]) -> list[Any]:
+    def completed(values: list[Any]) -> list[Any]:
         done: list[Any] = []
         for value in values:
             if value is None or value is Undefined:
                 if non_null:
                     raise _Abandon
                 done.append(None)
-            elif type(value) is exact:
-                done.append(value)
             else:
-                coerced = coerce(value)
-                if coerced is None or coerced is Undefined:
-                    raise _Abandon
-                done.append(coerced)
+                done.append(complete(value))
         return done
 
-    return leaves
+    return completed
+
+
+def _leaf(leaf: Any) -> Callable[[Any], Any]:
+    exact = _IDENTITY.get(leaf)
+    coerce = leaf.coerce_output_value
+
+    def one_leaf(value: Any) -> Any:
+        if type(value) is exact:
+            return value
+        coerced = coerce(value)
+        if coerced is None or coerced is Undefined:
+            raise _Abandon
+        return coerced
+
+    return one_leaf
 
 
 @dataclass(frozen=True, slots=True)
