@@ -13,6 +13,7 @@ from docgraph.db.acls import BrowseFilter, browse_condition
 from docgraph.db.documents import Projection, bounded, projected
 from docgraph.db.nxql.compiler import Compiled, CompiledRecords, PathAnchor
 from docgraph.db.pool import Database, Record
+from docgraph.db.queries import Q
 from docgraph.settings import ConfigurationError
 
 
@@ -36,11 +37,7 @@ async def anchored(db: Database, repository: str, compiled: AnyCompiled) -> AnyC
     paths = list({p.path for p in compiled.params if isinstance(p, PathAnchor)})
     if not paths:
         return compiled
-    rows = await db.fetch(
-        "SELECT path, id FROM documents WHERE repository = $1 AND path = ANY($2::text[])",
-        repository,
-        paths,
-    )
+    rows = await db.fetch(Q.documents.ids_by_paths, repository, paths)
     ids = {row["path"]: row["id"] for row in rows}
     params = [ids.get(p.path) if isinstance(p, PathAnchor) else p for p in compiled.params]
     return replace(compiled, params=params)

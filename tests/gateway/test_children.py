@@ -36,6 +36,12 @@ async def paged(client):
     return PARENT
 
 
+async def _client_with(aiohttp_client, settings, database_url, registry, **changes):
+    """An administrator's client of an app whose settings differ by ``changes``."""
+    app = create_app(replace(settings, **changes), database_url, registry=registry)
+    return await aiohttp_client(app, headers={"Authorization": ADMIN_AUTH})
+
+
 async def page(client, query=""):
     resp = await client.get(f"{API}/path{PARENT}/@children{query}")
     assert resp.status == 200, await resp.text()
@@ -135,10 +141,7 @@ async def test_ordered_folder_lists_in_creation_order(client):
 async def test_paging_past_the_maximum_page_size(
     paged, settings, registry, database_url, aiohttp_client
 ):
-    small = replace(settings, max_page_size=2)
-    capped = await aiohttp_client(
-        create_app(small, database_url, registry=registry), headers={"Authorization": ADMIN_AUTH}
-    )
+    capped = await _client_with(aiohttp_client, settings, database_url, registry, max_page_size=2)
     first = await (await capped.get(f"{API}/path{PARENT}/@children?pageSize=3")).json()
     assert first["currentPageSize"] == 2 and first["pageSize"] == 3
     assert first["maxPageSize"] == 2 and first["numberOfPages"] == 4
@@ -211,9 +214,8 @@ async def test_totals_of_large_folders_are_not_counted(
 ):
     # Counting stops at the search count limit, as for searches: a folder of a
     # million children costs a page, not a million rows, per request.
-    counting = replace(settings, search_count_limit=5)
-    capped = await aiohttp_client(
-        create_app(counting, database_url, registry=registry), headers={"Authorization": ADMIN_AUTH}
+    capped = await _client_with(
+        aiohttp_client, settings, database_url, registry, search_count_limit=5
     )
     big = await (await capped.get(f"{API}/path{PARENT}/@children?pageSize=3")).json()
     assert big["resultsCount"] == big["totalSize"] == -2

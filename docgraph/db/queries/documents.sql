@@ -9,6 +9,12 @@ SELECT *
  WHERE repository = $1
    AND path = ANY($2::text[])
 
+-- name: ids_by_paths
+SELECT path, id
+  FROM documents
+ WHERE repository = $1
+   AND path = ANY($2::text[])
+
 -- name: by_id_for_update
 SELECT *
   FROM documents
