@@ -14,12 +14,10 @@ from docgraph.db.queries import Q
 
 @dataclass(frozen=True, slots=True)
 class BrowseFilter:
-    """What a listing's SQL matches read_acl against for one user: its
-    principals that some ACE names, and '-name' for those some ACE denies
-    (the others cannot appear in any read_acl, so they cost nothing)."""
+    """What a listing's SQL matches a row's read_acl class against for one
+    user: the classes whose list lets it browse (0029_read_acl_classes.sql)."""
 
-    names: tuple[str, ...]
-    denied: tuple[str, ...]
+    classes: tuple[int, ...]
 
 
 def browse_condition(
@@ -27,20 +25,19 @@ def browse_condition(
 ) -> str:
     """The SQL condition a row of ``alias`` meets when the user may browse it;
     ``bind(value, cast)`` adds a parameter and returns its placeholder."""
-    names = bind(list(browse.names), "::text[]")
-    denied = bind(list(browse.denied), "::text[]")
-    return (
-        f"{alias}.read_acl && {names} AND (NOT {alias}.read_acl && {denied}"
-        f" OR may_browse({alias}.read_acl, {names}, {denied}))"
-    )
+    return f"{alias}.read_acl_class = ANY({bind(list(browse.classes), '::integer[]')})"
+
+
+def classes_of(browse: BrowseFilter | None) -> list[int] | None:
+    """The filter as a statement parameter: None (administrators) for none."""
+    return None if browse is None else list(browse.classes)
 
 
 async def browse_filter(db: Database, names: Sequence[str]) -> BrowseFilter:
-    rows = await db.fetch(Q.acls.principals_in_acls, list(names))
-    return BrowseFilter(
-        tuple(r["principal"] for r in rows),
-        tuple(f"-{r['principal']}" for r in rows if r["denies"]),
-    )
+    """The filter for a user whose principals are ``names``: one statement."""
+    denied = [f"-{name}" for name in names]
+    ids = await db.fetchval(Q.acls.readable_acl_classes, list(names), denied)
+    return BrowseFilter(tuple(ids))
 
 
 # (principal, permission, granted, creator, begin, end)

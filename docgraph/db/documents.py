@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from docgraph.db.acls import BrowseFilter
+from docgraph.db.acls import BrowseFilter, classes_of
 from docgraph.db.pool import Database, Record
 from docgraph.db.queries import Q
 
@@ -119,11 +119,10 @@ async def children_pages(
     args: list[Any] = [
         list(parents),
         [ordered] * len(parents),
-        None if browse is None else list(browse.names),
+        classes_of(browse),
         list(hidden_types),
         limit,
         offset,
-        None if browse is None else list(browse.denied),
         count_limit + 1,
     ]
     if sort:
@@ -211,10 +210,9 @@ async def children_after(
         records = await db.fetch(
             query,
             [parent for parent, _ in group],
-            None if browse is None else list(browse.names),
+            classes_of(browse),
             list(hidden_types),
             limit,
-            None if browse is None else list(browse.denied),
             [after.title for _, after in group],
             [after.name for _, after in group],
             [after.position for _, after in group],
@@ -312,8 +310,7 @@ async def parents_with_children(
         Q.documents.parents_with_children,
         list(ids),
         list(hidden_types),
-        None if browse is None else list(browse.names),
-        None if browse is None else list(browse.denied),
+        classes_of(browse),
         None if types is None else list(types),
     )
     return {row["id"] for row in rows}

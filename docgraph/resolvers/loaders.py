@@ -20,7 +20,7 @@ from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
 from docgraph.db.acls import BrowseFilter
 from docgraph.db.documents import After, Projection
-from docgraph.resolvers.events import SECURITY_CHANGED, SUBTREE_CHANGES, ChangeEvent
+from docgraph.resolvers.events import SUBTREE_CHANGES, ChangeEvent
 from docgraph.resolvers.model import Document, place_versions, series_ids
 from docgraph.resolvers.permissions import ACE, browse_filter
 
@@ -188,11 +188,10 @@ class Loaders:
             # A whole subtree is gone or has new paths: nothing cached may survive.
             self.clear()
             return
-        # Listings may have gained, lost or reordered an entry.
+        # Listings may have gained, lost or reordered an entry, and the
+        # written document may be of a read_acl class new to the filter.
         self.__dict__.pop("children", None)
-        if event.kind == SECURITY_CHANGED:
-            self.__dict__.pop("acp", None)
-            self.__dict__.pop("browse", None)
+        self.__dict__.pop("browse", None)
         self.prime(event.document)
 
     async def _load_by_ids(self, keys: Sequence[UUID]) -> list[Document | None]:

@@ -4,6 +4,7 @@ REST, automation and GraphQL."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -422,3 +423,77 @@ async def test_default_content_acls_as_nuxeo_ships_them(client):
         ("members", "CanAskForPublishing")
     ]
     assert ROOT_INHERITED <= {a["id"] for a in inherited["ace"]}
+
+
+async def test_each_row_carries_the_class_of_its_read_acl(client, db, users):
+    """Listings match rows by read_acl class: every row's class holds its
+    list, rows with the same list share one class, and a list too long for
+    a btree entry still gets one."""
+    top = await make(client, WS)
+    denied, inherited, long = [await make(client, top["path"], "Note") for _ in range(3)]
+    await op(client, "Document.AddACE", denied["uid"], user="bob", permission="Read", grant=False)
+    long_list = [f"principal-with-a-long-name-{i:04d}" for i in range(400)]
+    await db.execute(
+        "UPDATE documents SET read_acl = $1 WHERE id = $2", long_list, uuid.UUID(long["uid"])
+    )
+    rows = await db.fetch(
+        "SELECT d.id, d.read_acl, d.read_acl_class, c.entries FROM documents d"
+        " JOIN read_acl_classes c ON c.id = d.read_acl_class WHERE d.id = ANY($1)",
+        [uuid.UUID(d["uid"]) for d in (top, denied, inherited, long)],
+    )
+    assert len(rows) == 4
+    assert all(r["read_acl"] == r["entries"] for r in rows)
+    classes = {str(r["id"]): r["read_acl_class"] for r in rows}
+    assert classes[inherited["uid"]] == classes[top["uid"]]
+    assert len({classes[d["uid"]] for d in (top, denied, long)}) == 3
+    listing = await client.get(f"{API}/id/{top['uid']}/@children", headers=auth("bob"))
+    assert [e["uid"] for e in (await listing.json())["entries"]] == [inherited["uid"]]
+
+
+async def test_concurrent_writers_of_a_new_list_share_one_class(client, db, users):
+    """Two transactions giving two documents the same new list: the second
+    waits for the first's class row, then reads it back."""
+    folder = await make(client, WS)
+    a, b = [uuid.UUID((await make(client, folder["path"], "Note"))["uid"]) for _ in range(2)]
+    new_list = [f"grantee-{uuid.uuid4().hex}"]
+    async with db.pool.acquire() as first, db.pool.acquire() as second:
+        async with first.transaction():
+            await first.execute("UPDATE documents SET read_acl = $1 WHERE id = $2", new_list, a)
+            waiting = asyncio.create_task(
+                second.execute("UPDATE documents SET read_acl = $1 WHERE id = $2", new_list, b)
+            )
+            await asyncio.sleep(0.2)
+            assert not waiting.done()  # blocked on the class row's unique key
+        await waiting
+    rows = await db.fetch("SELECT read_acl_class FROM documents WHERE id = ANY($1)", [a, b])
+    assert len({r["read_acl_class"] for r in rows}) == 1
+
+
+async def test_a_listing_after_a_write_sees_a_class_new_in_the_same_request(client, users):
+    """The request's permission filter is read again after a write: a
+    Workspace gets a list of its own (its creator's grant), a class that did
+    not exist when the first listing of the request ran."""
+    first = await make(client, WS)
+    second = await make(client, WS)
+    # In the second folder's list carol comes before bob: the Workspace
+    # created there (its creator moved first) has a list no document had.
+    await op(client, "Document.AddPermission", second["uid"], user="carol", permission="Read")
+    for folder in (first, second):
+        await op(
+            client, "Document.AddPermission", folder["uid"], user="bob", permission="ReadWrite"
+        )
+    query = """mutation($a: String!, $b: String!) {
+        a: createDocument(parentPath: $a, type: "Workspace", name: "wa") {
+            parent { children { entries { name } } } }
+        b: createDocument(parentPath: $b, type: "Workspace", name: "wb") {
+            parent { children { entries { name } } } } }"""
+    resp = await client.post(
+        "/nuxeo/graphql",
+        headers=auth("bob"),
+        json={"query": query, "variables": {"a": first["path"], "b": second["path"]}},
+    )
+    body = await resp.json()
+    assert "errors" not in body, body
+    for alias, name in (("a", "wa"), ("b", "wb")):
+        entries = body["data"][alias]["parent"]["children"]["entries"]
+        assert [e["name"] for e in entries] == [name]

@@ -31,10 +31,10 @@ SELECT 1
 
 -- name: children_pages
 -- One page of the listable children of each parent plus their total, in one
--- statement. $3 is the permission filter (NULL = no filter, administrators),
--- $7 its denied names (see may_browse). The total is counted up to $8 (a
--- folder of a million children is not counted for each page). The ORDER BY
--- marker in the page is replaced by one of the orders below
+-- statement. $3 is the permission filter, the read_acl classes the user may
+-- browse (NULL = no filter, administrators). The total is counted up to $7
+-- (a folder of a million children is not counted for each page). The ORDER
+-- BY marker in the page is replaced by one of the orders below
 -- (db/documents.py): by title, by position (both served by an index), or by
 -- up to three sort keys.
 SELECT p.parent_key, t.total, c.*
@@ -46,11 +46,8 @@ SELECT p.parent_key, t.total, c.*
                 WHERE d.parent_id = p.parent_key
                   AND NOT d.is_trashed
                   AND NOT d.type = ANY($4::text[])
-                  AND ($3::text[] IS NULL
-                       OR d.read_acl && $3::text[]
-                          AND (NOT d.read_acl && $7::text[]
-                               OR may_browse(d.read_acl, $3::text[], $7::text[])))
-                LIMIT $8) AS counted
+                  AND ($3::integer[] IS NULL OR d.read_acl_class = ANY($3::integer[]))
+                LIMIT $7) AS counted
        ) AS t
   LEFT JOIN LATERAL (
        SELECT d.*
@@ -58,10 +55,7 @@ SELECT p.parent_key, t.total, c.*
         WHERE d.parent_id = p.parent_key
           AND NOT d.is_trashed
           AND NOT d.type = ANY($4::text[])
-          AND ($3::text[] IS NULL
-               OR d.read_acl && $3::text[]
-                  AND (NOT d.read_acl && $7::text[]
-                       OR may_browse(d.read_acl, $3::text[], $7::text[])))
+          AND ($3::integer[] IS NULL OR d.read_acl_class = ANY($3::integer[]))
         /*ORDER BY*/
         LIMIT $5
        OFFSET $6
@@ -76,16 +70,16 @@ ORDER BY left(d.properties ->> 'dc:title', 200), d.name
 ORDER BY d.position
 
 -- name: children_order_by_keys
--- $9..$14: up to three sort keys (a system field name or a property key, NULL
+-- $8..$13: up to three sort keys (a system field name or a property key, NULL
 -- for none) each with its direction (true = ascending); values compare as
 -- jsonb, so numbers sort as numbers and dates, stored as ISO text, in time
 -- order. Then the title and the name.
-ORDER BY CASE WHEN $10 THEN sort_key(d, $9) END ASC,
-         CASE WHEN NOT $10 THEN sort_key(d, $9) END DESC,
-         CASE WHEN $12 THEN sort_key(d, $11) END ASC,
-         CASE WHEN NOT $12 THEN sort_key(d, $11) END DESC,
-         CASE WHEN $14 THEN sort_key(d, $13) END ASC,
-         CASE WHEN NOT $14 THEN sort_key(d, $13) END DESC,
+ORDER BY CASE WHEN $9 THEN sort_key(d, $8) END ASC,
+         CASE WHEN NOT $9 THEN sort_key(d, $8) END DESC,
+         CASE WHEN $11 THEN sort_key(d, $10) END ASC,
+         CASE WHEN NOT $11 THEN sort_key(d, $10) END DESC,
+         CASE WHEN $13 THEN sort_key(d, $12) END ASC,
+         CASE WHEN NOT $13 THEN sort_key(d, $12) END DESC,
          left(d.properties ->> 'dc:title', 200),
          d.name
 
@@ -160,8 +154,8 @@ SELECT *
 
 -- name: parents_with_children
 -- Which of the documents $1 have a listable child (not trashed, not of the
--- hidden types $2) the principals $3 may browse ($4: $3 prefixed with '-';
--- NULL: no filter), of one of the types $5 (NULL: any type).
+-- hidden types $2) of one of the read_acl classes $3 (NULL: no filter), of
+-- one of the types $4 (NULL: any type).
 SELECT p.id
   FROM unnest($1::uuid[]) AS p (id)
  WHERE EXISTS (
@@ -170,11 +164,8 @@ SELECT p.id
         WHERE d.parent_id = p.id
           AND NOT d.is_trashed
           AND NOT d.type = ANY($2::text[])
-          AND ($5::text[] IS NULL OR d.type = ANY($5::text[]))
-          AND ($3::text[] IS NULL
-               OR d.read_acl && $3::text[]
-                  AND (NOT d.read_acl && $4::text[]
-                       OR may_browse(d.read_acl, $3::text[], $4::text[]))))
+          AND ($4::text[] IS NULL OR d.type = ANY($4::text[]))
+          AND ($3::integer[] IS NULL OR d.read_acl_class = ANY($3::integer[])))
 
 -- name: move_subtree
 -- Move document $1 under parent $2 with name $3: its path becomes $4 (it was
@@ -257,11 +248,11 @@ SELECT s.new_id FROM source s WHERE s.id = $1
 -- Keyset pages: the listable children of each parent after its own cursor,
 -- in the listing's order, without a count, so that page 10,000 of a large
 -- folder costs what page 1 costs (the index range starts at the cursor).
--- $2 and $5 are the permission filter as in children_pages; $6..$8 each
--- parent's cursor (title prefix, name, position). The AFTER marker becomes
+-- $2 is the permission filter as in children_pages; $5..$7 each parent's
+-- cursor (title prefix, name, position). The AFTER marker becomes
 -- one of the conditions below, ORDER BY one of the orders above.
 SELECT p.parent_key, c.*
-  FROM unnest($1::uuid[], $6::text[], $7::text[], $8::bigint[])
+  FROM unnest($1::uuid[], $5::text[], $6::text[], $7::bigint[])
        AS p (parent_key, after_title, after_name, after_position)
  CROSS JOIN LATERAL (
        SELECT d.*
@@ -269,10 +260,7 @@ SELECT p.parent_key, c.*
         WHERE d.parent_id = p.parent_key
           AND NOT d.is_trashed
           AND NOT d.type = ANY($3::text[])
-          AND ($2::text[] IS NULL
-               OR d.read_acl && $2::text[]
-                  AND (NOT d.read_acl && $5::text[]
-                       OR may_browse(d.read_acl, $2::text[], $5::text[])))
+          AND ($2::integer[] IS NULL OR d.read_acl_class = ANY($2::integer[]))
           /*AFTER*/
         /*ORDER BY*/
         LIMIT $4
