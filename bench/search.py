@@ -8,8 +8,10 @@
 3. Runs each query ``--runs`` times, after one unmeasured run, through the
    engine (compile, SQL, rows to documents) — and default_search with its six
    aggregates (one statement) — as the member and as Administrator and prints
-   p50 / p95 in milliseconds, the member/administrator ratio, and the plan's
-   top nodes (EXPLAIN).
+   p50 / p95 in milliseconds, the member/administrator ratio (of the medians,
+   and the median of each run's own ratio: the two roles take turns, so a
+   pair is measured within milliseconds on this noisy machine), and the
+   plan's top nodes (EXPLAIN).
 
     .venv/bin/python bench/search.py [--docs 1000000] [--runs 20]
 """
@@ -137,16 +139,19 @@ async def measure(dsn: str, paths: dict[str, str], runs: int, whole_plan: str | 
         "dc:subjects contains": "SELECT * FROM Document WHERE dc:subjects = 'sports'",
     }
 
-    async def timed(runs: int, call: Any, principal: Any) -> list[float]:
-        """Milliseconds of ``runs`` calls, each in a request of its own, after
-        one unmeasured call (plans and caches warm, as on a running server)."""
-        times = []
+    async def timed(runs: int, call: Any) -> dict[str, list[float]]:
+        """Milliseconds of ``runs`` calls per role, each in a request of its
+        own, after one unmeasured call each (plans and caches warm, as on a
+        running server). The roles take turns, first one then the other, so
+        that both see the same phases of a noisy machine."""
+        times: dict[str, list[float]] = {role: [] for role in who}
         for i in range(runs + 1):
-            ctx = RequestContext(principal, "default", db, registry, settings)
-            started = time.perf_counter()
-            await call(ctx)
-            if i:
-                times.append((time.perf_counter() - started) * 1000)
+            for role in list(who)[:: 1 if i % 2 else -1]:
+                ctx = RequestContext(who[role], "default", db, registry, settings)
+                started = time.perf_counter()
+                await call(ctx)
+                if i:
+                    times[role].append((time.perf_counter() - started) * 1000)
         return times
 
     try:
@@ -154,44 +159,39 @@ async def measure(dsn: str, paths: dict[str, str], runs: int, whole_plan: str | 
             "member": await load_principal(db, MEMBER),
             "admin": await load_principal(db, "Administrator"),
         }
-        print(f"\n{'query':<34}{'member p50/p95 ms':>20}{'admin p50/p95 ms':>20}{'ratio':>7}")
+        print(
+            f"\n{'query':<34}{'member p50/p95 ms':>20}{'admin p50/p95 ms':>20}"
+            f"{'ratio':>7}{'paired':>8}"
+        )
         rows: list[tuple[str, dict[str, list[float]]]] = []
         for name, nxql in queries.items():
-            timings: dict[str, list[float]] = {}
-            for role, principal in who.items():
 
-                async def one(ctx: Any, nxql: str = nxql) -> None:
-                    await search.query(ctx, nxql, PageRequest(0, 20))
+            async def one(ctx: Any, nxql: str = nxql) -> None:
+                await search.query(ctx, nxql, PageRequest(0, 20))
 
-                timings[role] = await timed(runs, one, principal)
-            rows.append((name, timings))
-        timings_form: dict[str, list[float]] = {}
-        for role, principal in who.items():
+            rows.append((name, await timed(runs, one)))
 
-            async def form(ctx: Any) -> None:
-                await search.run_provider(
-                    ctx, "default_search", [], PageRequest(0, 20), named={"defaults:ecm_path": big}
-                )
+        async def form(ctx: Any) -> None:
+            await search.run_provider(
+                ctx, "default_search", [], PageRequest(0, 20), named={"defaults:ecm_path": big}
+            )
 
-            timings_form[role] = await timed(runs, form, principal)
-        rows.append(("default_search, 6 aggregates", timings_form))
+        rows.append(("default_search, 6 aggregates", await timed(runs, form)))
         wide = paths["wide_id"]
         for label, index in (("@children 10k, first page", 0), ("@children 10k, last page", 499)):
-            timings = {}
-            for role, principal in who.items():
 
-                async def listing(ctx: Any, index: int = index) -> None:
-                    parent = await documents.get(ctx, IdRef(wide))
-                    await documents.children(ctx, parent, PageRequest(index, 20))
+            async def listing(ctx: Any, index: int = index) -> None:
+                parent = await documents.get(ctx, IdRef(wide))
+                await documents.children(ctx, parent, PageRequest(index, 20))
 
-                timings[role] = await timed(runs, listing, principal)
-            rows.append((label, timings))
+            rows.append((label, await timed(runs, listing)))
         for name, timings in rows:
             member, admin = timings["member"], timings["admin"]
             ratio = statistics.median(member) / statistics.median(admin)
+            paired = statistics.median(m / a for m, a in zip(member, admin, strict=True))
             print(
                 f"{name:<34}{_p(member, 50):>9.1f} /{_p(member, 95):>7.1f}"
-                f"{_p(admin, 50):>12.1f} /{_p(admin, 95):>7.1f}{ratio:>7.2f}"
+                f"{_p(admin, 50):>12.1f} /{_p(admin, 95):>7.1f}{ratio:>7.2f}{paired:>8.2f}"
             )
         print("\nplans (member):")
         for name, nxql in queries.items():

@@ -14,8 +14,11 @@ from docgraph.db.queries import Q
 
 @dataclass(frozen=True, slots=True)
 class BrowseFilter:
-    """What a listing's SQL matches a row's read_acl class against for one
-    user: the classes whose list lets it browse (0029_read_acl_classes.sql)."""
+    """What a search's SQL matches a row's read_acl class against for one
+    user: the classes whose list lets it browse (0029_read_acl_classes.sql),
+    read before the search so that the planner sees them. Listings, whose
+    plans start from the parent, work them out inside their own statement
+    from the user's principals instead."""
 
     classes: tuple[int, ...]
 
@@ -28,16 +31,9 @@ def browse_condition(
     return f"{alias}.read_acl_class = ANY({bind(list(browse.classes), '::integer[]')})"
 
 
-def classes_of(browse: BrowseFilter | None) -> list[int] | None:
-    """The filter as a statement parameter: None (administrators) for none."""
-    return None if browse is None else list(browse.classes)
-
-
 async def browse_filter(db: Database, names: Sequence[str]) -> BrowseFilter:
     """The filter for a user whose principals are ``names``: one statement."""
-    denied = [f"-{name}" for name in names]
-    ids = await db.fetchval(Q.acls.readable_acl_classes, list(names), denied)
-    return BrowseFilter(tuple(ids))
+    return BrowseFilter(tuple(await db.fetchval(Q.acls.readable_acl_classes, list(names))))
 
 
 # (principal, permission, granted, creator, begin, end)

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from docgraph.db.acls import BrowseFilter, classes_of
 from docgraph.db.pool import Database, Record
 from docgraph.db.queries import Q
 
@@ -101,7 +100,7 @@ async def children_pages(
     parents: Sequence[UUID],
     *,
     ordered: bool,
-    browse: BrowseFilter | None,
+    readers: Sequence[str] | None,
     hidden_types: Sequence[str],
     limit: int,
     offset: int,
@@ -112,14 +111,15 @@ async def children_pages(
     """A page of children for each parent, in one statement: sorted by
     ``sort`` (up to three (system field or property key, ascending)), else
     by position when ``ordered`` (an Orderable folder), else by title;
-    ``projection``: only those properties. Each total is exact up to
+    ``projection``: only those properties; only children the principals
+    ``readers`` may browse (None: no filter). Each total is exact up to
     ``count_limit``, ``TRUNCATED`` beyond."""
     if len(sort) > MAX_SORT_KEYS:
         raise ValueError(f"at most {MAX_SORT_KEYS} sort keys")
     args: list[Any] = [
         list(parents),
         [ordered] * len(parents),
-        classes_of(browse),
+        None if readers is None else list(readers),
         list(hidden_types),
         limit,
         offset,
@@ -192,7 +192,7 @@ async def children_after(
     parents: Sequence[tuple[UUID, After]],
     *,
     ordered: bool,
-    browse: BrowseFilter | None,
+    readers: Sequence[str] | None,
     hidden_types: Sequence[str],
     limit: int,
 ) -> dict[UUID, list[Record]]:
@@ -210,7 +210,7 @@ async def children_after(
         records = await db.fetch(
             query,
             [parent for parent, _ in group],
-            classes_of(browse),
+            None if readers is None else list(readers),
             list(hidden_types),
             limit,
             [after.title for _, after in group],
@@ -301,16 +301,16 @@ async def parents_with_children(
     ids: Sequence[UUID],
     *,
     hidden_types: Sequence[str],
-    browse: BrowseFilter | None,
+    readers: Sequence[str] | None,
     types: Sequence[str] | None = None,
 ) -> set[UUID]:
-    """Those of ``ids`` with a listable child the user may browse (``browse``;
-    None: no filter), of ``types`` if given, in one statement."""
+    """Those of ``ids`` with a listable child the principals ``readers`` may
+    browse (None: no filter), of ``types`` if given, in one statement."""
     rows = await db.fetch(
         Q.documents.parents_with_children,
         list(ids),
         list(hidden_types),
-        classes_of(browse),
+        None if readers is None else list(readers),
         None if types is None else list(types),
     )
     return {row["id"] for row in rows}

@@ -75,7 +75,7 @@ async def children_lists(ctx: RequestContext, docs: Sequence[Document]) -> list[
             ctx.db,
             [d.id for d in folders],
             ordered=False,
-            browse=await permissions.browse_filter(ctx),
+            readers=permissions.readers(ctx),
             hidden_types=(),
             limit=ctx.settings.max_page_size,
             offset=0,
@@ -149,7 +149,7 @@ async def _with_children(
             ctx.db,
             [d.id for d in folders],
             hidden_types=registry_types.types_with_facet("HiddenInNavigation"),
-            browse=await permissions.browse_filter(ctx),
+            readers=permissions.readers(ctx),
             types=types,
         )
         if folders

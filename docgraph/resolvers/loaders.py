@@ -22,7 +22,7 @@ from docgraph.db.acls import BrowseFilter
 from docgraph.db.documents import After, Projection
 from docgraph.resolvers.events import SUBTREE_CHANGES, ChangeEvent
 from docgraph.resolvers.model import Document, place_versions, series_ids
-from docgraph.resolvers.permissions import ACE, browse_filter
+from docgraph.resolvers.permissions import ACE, readers
 
 if TYPE_CHECKING:
     from docgraph.resolvers.context import RequestContext
@@ -219,7 +219,7 @@ class Loaders:
     async def _load_children_after(self, keys: Sequence[KeysetKey]) -> list[list[Document]]:
         ctx = self._ctx
         hidden = ctx.registry.types.types_with_facet("HiddenInNavigation")
-        browse = await browse_filter(ctx)
+        who = readers(ctx)
         groups: dict[tuple[bool, int], list[KeysetKey]] = defaultdict(list)
         for key in keys:
             groups[(key.ordered, key.limit)].append(key)
@@ -229,7 +229,7 @@ class Loaders:
                 ctx.db,
                 [(k.parent_id, k.after) for k in group],
                 ordered=ordered,
-                browse=browse,
+                readers=who,
                 hidden_types=hidden,
                 limit=limit,
             )
@@ -243,7 +243,7 @@ class Loaders:
                     ctx.db,
                     [(k.parent_id, _THEN[(k.after.kind, k.after.backward)]) for k in short],
                     ordered=ordered,
-                    browse=browse,
+                    readers=who,
                     hidden_types=hidden,
                     limit=limit,
                 )
@@ -277,13 +277,13 @@ class Loaders:
             ordered = key.ordered and not key.sort
             by_window[(key.limit, key.offset, key.sort, ordered, key.projection)].append(key)
         slices: dict[ChildrenKey, ChildrenSlice] = {}
-        browse = await browse_filter(ctx)
+        who = readers(ctx)
         for (limit, offset, sort, ordered, projection), group in by_window.items():
             found = await db_documents.children_pages(
                 ctx.db,
                 [k.parent_id for k in group],
                 ordered=ordered,
-                browse=browse,
+                readers=who,
                 hidden_types=hidden,
                 limit=limit,
                 offset=offset,

@@ -260,9 +260,16 @@ async def ace_chains(ctx: RequestContext, docs: Sequence[Document]) -> list[list
     ]
 
 
+def readers(ctx: RequestContext) -> tuple[str, ...] | None:
+    """The permission filter of a listing's SQL: the user's principals, whose
+    read_acl classes the statement works out itself; None for administrators
+    (no filter)."""
+    return None if ctx.principal.is_administrator else ctx.principal.names
+
+
 async def browse_filter(ctx: RequestContext) -> BrowseFilter | None:
-    """The permission filter a listing or search puts in its SQL; None for
-    administrators (no filter). Read once per request."""
+    """The permission filter a search puts in its SQL; None for
+    administrators (no filter). Read once per request, again after a write."""
     if ctx.principal.is_administrator:
         return None
     return await ctx.loaders.browse_filter()

@@ -497,3 +497,23 @@ async def test_a_listing_after_a_write_sees_a_class_new_in_the_same_request(clie
     for alias, name in (("a", "wa"), ("b", "wb")):
         entries = body["data"][alias]["parent"]["children"]["entries"]
         assert [e["name"] for e in entries] == [name]
+
+
+@pytest.mark.parametrize(
+    "acl",
+    [
+        ["members"],
+        ["-bob", "members"],
+        ["bob", "-members"],
+        ["-members", "bob"],
+        ["-staff", "-bob", "Everyone"],
+        ["carol", "-Everyone"],
+        [],
+    ],
+)
+async def test_the_sql_class_rule_matches_the_engine_rule(db, acl):
+    """readable_acl_classes decides each list as permissions.may_browse does."""
+    class_id = await db.fetchval("SELECT read_acl_class($1::text[])", acl)
+    for names in (("bob", "members", "Everyone"), ("carol", "Everyone"), ("dave", "staff")):
+        readable = await db.fetchval("SELECT readable_acl_classes($1::text[])", list(names))
+        assert (class_id in readable) is permissions.may_browse(acl, names), (acl, names)

@@ -1,11 +1,11 @@
 -- Documents share few distinct read_acl lists: a folder's list is inherited
 -- by its whole subtree. Each distinct list becomes a class, and each row
--- carries its class's number. A listing works out once per request which
--- classes the user may browse (acls.sql readable_acl_classes) and then tests
--- each row with an integer comparison, where it evaluated the row's list
--- (two array overlaps per row, and may_browse for rows denying one of the
--- user's names). read_acl stays the truth: the class follows it by trigger,
--- so every writer (inserts, copies, versions, proxies, recomputes) keeps it.
+-- carries its class's number. A listing works out once which classes the
+-- user may browse (readable_acl_classes below), then tests each row with an
+-- integer comparison, where it evaluated the row's list (two array overlaps
+-- per row, and may_browse for rows denying one of the user's names).
+-- read_acl stays the truth: the class follows it by trigger, so every writer
+-- (inserts, copies, versions, proxies, recomputes) keeps it.
 --
 -- Classes are never deleted: one unused by every document costs a row in a
 -- per-request scan of a table that holds one row per distinct list ever seen.
@@ -14,9 +14,28 @@ CREATE TABLE read_acl_classes (
     -- The key is a digest: a list of many principals can exceed the size a
     -- btree entry may have.
     digest  bytea   NOT NULL UNIQUE,
-    entries text[]  NOT NULL
+    entries text[]  NOT NULL,
+    -- The names the list denies (its '-' entries, unprefixed): a class that
+    -- denies none of a user's names is decided by one overlap.
+    denies  text[]  NOT NULL
 );
 CREATE INDEX read_acl_classes_entries ON read_acl_classes USING gin (entries);
+
+CREATE FUNCTION denied_names(acl text[]) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(substr(e, 2)), '{}') FROM unnest(acl) AS e WHERE starts_with(e, '-')
+$$;
+
+-- Whether the first entry of acl naming one of names grants (the name)
+-- rather than denies ('-' and the name).
+CREATE FUNCTION first_naming_grants(acl text[], names text[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce((SELECT NOT starts_with(e, '-')
+                       FROM unnest(acl) WITH ORDINALITY AS u (e, n)
+                      WHERE e = ANY(names) OR starts_with(e, '-') AND substr(e, 2) = ANY(names)
+                      ORDER BY n
+                      LIMIT 1), false)
+$$;
 
 CREATE FUNCTION read_acl_digest(acl text[]) RETURNS bytea
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -34,7 +53,8 @@ DECLARE
 BEGIN
     SELECT id INTO found FROM read_acl_classes WHERE digest = key;
     IF found IS NULL THEN
-        INSERT INTO read_acl_classes (digest, entries) VALUES (key, acl)
+        INSERT INTO read_acl_classes (digest, entries, denies)
+            VALUES (key, acl, denied_names(acl))
             ON CONFLICT (digest) DO NOTHING
         RETURNING id INTO found;
         IF found IS NULL THEN
@@ -45,10 +65,25 @@ BEGIN
 END
 $$;
 
+-- The classes whose list lets one of the principals ``names`` browse
+-- (permissions.read_acl_of builds the lists). Listings call it once per
+-- statement; searches call it first, so that the planner sees the classes
+-- as a constant. PL/pgSQL keeps its query's plan for the connection (the
+-- pool plans every statement afresh, which this query does not need).
+CREATE FUNCTION readable_acl_classes(names text[]) RETURNS integer[]
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET plan_cache_mode = 'auto' AS $$
+BEGIN
+    RETURN (SELECT coalesce(array_agg(c.id ORDER BY c.id), '{}')
+              FROM read_acl_classes c
+             WHERE c.entries && names
+               AND (NOT c.denies && names OR first_naming_grants(c.entries, names)));
+END
+$$;
+
 ALTER TABLE documents ADD COLUMN read_acl_class integer;
 
-INSERT INTO read_acl_classes (digest, entries)
-SELECT read_acl_digest(read_acl), read_acl
+INSERT INTO read_acl_classes (digest, entries, denies)
+SELECT read_acl_digest(read_acl), read_acl, denied_names(read_acl)
   FROM (SELECT DISTINCT read_acl FROM documents) AS lists;
 
 UPDATE documents d
@@ -79,3 +114,4 @@ CREATE TRIGGER documents_read_acl_class_on_update
 -- from its classes; the GIN index on the lists has no other reader left.
 CREATE INDEX documents_read_acl_class ON documents (read_acl_class);
 DROP INDEX documents_read_acl;
+DROP FUNCTION may_browse(text[], text[], text[]);

@@ -98,10 +98,5 @@ SELECT DISTINCT document_id
     OR (end_at > $1 AND end_at <= $2)
 
 -- name: readable_acl_classes
--- The read_acl classes (0029_read_acl_classes.sql) whose list lets one of the
--- principals $1 browse: the first entry naming one of them grants (a name)
--- or denies ('-' and the name; $2 holds the names so prefixed).
-SELECT coalesce(array_agg(id ORDER BY id), '{}') AS ids
-  FROM read_acl_classes
- WHERE entries && $1::text[]
-   AND (NOT entries && $2::text[] OR may_browse(entries, $1::text[], $2::text[]))
+-- The read_acl classes the principals $1 may browse (0029_read_acl_classes.sql).
+SELECT readable_acl_classes($1::text[])

@@ -31,14 +31,16 @@ SELECT 1
 
 -- name: children_pages
 -- One page of the listable children of each parent plus their total, in one
--- statement. $3 is the permission filter, the read_acl classes the user may
--- browse (NULL = no filter, administrators). The total is counted up to $7
--- (a folder of a million children is not counted for each page). The ORDER
--- BY marker in the page is replaced by one of the orders below
--- (db/documents.py): by title, by position (both served by an index), or by
--- up to three sort keys.
+-- statement. $3 is the permission filter: the user's principals, whose
+-- read_acl classes the statement works out first (NULL = no filter,
+-- administrators). The total is counted up to $7 (a folder of a million
+-- children is not counted for each page). The ORDER BY marker in the page is
+-- replaced by one of the orders below (db/documents.py): by title, by
+-- position (both served by an index), or by up to three sort keys.
+WITH readable AS MATERIALIZED (SELECT readable_acl_classes($3::text[]) AS classes)
 SELECT p.parent_key, t.total, c.*
-  FROM unnest($1::uuid[], $2::boolean[]) AS p (parent_key, ordered)
+  FROM readable r
+ CROSS JOIN unnest($1::uuid[], $2::boolean[]) AS p (parent_key, ordered)
  CROSS JOIN LATERAL (
        SELECT count(*) AS total
          FROM (SELECT 1
@@ -46,7 +48,7 @@ SELECT p.parent_key, t.total, c.*
                 WHERE d.parent_id = p.parent_key
                   AND NOT d.is_trashed
                   AND NOT d.type = ANY($4::text[])
-                  AND ($3::integer[] IS NULL OR d.read_acl_class = ANY($3::integer[]))
+                  AND ($3::text[] IS NULL OR d.read_acl_class = ANY(r.classes))
                 LIMIT $7) AS counted
        ) AS t
   LEFT JOIN LATERAL (
@@ -55,7 +57,7 @@ SELECT p.parent_key, t.total, c.*
         WHERE d.parent_id = p.parent_key
           AND NOT d.is_trashed
           AND NOT d.type = ANY($4::text[])
-          AND ($3::integer[] IS NULL OR d.read_acl_class = ANY($3::integer[]))
+          AND ($3::text[] IS NULL OR d.read_acl_class = ANY(r.classes))
         /*ORDER BY*/
         LIMIT $5
        OFFSET $6
@@ -154,10 +156,12 @@ SELECT *
 
 -- name: parents_with_children
 -- Which of the documents $1 have a listable child (not trashed, not of the
--- hidden types $2) of one of the read_acl classes $3 (NULL: no filter), of
--- one of the types $4 (NULL: any type).
+-- hidden types $2) the principals $3 may browse (NULL: no filter), of one
+-- of the types $4 (NULL: any type).
+WITH readable AS MATERIALIZED (SELECT readable_acl_classes($3::text[]) AS classes)
 SELECT p.id
-  FROM unnest($1::uuid[]) AS p (id)
+  FROM readable r
+ CROSS JOIN unnest($1::uuid[]) AS p (id)
  WHERE EXISTS (
        SELECT 1
          FROM documents d
@@ -165,7 +169,7 @@ SELECT p.id
           AND NOT d.is_trashed
           AND NOT d.type = ANY($2::text[])
           AND ($4::text[] IS NULL OR d.type = ANY($4::text[]))
-          AND ($3::integer[] IS NULL OR d.read_acl_class = ANY($3::integer[])))
+          AND ($3::text[] IS NULL OR d.read_acl_class = ANY(r.classes)))
 
 -- name: move_subtree
 -- Move document $1 under parent $2 with name $3: its path becomes $4 (it was
@@ -251,8 +255,10 @@ SELECT s.new_id FROM source s WHERE s.id = $1
 -- $2 is the permission filter as in children_pages; $5..$7 each parent's
 -- cursor (title prefix, name, position). The AFTER marker becomes
 -- one of the conditions below, ORDER BY one of the orders above.
+WITH readable AS MATERIALIZED (SELECT readable_acl_classes($2::text[]) AS classes)
 SELECT p.parent_key, c.*
-  FROM unnest($1::uuid[], $5::text[], $6::text[], $7::bigint[])
+  FROM readable r
+ CROSS JOIN unnest($1::uuid[], $5::text[], $6::text[], $7::bigint[])
        AS p (parent_key, after_title, after_name, after_position)
  CROSS JOIN LATERAL (
        SELECT d.*
@@ -260,7 +266,7 @@ SELECT p.parent_key, c.*
         WHERE d.parent_id = p.parent_key
           AND NOT d.is_trashed
           AND NOT d.type = ANY($3::text[])
-          AND ($2::integer[] IS NULL OR d.read_acl_class = ANY($2::integer[]))
+          AND ($2::text[] IS NULL OR d.read_acl_class = ANY(r.classes))
           /*AFTER*/
         /*ORDER BY*/
         LIMIT $4
