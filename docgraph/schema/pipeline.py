@@ -6,7 +6,9 @@ here, on graphql-core directly, because strawberry's per-request machinery
 than reading a document over REST. In order:
 
 1. size: characters and tokens (``limits``);
-2. parse, cached by query text;
+2. parse, cached by query text; a text that differs from an earlier one only
+   in its string literals runs that one's document with its literals as
+   variables (``literals``), without being parsed;
 3. validation, the standard rules and the depth and alias limits. A query
    that passed is remembered by its *shape*, its tokens with string literals
    masked, so the same query with another id or path is not validated again:
@@ -59,6 +61,7 @@ from docgraph.schema.limits import (
     text_refusal,
     variables_refusal,
 )
+from docgraph.schema.literals import Template, scan
 from docgraph.schema.persisted import PersistedQueries
 
 K = TypeVar("K")
@@ -100,6 +103,18 @@ class Prepared:
     costs: dict[str | None, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """A template (``literals``) and its document, prepared."""
+
+    template: Template
+    prepared: Prepared
+
+
+# A shape whose texts cannot share a template: each is parsed.
+_UNSHARED = object()
+
+
 class _Refused(Exception):
     def __init__(self, error: GraphQLError) -> None:
         self.error = error
@@ -135,6 +150,7 @@ class Pipeline:
         self.share_shapes = _strings_are_opaque(self.schema)
         self.by_text: _LRU[str, Prepared] = _LRU(cache_size)
         self.valid_shapes: _LRU[str, bool] = _LRU(cache_size)
+        self.templates: _LRU[str, _Shared | object] = _LRU(cache_size)
 
     # -- text to document ---------------------------------------------------
 
@@ -146,6 +162,32 @@ class Pipeline:
             prepared = self._prepare(query)
             self.by_text.put(query, prepared)
         return prepared
+
+    def prepare_shared(self, query: str) -> tuple[Prepared, dict[str, str]]:
+        """Like ``prepare``, but a text of the same shape as an earlier one
+        runs that one's template: its document, and the variables the text's
+        literals fill."""
+        if refused := text_refusal(query, 0, self.limits):
+            return Prepared(None, (refused,)), {}
+        prepared = self.by_text.get(query)
+        if prepared is not None:
+            return prepared, {}
+        scanned = scan(query) if self.share_shapes else None
+        if scanned is None:
+            return self.prepare(query), {}
+        shared = self.templates.get(scanned.shape)
+        if isinstance(shared, _Shared):
+            values = shared.template.bind(scanned.literals)
+            if values is not None:
+                return shared.prepared, values
+        prepared = self.prepare(query)
+        if shared is None and prepared.document is not None:
+            template = Template.build(self.schema, prepared.document, scanned)
+            if template is None or validate(self.schema, template.document, self.rules):
+                self.templates.put(scanned.shape, _UNSHARED)
+            else:
+                self.templates.put(scanned.shape, _Shared(template, Prepared(template.document)))
+        return prepared, {}
 
     def _prepare(self, query: str) -> Prepared:
         try:
@@ -212,9 +254,11 @@ class Pipeline:
         operation_name: str | None,
         allowed: Collection[OperationType],
     ) -> ExecutionResult:
-        prepared = self.prepare(query)
+        prepared, literals = self.prepare_shared(query)
         if prepared.document is None:
             return ExecutionResult(None, list(prepared.errors))
+        if literals:
+            variables = {**variables, **literals}
         document = prepared.document
         operation = get_operation_ast(document, operation_name)
         if operation is not None and operation.operation not in allowed:

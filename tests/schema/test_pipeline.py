@@ -463,3 +463,75 @@ def test_a_manifest_whose_hash_lies_is_refused(tmp_path):
     manifest.write_bytes(orjson.dumps({"0" * 64: "{ __typename }"}))
     with pytest.raises(ValueError, match="does not have that hash"):
         load_manifest(manifest)
+
+
+def test_texts_differing_in_string_literals_share_one_parsed_template(graphql_schema, monkeypatch):
+    parses = []
+    real = pipeline.parse
+    monkeypatch.setattr(pipeline, "parse", lambda *a: parses.append(1) or real(*a))
+    runner = Pipeline(graphql_schema, Limits())
+    query = '{ document(id: "%s") { uid properties(schemas: ["dublincore"]) } }'
+    first, values = runner.prepare_shared(query % "id-1")
+    assert values == {} and first.document is not None  # the first text runs as written
+    second, values = runner.prepare_shared(query % "id-2")
+    third, more = runner.prepare_shared(query % "id-3")
+    assert values == {"_dg0": "id-2", "_dg1": "dublincore"} and more["_dg0"] == "id-3"
+    assert second is third and len(parses) == 1
+    # A literal of another length is another shape; an escape is parsed as written.
+    runner.prepare_shared(query % "a-longer-id")
+    escaped, values = runner.prepare_shared(query % 'id\\"9')
+    assert values == {} and len(parses) == 3
+    assert 'id\\"9' in escaped.document.loc.source.body
+    # A quote inside a comment does not hide the literal after it.
+    commented = '{ # say "hi\n document(id: "%s") { uid } }'
+    runner.prepare_shared(commented % "id-1")
+    assert runner.prepare_shared(commented % "id-2")[1] == {"_dg0": "id-2"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # A string in a variable's default value stays a constant.
+        'query($p: String = "/a") { document(path: $p) { uid } a: document(id: "%s") { uid } }',
+        # A variable of the operation already has the template's name.
+        'query($_dg0: ID) { document(id: $_dg0) { uid } b: document(id: "%s") { uid } }',
+        # Two operations: which one would define the variables?
+        'query A { document(id: "%s") { uid } } query B { __typename }',
+    ],
+)
+def test_texts_that_cannot_share_are_parsed_as_written(graphql_schema, query):
+    runner = Pipeline(graphql_schema, Limits())
+    for literal in ("id-1", "id-2"):
+        prepared, values = runner.prepare_shared(query % literal)
+        assert prepared.document is not None, prepared.errors
+        assert values == {}
+        assert literal in prepared.document.loc.source.body
+
+
+async def test_inline_ids_answer_their_own_documents_and_errors(client):
+    uids = []
+    for title in ("first", "second"):
+        resp = await client.post(
+            "/nuxeo/api/v1/path/default-domain/workspaces",
+            json={"entity-type": "document", "type": "Note", "name": title,
+                  "properties": {"dc:title": title}},
+        )  # fmt: skip
+        uids.append((await resp.json())["uid"])
+    missing = "00000000-0000-4000-8000-000000000000"
+    query = (
+        '{ document(id: "%s") { uid title } '
+        'other: document(id: "%s") { title properties(schemas: ["%s"]) } }'
+    )
+    answers = []
+    for triple in ((uids[0], uids[1], "zz-1"), (uids[1], uids[0], "zz-2"), (missing, uids[0], "")):
+        resp = await client.post(GRAPHQL, json={"query": query % triple})
+        answers.append(await resp.json())
+    assert answers[0]["data"]["document"] == {"uid": uids[0], "title": "first"}
+    assert answers[1]["data"]["document"] == {"uid": uids[1], "title": "second"}
+    assert answers[1]["data"]["other"] is None  # its properties failed
+    assert answers[2]["data"]["document"] is None
+    # The second text ran the first one's template: its errors are located
+    # and pathed as the first's were.
+    assert "zz-2" in answers[1]["errors"][0]["message"]
+    assert answers[1]["errors"][0]["locations"] == answers[0]["errors"][0]["locations"]
+    assert answers[1]["errors"][0]["path"] == answers[0]["errors"][0]["path"]
