@@ -23,7 +23,7 @@ from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.loaders import KeysetKey
 from docgraph.resolvers.model import Document
 
-# The listing sorts on this prefix of the title (see the documents_children index).
+# The listing sorts on this prefix of the title (see the documents_children_by_title index).
 TITLE_PREFIX = 200
 _MAX_CURSOR = 4096
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from docgraph.db import documents as db_documents
 from docgraph.db import search as db_search
 from docgraph.db.nxql.compiler import Compiler, PathAnchor
 from docgraph.db.nxql.parser import parse
@@ -58,3 +59,31 @@ async def test_title_order_is_read_from_an_index(db, registry):
             "SET LOCAL enable_seqscan = off",
         )
         assert "documents_title" in plan and "Sort" not in plan, plan
+
+
+class _Captured:
+    """A database that keeps the statement it is given and finds nothing."""
+
+    async def fetch(self, sql, *args):
+        self.sql, self.args = sql, args
+        return []
+
+
+async def test_a_page_of_children_is_found_in_the_index_alone(db):
+    """The children before a page are counted off in an index holding the
+    listing's order and every column its filter reads: no row of theirs is
+    read from the table (an Index Only Scan), for either order."""
+    parent = await db.fetchval("SELECT id FROM documents WHERE path = '/default-domain'")
+    for ordered, index in ((False, "documents_children_by_title"),
+                           (True, "documents_children_by_position")):  # fmt: skip
+        captured = _Captured()
+        await db_documents.children_pages(
+            captured, [parent], ordered=ordered, readers=["members", "Everyone"],
+            hidden_types=["HiddenFolder"], limit=20, offset=40, count_limit=1000,
+        )  # fmt: skip
+        async with db.pool.acquire() as conn, conn.transaction():
+            for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                await conn.execute(f"SET LOCAL {setting} = off")
+            rows = await conn.fetch(f"EXPLAIN {captured.sql}", *captured.args)
+        plan = "\n".join(r[0] for r in rows)
+        assert f"Index Only Scan using {index}" in plan, plan

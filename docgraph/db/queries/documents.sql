@@ -36,7 +36,10 @@ SELECT 1
 -- administrators). The total is counted up to $7 (a folder of a million
 -- children is not counted for each page). The ORDER BY marker in the page is
 -- replaced by one of the orders below (db/documents.py): by title, by
--- position (both served by an index), or by up to three sort keys.
+-- position (both served by an index), or by up to three sort keys. The page
+-- numbers the children in that order and reads the rows of its own numbers
+-- only: with the order and the filter's columns in the index, the children
+-- before the page are never read from the table (0030_children_index_only.sql).
 WITH readable AS MATERIALIZED (SELECT readable_acl_classes($3::text[]) AS classes)
 SELECT p.parent_key, t.total, c.*
   FROM readable r
@@ -53,20 +56,22 @@ SELECT p.parent_key, t.total, c.*
        ) AS t
   LEFT JOIN LATERAL (
        SELECT d.*
-         FROM documents d
-        WHERE d.parent_id = p.parent_key
-          AND NOT d.is_trashed
-          AND NOT d.type = ANY($4::text[])
-          AND ($3::text[] IS NULL OR d.read_acl_class = ANY(r.classes))
-        /*ORDER BY*/
-        LIMIT $5
-       OFFSET $6
+         FROM (SELECT d.id, row_number() OVER (/*ORDER BY*/) AS n
+                 FROM documents d
+                WHERE d.parent_id = p.parent_key
+                  AND NOT d.is_trashed
+                  AND NOT d.type = ANY($4::text[])
+                  AND ($3::text[] IS NULL OR d.read_acl_class = ANY(r.classes))) AS k
+         JOIN documents d ON d.id = k.id
+        WHERE k.n > $6::bigint
+          AND k.n <= $6::bigint + $5::bigint
+        ORDER BY k.n
        ) AS c ON true
 
 -- name: children_order_by_title
 -- Names are unique among siblings: the title prefix, then the name, is a
--- total order, and the documents_children index provides it.
-ORDER BY left(d.properties ->> 'dc:title', 200), d.name
+-- total order, and the documents_children_by_title index provides it.
+ORDER BY d.title_key, d.name
 
 -- name: children_order_by_position
 ORDER BY d.position
@@ -82,7 +87,7 @@ ORDER BY CASE WHEN $9 THEN sort_key(d, $8) END ASC,
          CASE WHEN NOT $11 THEN sort_key(d, $10) END DESC,
          CASE WHEN $13 THEN sort_key(d, $12) END ASC,
          CASE WHEN NOT $13 THEN sort_key(d, $12) END DESC,
-         left(d.properties ->> 'dc:title', 200),
+         d.title_key,
          d.name
 
 -- name: insert
@@ -278,10 +283,10 @@ AND true
 -- name: after_title
 -- Titled children after (title prefix, name); untitled ones sort last and
 -- come with after_untitled.
-AND (left(d.properties ->> 'dc:title', 200), d.name) > (p.after_title, p.after_name)
+AND (d.title_key, d.name) > (p.after_title, p.after_name)
 
 -- name: after_untitled
-AND left(d.properties ->> 'dc:title', 200) IS NULL AND d.name > p.after_name
+AND d.title_key IS NULL AND d.name > p.after_name
 
 -- name: after_position
 AND d.position > p.after_position
@@ -289,20 +294,20 @@ AND d.position > p.after_position
 -- name: before_title
 -- Backward pages (read in descending order, then turned around): titled
 -- children before (title prefix, name).
-AND (left(d.properties ->> 'dc:title', 200), d.name) < (p.after_title, p.after_name)
+AND (d.title_key, d.name) < (p.after_title, p.after_name)
 
 -- name: before_untitled
-AND left(d.properties ->> 'dc:title', 200) IS NULL AND d.name < p.after_name
+AND d.title_key IS NULL AND d.name < p.after_name
 
 -- name: before_untitled_all
 -- Going back past the first untitled child: the titled ones, from the last.
-AND left(d.properties ->> 'dc:title', 200) IS NOT NULL
+AND d.title_key IS NOT NULL
 
 -- name: before_position
 AND d.position < p.after_position
 
 -- name: children_order_by_title_desc
-ORDER BY left(d.properties ->> 'dc:title', 200) DESC, d.name DESC
+ORDER BY d.title_key DESC, d.name DESC
 
 -- name: children_order_by_position_desc
 ORDER BY d.position DESC
