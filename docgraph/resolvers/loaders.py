@@ -132,7 +132,8 @@ class Loaders:
         return result
 
     async def browse_filter(self) -> BrowseFilter:
-        """The user's permission filter for listings, read once per request."""
+        """The user's permission filter for searches, read once per request
+        and again after a write."""
         found: BrowseFilter | None = self.__dict__.get("browse")
         if found is None:
             ctx = self._ctx

@@ -7,8 +7,9 @@ granted or denied. No match is a refusal. Administrators bypass checks.
 
 Reading goes through ``read_acl``, kept on each document row: the principals
 that may browse it, in evaluation order, a denied one prefixed with ``-``
-(see :func:`read_acl_of`). Listings filter on its class inside their SQL
-(db/acls.py); a read by id or path checks the list here. Every other permission loads the ACE chain.
+(see :func:`read_acl_of`). Listings and searches filter on its class inside
+their SQL (0029_read_acl_classes.sql); a read by id or path checks the list
+here. Every other permission loads the ACE chain.
 """
 
 from __future__ import annotations

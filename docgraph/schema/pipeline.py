@@ -111,7 +111,10 @@ class _Shared:
     prepared: Prepared
 
 
-# A shape whose texts cannot share a template: each is parsed.
+# A shape seen once (a template is built when it comes again, so that a
+# flood of distinct queries pays no template), or whose texts cannot share
+# one (each is parsed).
+_SEEN_ONCE = object()
 _UNSHARED = object()
 
 
@@ -181,7 +184,11 @@ class Pipeline:
             if values is not None:
                 return shared.prepared, values
         prepared = self.prepare(query)
-        if shared is None and prepared.document is not None:
+        if prepared.document is None:
+            return prepared, {}
+        if shared is None:
+            self.templates.put(scanned.shape, _SEEN_ONCE)
+        elif shared is _SEEN_ONCE:
             template = Template.build(self.schema, prepared.document, scanned)
             if template is None or validate(self.schema, template.document, self.rules):
                 self.templates.put(scanned.shape, _UNSHARED)

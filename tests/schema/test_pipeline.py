@@ -471,21 +471,24 @@ def test_texts_differing_in_string_literals_share_one_parsed_template(graphql_sc
     monkeypatch.setattr(pipeline, "parse", lambda *a: parses.append(1) or real(*a))
     runner = Pipeline(graphql_schema, Limits())
     query = '{ document(id: "%s") { uid properties(schemas: ["dublincore"]) } }'
-    first, values = runner.prepare_shared(query % "id-1")
-    assert values == {} and first.document is not None  # the first text runs as written
-    second, values = runner.prepare_shared(query % "id-2")
-    third, more = runner.prepare_shared(query % "id-3")
-    assert values == {"_dg0": "id-2", "_dg1": "dublincore"} and more["_dg0"] == "id-3"
-    assert second is third and len(parses) == 1
+    # The first two texts run as written; the second makes the template.
+    for literal in ("id-1", "id-2"):
+        prepared, values = runner.prepare_shared(query % literal)
+        assert values == {} and prepared.document is not None
+    third, values = runner.prepare_shared(query % "id-3")
+    fourth, more = runner.prepare_shared(query % "id-4")
+    assert values == {"_dg0": "id-3", "_dg1": "dublincore"} and more["_dg0"] == "id-4"
+    assert third is fourth and len(parses) == 2
     # A literal of another length is another shape; an escape is parsed as written.
     runner.prepare_shared(query % "a-longer-id")
     escaped, values = runner.prepare_shared(query % 'id\\"9')
-    assert values == {} and len(parses) == 3
+    assert values == {} and len(parses) == 4
     assert 'id\\"9' in escaped.document.loc.source.body
     # A quote inside a comment does not hide the literal after it.
     commented = '{ # say "hi\n document(id: "%s") { uid } }'
-    runner.prepare_shared(commented % "id-1")
-    assert runner.prepare_shared(commented % "id-2")[1] == {"_dg0": "id-2"}
+    for literal in ("id-1", "id-2"):
+        runner.prepare_shared(commented % literal)
+    assert runner.prepare_shared(commented % "id-3")[1] == {"_dg0": "id-3"}
 
 
 @pytest.mark.parametrize(
@@ -501,7 +504,7 @@ def test_texts_differing_in_string_literals_share_one_parsed_template(graphql_sc
 )
 def test_texts_that_cannot_share_are_parsed_as_written(graphql_schema, query):
     runner = Pipeline(graphql_schema, Limits())
-    for literal in ("id-1", "id-2"):
+    for literal in ("id-1", "id-2", "id-3"):
         prepared, values = runner.prepare_shared(query % literal)
         assert prepared.document is not None, prepared.errors
         assert values == {}
@@ -523,15 +526,17 @@ async def test_inline_ids_answer_their_own_documents_and_errors(client):
         'other: document(id: "%s") { title properties(schemas: ["%s"]) } }'
     )
     answers = []
-    for triple in ((uids[0], uids[1], "zz-1"), (uids[1], uids[0], "zz-2"), (missing, uids[0], "")):
+    triples = [(uids[0], uids[1], "zz-1"), (uids[0], uids[1], "zz-0")]
+    triples += [(uids[1], uids[0], "zz-2"), (missing, uids[0], "")]
+    for triple in triples:
         resp = await client.post(GRAPHQL, json={"query": query % triple})
         answers.append(await resp.json())
     assert answers[0]["data"]["document"] == {"uid": uids[0], "title": "first"}
-    assert answers[1]["data"]["document"] == {"uid": uids[1], "title": "second"}
-    assert answers[1]["data"]["other"] is None  # its properties failed
-    assert answers[2]["data"]["document"] is None
-    # The second text ran the first one's template: its errors are located
+    assert answers[2]["data"]["document"] == {"uid": uids[1], "title": "second"}
+    assert answers[2]["data"]["other"] is None  # its properties failed
+    assert answers[3]["data"]["document"] is None
+    # The third text ran the template the second made: its errors are located
     # and pathed as the first's were.
-    assert "zz-2" in answers[1]["errors"][0]["message"]
-    assert answers[1]["errors"][0]["locations"] == answers[0]["errors"][0]["locations"]
-    assert answers[1]["errors"][0]["path"] == answers[0]["errors"][0]["path"]
+    assert "zz-2" in answers[2]["errors"][0]["message"]
+    assert answers[2]["errors"][0]["locations"] == answers[0]["errors"][0]["locations"]
+    assert answers[2]["errors"][0]["path"] == answers[0]["errors"][0]["path"]
