@@ -33,7 +33,7 @@ COUNTERPARTS = {
         "Mutation.uploadBlob",
     ],
     ("endpoint", "query"): ["Query.search"],
-    ("endpoint", "search"): ["Query.search"],
+    ("endpoint", "search"): ["Query.search", "Query.savedSearches"],
     ("endpoint", "user"): ["Query.user", "Query.users", "Mutation.createUser"],
     ("endpoint", "group"): ["Query.group", "Query.groups", "Mutation.createGroup"],
     ("endpoint", "me"): ["Query.me"],

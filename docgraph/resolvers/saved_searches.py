@@ -108,11 +108,16 @@ async def get(ctx: RequestContext, search_id: str) -> SavedSearch:
     return SavedSearch(doc)
 
 
-async def listed(ctx: RequestContext, page: PageRequest) -> SavedSearchList:
-    """The saved searches the user may read, by title."""
+async def documents_page(ctx: RequestContext, page: PageRequest) -> Page[Document]:
+    """The documents of the saved searches the user may read, by title."""
     nxql = f"SELECT * FROM {TYPE} WHERE ecm:isTrashed = 0 AND ecm:isVersion = 0"
     page = replace(page, sort=page.sort or (SortKey("dc:title", True),))
-    found = await search.query(ctx, nxql, page)
+    return await search.query(ctx, nxql, page)
+
+
+async def listed(ctx: RequestContext, page: PageRequest) -> SavedSearchList:
+    """The saved searches the user may read, by title."""
+    found = await documents_page(ctx, page)
     return SavedSearchList(SavedSearch(d) for d in found.entries)
 
 

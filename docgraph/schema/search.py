@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from docgraph.errors import BadRequest
-from docgraph.resolvers import documents, search
+from docgraph.resolvers import documents, saved_searches, search
 from docgraph.schema.arguments import (
     FullText,
     PageIndex,
@@ -41,7 +41,9 @@ FULL_TEXT = (
 class SearchQuery:
     @strawberry.field(
         description="A page of documents: an NXQL query (? = queryParams), a page "
-        "provider, or full-text words; exactly one of query, pageProvider, fullText."
+        "provider, full-text words, or a saved search run again (its id; the paging and "
+        "sorting given here win over the saved ones); exactly one of query, pageProvider, "
+        "fullText, savedSearch."
     )
     async def search(
         self,
@@ -49,6 +51,7 @@ class SearchQuery:
         query: str | None = None,
         page_provider: Provider = None,
         full_text: FullText = None,
+        saved_search: Annotated[str | None, strawberry.argument(name="savedSearch")] = None,
         query_params: QueryParams = None,
         current_page_index: PageIndex = 0,
         page_size: PageSize = None,
@@ -63,8 +66,8 @@ class SearchQuery:
         ] = None,
     ) -> Documents:
         ctx = info.context
-        if sum(x is not None for x in (query, page_provider, full_text)) != 1:
-            raise BadRequest("Give exactly one of query, pageProvider and fullText")
+        if sum(x is not None for x in (query, page_provider, full_text, saved_search)) != 1:
+            raise BadRequest("Give exactly one of query, pageProvider, fullText and savedSearch")
         if named_parameters is not None and not isinstance(named_parameters, dict):
             raise BadRequest("namedParameters must be a JSON object")
         page = page_request(ctx, current_page_index, page_size, sort_by, sort_order)
@@ -80,10 +83,27 @@ class SearchQuery:
             )
         elif full_text is not None:
             result = await search.query(ctx, FULL_TEXT, page, [full_text])
+        elif saved_search is not None:
+            result = await saved_searches.execute(ctx, saved_search, page)
         else:
             assert query is not None
             result = await search.query(ctx, query, page, params)
         return Documents.of(ctx, result)
+
+    @strawberry.field(
+        name="savedSearches",
+        description="The saved searches (SavedSearch documents) the user may read, by "
+        "title; run one with search(savedSearch:).",
+    )
+    async def saved_searches(
+        self,
+        info: Context,
+        current_page_index: PageIndex = 0,
+        page_size: PageSize = None,
+    ) -> Documents:
+        ctx = info.context
+        page = page_request(ctx, current_page_index, page_size, None, None)
+        return Documents.of(ctx, await saved_searches.documents_page(ctx, page))
 
     @strawberry.field(
         name="searchConnection",

@@ -41,6 +41,25 @@ async def test_a_saved_search_runs_again(client, db):
     listed = await (await client.get(f"{API}/search/saved")).json()
     assert listed["entity-type"] == "savedSearches"
     assert saved["id"] in [s["id"] for s in listed["entries"]]
+    # GraphQL lists and runs the same saved search.
+    gql = await client.post(
+        "/nuxeo/graphql",
+        json={"query": """query($id: String) {
+            savedSearches { entries { uid title } }
+            search(savedSearch: $id) { totalSize entries { title } } }""",
+              "variables": {"id": saved["id"]}},
+    )  # fmt: skip
+    data = (await gql.json())["data"]
+    assert {"uid": saved["id"], "title": f"Notes {tag}"} in data["savedSearches"]["entries"]
+    assert data["search"] == {
+        "totalSize": 3,
+        "entries": [{"title": f"{tag} note 2"}, {"title": f"{tag} note 1"}],
+    }
+    both = await client.post(
+        "/nuxeo/graphql",
+        json={"query": '{ search(savedSearch: "x", query: "SELECT * FROM Note") { totalSize } }'},
+    )
+    assert (await both.json())["errors"][0]["extensions"]["code"] == "bad_request"
 
     changed = {"entity-type": "savedSearch", "title": f"Renamed {tag}", "pageSize": 1}
     resp = await client.put(f"{API}/search/saved/{saved['id']}", json=changed)
