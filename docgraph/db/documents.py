@@ -85,7 +85,7 @@ class ChildrenPage:
 
 def _children_query(order: str) -> str:
     template = Q.documents.children_pages
-    assert template.count("/*ORDER BY*/") == 1
+    assert template.count("/*ORDER BY*/") == 2  # the page's ids, then its rows
     return template.replace("/*ORDER BY*/", order)
 
 

@@ -4,7 +4,8 @@
 -- indexes now hold those columns too, and the title prefix the listing sorts
 -- on is a stored column (an index-only scan cannot return an indexed
 -- expression), so a page is found in the index alone and only its own rows
--- are read: the last page of 10,000 children in about 2 ms instead of 12.
+-- are read: the last page of 10,000 children in about 2 ms instead of 12
+-- at a million documents.
 -- Adding the column rewrites the table once.
 ALTER TABLE documents ADD COLUMN title_key text
     GENERATED ALWAYS AS (left(properties ->> 'dc:title', 200)) STORED;

@@ -34,12 +34,13 @@ SELECT 1
 -- statement. $3 is the permission filter: the user's principals, whose
 -- read_acl classes the statement works out first (NULL = no filter,
 -- administrators). The total is counted up to $7 (a folder of a million
--- children is not counted for each page). The ORDER BY marker in the page is
+-- children is not counted for each page). The ORDER BY markers in the page are
 -- replaced by one of the orders below (db/documents.py): by title, by
 -- position (both served by an index), or by up to three sort keys. The page
--- numbers the children in that order and reads the rows of its own numbers
--- only: with the order and the filter's columns in the index, the children
--- before the page are never read from the table (0030_children_index_only.sql).
+-- finds its children's ids in that order, then reads their rows and sorts
+-- those again: with the order and the filter's columns in the index, the
+-- children before the page are never read from the table
+-- (0030_children_index_only.sql).
 WITH readable AS MATERIALIZED (SELECT readable_acl_classes($3::text[]) AS classes)
 SELECT p.parent_key, t.total, c.*
   FROM readable r
@@ -56,16 +57,17 @@ SELECT p.parent_key, t.total, c.*
        ) AS t
   LEFT JOIN LATERAL (
        SELECT d.*
-         FROM (SELECT d.id, row_number() OVER (/*ORDER BY*/) AS n
+         FROM (SELECT d.id
                  FROM documents d
                 WHERE d.parent_id = p.parent_key
                   AND NOT d.is_trashed
                   AND NOT d.type = ANY($4::text[])
-                  AND ($3::text[] IS NULL OR d.read_acl_class = ANY(r.classes))) AS k
+                  AND ($3::text[] IS NULL OR d.read_acl_class = ANY(r.classes))
+                /*ORDER BY*/
+                LIMIT $5
+               OFFSET $6) AS k
          JOIN documents d ON d.id = k.id
-        WHERE k.n > $6::bigint
-          AND k.n <= $6::bigint + $5::bigint
-        ORDER BY k.n
+       /*ORDER BY*/
        ) AS c ON true
 
 -- name: children_order_by_title
