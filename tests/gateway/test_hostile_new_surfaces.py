@@ -82,3 +82,22 @@ async def test_suggestions_with_absurd_sizes(client):
         client, "Directory.SuggestEntries", directoryName="nature", searchTerm="x" * 50_000
     )
     assert resp.status == 200 and await resp.json() == []
+
+
+async def test_graphql_saved_search_ids_that_are_no_saved_search(client):
+    note = await (
+        await client.post(
+            f"{API}/path{WS}", json={"entity-type": "document", "type": "Note", "name": "plain"}
+        )
+    ).json()
+    body = {"entity-type": "savedSearch", "title": "broken", "query": "SELECT FROM WHERE"}
+    broken = await (await client.post(f"{API}/search/saved", json=body)).json()
+    for bad in ("", "not-a-uuid", "x" * 10_000, str(uuid.uuid4()), note["uid"], broken["id"]):
+        resp = await client.post(
+            "/nuxeo/graphql",
+            json={"query": "query($id: String) { search(savedSearch: $id) { totalSize } }",
+                  "variables": {"id": bad}},
+        )  # fmt: skip
+        assert resp.status == 200, await resp.text()
+        errors = (await resp.json())["errors"]
+        assert errors[0]["extensions"]["code"] not in ("internal", None), (bad[:20], errors)

@@ -540,3 +540,45 @@ async def test_inline_ids_answer_their_own_documents_and_errors(client):
     assert "zz-2" in answers[2]["errors"][0]["message"]
     assert answers[2]["errors"][0]["locations"] == answers[0]["errors"][0]["locations"]
     assert answers[2]["errors"][0]["path"] == answers[0]["errors"][0]["path"]
+
+
+def test_a_flood_of_shapes_keeps_the_template_cache_bounded(graphql_schema):
+    runner = Pipeline(graphql_schema, Limits(), cache_size=8)
+    for n in range(200):
+        for literal in ("id-1", "id-2", "id-3"):
+            runner.prepare_shared(f'{{ a{n}: document(id: "{literal}") {{ uid }} }}')
+    assert len(runner.templates.items) <= 8
+
+
+HOSTILE_LITERALS = [
+    "x' OR '1'='1' --",
+    "😀" * 16,
+    "../../../../etc/passwd",
+    "SELECT * FROM Document WHERE ecm:path STARTSWITH '/'",
+    "%00%0d%0a",
+    "$_dg0",
+    "} } mutation { x }",
+    "a" * 5000,
+]
+
+
+async def test_hostile_literals_through_a_template_answer_as_when_parsed(client):
+    """The same text answers the same whether its shape's template runs it or
+    it is parsed as written (a shape seen for the first time)."""
+    query = '{ a: document(id: "%s") { uid } b: search(query: "%s") { totalSize } }'
+
+    async def ask(text: str) -> dict:
+        resp = await client.post(GRAPHQL, json={"query": text})
+        assert resp.status == 200, await resp.text()
+        return await resp.json()
+
+    for i, literal in enumerate(HOSTILE_LITERALS):
+        same_length = "z" * len(literal)
+        for _ in range(2):  # the shape's second sighting makes its template
+            await ask(query % (same_length, same_length))
+        through_template = await ask(query % (literal, literal))
+        padded = (query + " " * (i + 1)) % (literal, literal)  # a shape seen once
+        parsed = await ask(padded)
+        assert through_template == parsed, literal
+        errors = through_template.get("errors", [])
+        assert all(e["extensions"]["code"] != "internal" for e in errors), literal
