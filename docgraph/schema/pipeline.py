@@ -160,11 +160,7 @@ class Pipeline:
     def prepare(self, query: str) -> Prepared:
         if refused := text_refusal(query, 0, self.limits):
             return Prepared(None, (refused,))  # not cached: the key would be huge
-        prepared = self.by_text.get(query)
-        if prepared is None:
-            prepared = self._prepare(query)
-            self.by_text.put(query, prepared)
-        return prepared
+        return self.by_text.get(query) or self._prepare_kept(query)
 
     def prepare_shared(self, query: str) -> tuple[Prepared, dict[str, str]]:
         """Like ``prepare``, but a text of the same shape as an earlier one
@@ -177,13 +173,13 @@ class Pipeline:
             return prepared, {}
         scanned = scan(query) if self.share_shapes else None
         if scanned is None:
-            return self.prepare(query), {}
+            return self._prepare_kept(query), {}
         shared = self.templates.get(scanned.shape)
         if isinstance(shared, _Shared):
             values = shared.template.bind(scanned.literals)
             if values is not None:
                 return shared.prepared, values
-        prepared = self.prepare(query)
+        prepared = self._prepare_kept(query)
         if prepared.document is None:
             return prepared, {}
         if shared is None:
@@ -195,6 +191,12 @@ class Pipeline:
             else:
                 self.templates.put(scanned.shape, _Shared(template, Prepared(template.document)))
         return prepared, {}
+
+    def _prepare_kept(self, query: str) -> Prepared:
+        """A text not in the cache, prepared and kept there."""
+        prepared = self._prepare(query)
+        self.by_text.put(query, prepared)
+        return prepared
 
     def _prepare(self, query: str) -> Prepared:
         try:
