@@ -49,8 +49,10 @@ from graphql import (
     subscribe,
     validate,
 )
+from graphql.execution.executor import Executor
 
 from docgraph.resolvers.context import RequestContext
+from docgraph.schema import setups
 from docgraph.schema.errors import log_unexpected, with_code
 from docgraph.schema.executor import executor_for, install_direct_resolvers, shortcuts
 from docgraph.schema.limits import (
@@ -63,6 +65,7 @@ from docgraph.schema.limits import (
 )
 from docgraph.schema.literals import Template, scan
 from docgraph.schema.persisted import PersistedQueries
+from docgraph.schema.setups import Setup, setup_of
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -101,6 +104,9 @@ class Prepared:
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...] = ()
     costs: dict[str | None, int] = field(default_factory=dict)
+    # Kept for the document's operations only: an unknown name sent again
+    # and again must not grow it.
+    setups: dict[str | None, Setup] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,11 +286,11 @@ class Pipeline:
         if refused := self._refusal(prepared, operation_name, variables):
             raise _Refused(refused)
         if operation is None or operation.operation is not OperationType.MUTATION:
-            return await self._execute(ctx, document, variables, operation_name)
+            return await self._execute(ctx, prepared, variables, operation_name)
         result = None
         try:
             async with ctx.unit_of_work():
-                result = await self._execute(ctx, document, variables, operation_name)
+                result = await self._execute(ctx, prepared, variables, operation_name)
                 if result.errors:
                     raise _Undo
         except _Undo:
@@ -366,16 +372,13 @@ class Pipeline:
     async def _execute(
         self,
         ctx: RequestContext,
-        document: DocumentNode,
+        prepared: Prepared,
         variables: dict[str, Any],
         operation_name: str | None,
     ) -> ExecutionResult:
         # What graphql-core's ``execute`` does, without its checks for
         # incremental delivery: the schema has no @defer nor @stream.
-        executor = self.executor.build(
-            self.schema, document, context_value=ctx, raw_variable_values=variables,
-            operation_name=operation_name,
-        )  # fmt: skip
+        executor = self._executor(ctx, prepared, variables, operation_name)
         if isinstance(executor, list):  # variables that do not fit their types
             return ExecutionResult(None, executor)
         try:
@@ -389,6 +392,30 @@ class Pipeline:
             # it and all the request's values would wait for the garbage
             # collector.
             del executor.async_helpers
+
+    def _executor(
+        self,
+        ctx: RequestContext,
+        prepared: Prepared,
+        variables: dict[str, Any],
+        operation_name: str | None,
+    ) -> Executor | list[GraphQLError]:
+        """The operation's executor, from its kept setup when that can coerce
+        the variables; errors when they do not fit their types."""
+        assert prepared.document is not None
+        setup = prepared.setups.get(operation_name)
+        if setup is None:
+            setup = setup_of(self.schema, prepared.document, operation_name)
+            if setup is not None:
+                prepared.setups[operation_name] = setup
+        if setup is not None:
+            built = setups.build(self.executor, self.schema, setup, ctx, variables)
+            if built is not None:
+                return built
+        return self.executor.build(
+            self.schema, prepared.document, context_value=ctx,
+            raw_variable_values=variables, operation_name=operation_name,
+        )  # fmt: skip
 
 
 class _Undo(Exception):
