@@ -77,10 +77,20 @@ def render_value(
 def check_schemas(types: TypeRegistry, wanted: Collection[str]) -> None:
     """Every name is a registered schema (or ``*``); a document type lacking
     one just renders without it."""
+    key = tuple(wanted)
+    if _checked.get(key) is types:  # a listing asks the same for each document
+        return
     known = types.lowered_schema_names
     unknown = [w for w in wanted if w != ALL_SCHEMAS and w.lower() not in known]
     if unknown:
         raise UnknownSchema(f"Unknown schema: {', '.join(unknown)}")
+    if len(_checked) >= _MAX_SELECTIONS:
+        _checked.clear()
+    _checked[key] = types
+
+
+# Selections found valid, with the registry they were checked against.
+_checked: dict[tuple[str, ...], TypeRegistry] = {}
 
 
 def select_schemas(doctype: ResolvedType, wanted: Collection[str] | None) -> frozenset[str]:

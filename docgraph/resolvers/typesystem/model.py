@@ -235,6 +235,8 @@ class TypeRegistry:
         """The type of a document that also has ``facets`` of its own: their
         schemas join the type's (Nuxeo's dynamic facets, AddFacet)."""
         base = self.of(type_name)
+        if not facets:  # most documents have no facet of their own
+            return base
         extra = tuple(f for f in facets if f not in base.facets)
         if not extra:
             return base
