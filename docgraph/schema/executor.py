@@ -38,7 +38,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from types import CoroutineType, NoneType
+from types import CoroutineType
 from typing import Any
 
 from graphql import (
@@ -275,10 +275,21 @@ def _reads_variables(value: Any) -> bool:
 
 
 def _awaitable(value: Any) -> bool:
-    return isinstance(value, CoroutineType | asyncio.Future) or (
-        not isinstance(value, str | list | dict | int | float | NoneType)
-        and hasattr(value, "__await__")
-    )
+    """Whether ``value`` is awaited, asked of every resolver's result: by its
+    type, as ``await`` itself looks ``__await__`` up."""
+    kind = type(value)
+    found = _AWAITABLE_TYPES.get(kind)
+    if found is None:
+        found = kind is CoroutineType or hasattr(kind, "__await__")
+        if len(_AWAITABLE_TYPES) < _MAX_TYPES:
+            _AWAITABLE_TYPES[kind] = found
+    return found
+
+
+# The types resolvers returned, and whether each is awaitable; resolvers
+# return a few dozen types, the bound is for a plugin making new ones.
+_AWAITABLE_TYPES: dict[type, bool] = {}
+_MAX_TYPES = 1024
 
 
 @dataclass(frozen=True, slots=True)
