@@ -275,7 +275,10 @@ class Pipeline:
         if literals:
             variables = {**variables, **literals}
         document = prepared.document
-        operation = get_operation_ast(document, operation_name)
+        setup = self._setup(prepared, operation_name)
+        operation = (
+            setup.operation if setup is not None else get_operation_ast(document, operation_name)
+        )
         if operation is not None and operation.operation not in allowed:
             raise _Refused(
                 GraphQLError(
@@ -286,11 +289,11 @@ class Pipeline:
         if refused := self._refusal(prepared, operation_name, variables):
             raise _Refused(refused)
         if operation is None or operation.operation is not OperationType.MUTATION:
-            return await self._execute(ctx, prepared, variables, operation_name)
+            return await self._execute(ctx, prepared, setup, variables, operation_name)
         result = None
         try:
             async with ctx.unit_of_work():
-                result = await self._execute(ctx, prepared, variables, operation_name)
+                result = await self._execute(ctx, prepared, setup, variables, operation_name)
                 if result.errors:
                     raise _Undo
         except _Undo:
@@ -373,12 +376,13 @@ class Pipeline:
         self,
         ctx: RequestContext,
         prepared: Prepared,
+        setup: Setup | None,
         variables: dict[str, Any],
         operation_name: str | None,
     ) -> ExecutionResult:
         # What graphql-core's ``execute`` does, without its checks for
         # incremental delivery: the schema has no @defer nor @stream.
-        executor = self._executor(ctx, prepared, variables, operation_name)
+        executor = self._executor(ctx, prepared, setup, variables, operation_name)
         if isinstance(executor, list):  # variables that do not fit their types
             return ExecutionResult(None, executor)
         try:
@@ -393,21 +397,27 @@ class Pipeline:
             # collector.
             del executor.async_helpers
 
-    def _executor(
-        self,
-        ctx: RequestContext,
-        prepared: Prepared,
-        variables: dict[str, Any],
-        operation_name: str | None,
-    ) -> Executor | list[GraphQLError]:
-        """The operation's executor, from its kept setup when that can coerce
-        the variables; errors when they do not fit their types."""
+    def _setup(self, prepared: Prepared, operation_name: str | None) -> Setup | None:
+        """The operation's setup, kept with the parsed query once found."""
         assert prepared.document is not None
         setup = prepared.setups.get(operation_name)
         if setup is None:
             setup = setup_of(self.schema, prepared.document, operation_name)
             if setup is not None:
                 prepared.setups[operation_name] = setup
+        return setup
+
+    def _executor(
+        self,
+        ctx: RequestContext,
+        prepared: Prepared,
+        setup: Setup | None,
+        variables: dict[str, Any],
+        operation_name: str | None,
+    ) -> Executor | list[GraphQLError]:
+        """The operation's executor, from its setup when that can coerce the
+        variables; errors when they do not fit their types."""
+        assert prepared.document is not None
         if setup is not None:
             built = setups.build(self.executor, self.schema, setup, ctx, variables)
             if built is not None:
