@@ -18,6 +18,7 @@ from aiodataloader import DataLoader
 
 from docgraph.db import acls as db_acls
 from docgraph.db import documents as db_documents
+from docgraph.db import rendered as db_rendered
 from docgraph.db.acls import BrowseFilter
 from docgraph.db.documents import After, Projection
 from docgraph.resolvers.events import SUBTREE_CHANGES, ChangeEvent
@@ -40,6 +41,13 @@ class ChildrenKey:
     offset: int
     sort: tuple[tuple[str, bool], ...] = ()
     projection: Projection | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedKey:
+    parent_id: UUID
+    ordered: bool
+    page: db_rendered.PageSpec
 
 
 # Where a keyset read goes on when its part of the order runs out: after the
@@ -102,12 +110,25 @@ class Loaders:
         return DataLoader(self._load_children_after)
 
     @cached_property
+    def rendered_children(self) -> DataLoader:
+        """A ``RenderedKey`` -> the parent's page of children as JSON text."""
+        return DataLoader(self._load_rendered_children)
+
+    @cached_property
     def acp(self) -> DataLoader:
         """A document id -> its own ACLs, ``[(name, [ACE, ...]), ...]`` in order."""
         return DataLoader(self._load_acps)
 
     def clear(self) -> None:
-        for name in ("by_id", "by_path", "children", "children_after", "acp", "browse"):
+        for name in (
+            "by_id",
+            "by_path",
+            "children",
+            "children_after",
+            "rendered_children",
+            "acp",
+            "browse",
+        ):
             self.__dict__.pop(name, None)
         self._seen_ids.clear()
         self._seen_paths.clear()
@@ -192,6 +213,7 @@ class Loaders:
         # Listings may have gained, lost or reordered an entry, and the
         # written document may be of a read_acl class new to the filter.
         self.__dict__.pop("children", None)
+        self.__dict__.pop("rendered_children", None)
         self.__dict__.pop("browse", None)
         self.prime(event.document)
 
@@ -254,6 +276,26 @@ class Loaders:
         for docs in found.values():
             self._remember(docs)
         return [found[key] for key in keys]
+
+    async def _load_rendered_children(self, keys: Sequence[RenderedKey]) -> list[str]:
+        ctx = self._ctx
+        types = ctx.registry.types
+        listing = db_rendered.Listing(
+            readers(ctx),
+            types.types_with_facet("HiddenInNavigation"),
+            types.types_with_facet("Orderable"),
+            ctx.settings.search_count_limit,
+        )
+        groups: dict[db_rendered.PageSpec, list[RenderedKey]] = defaultdict(list)
+        for key in keys:
+            groups[key.page].append(key)
+        pages: dict[RenderedKey, str] = {}
+        for page, group in groups.items():
+            found = await db_rendered.children_pages(
+                ctx.db, [(k.parent_id, k.ordered) for k in group], page, listing
+            )
+            pages.update((k, found[k.parent_id]) for k in group)
+        return [pages[key] for key in keys]
 
     async def _load_acps(self, keys: Sequence[UUID]) -> list[list[tuple[str, list[ACE]]]]:
         acps: dict[UUID, dict[str, list[ACE]]] = {key: {} for key in keys}

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, cast
 from uuid import UUID
 
+import orjson
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.base import get_object_definition
 
 from docgraph.errors import BadRequest
 from docgraph.resolvers import (
@@ -24,6 +26,7 @@ from docgraph.resolvers import (
     permissions,
     previews,
     properties,
+    rendered,
     renditions,
     search,
     tags,
@@ -32,9 +35,11 @@ from docgraph.resolvers import (
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document as DocumentModel
 from docgraph.resolvers.model import EmptyDocument, Page, PageRequest
+from docgraph.resolvers.rendered import ByType
 from docgraph.resolvers.typesystem.coerce import format_date
 from docgraph.resolvers.typesystem.model import ResolvedType, TypeRegistry
 from docgraph.schema import audit as schema_audit
+from docgraph.schema import compiled
 from docgraph.schema.arguments import (
     FullText,
     PageIndex,
@@ -342,6 +347,11 @@ class Document:
     ) -> Documents:
         ctx = info.context
         request = page_request(ctx, current_page_index or 0, page_size, sort_by, sort_order, offset)
+        typename = implementations.typenames(ctx.registry.types)
+        spec = compiled.children_page(info._raw_info, request, typename)
+        if spec is not None:  # written by PostgreSQL, passed through as it is
+            found = await rendered.children(ctx, self.model, spec)
+            return cast(Documents, orjson.Fragment(found))
         page = await documents.children(ctx, self.model, request)
         return Documents.of(info.context, page)
 
@@ -427,10 +437,25 @@ class Implementations:
 
     def __init__(self) -> None:
         self._by_registry: dict[int, tuple[TypeRegistry, dict[str, type[Document]]]] = {}
+        self._typenames: dict[int, tuple[TypeRegistry, ByType]] = {}
 
     def register(self, types: TypeRegistry, generated: dict[str, type[Document]]) -> None:
         # The registry is kept with its entry, so that its id is never reused.
         self._by_registry[id(types)] = (types, generated)
+
+    def typenames(self, types: TypeRegistry) -> ByType:
+        """Each document type's GraphQL type, for SQL that writes ``__typename``."""
+        found = self._by_registry.get(id(types))
+        if found is None:
+            return ByType((), GenericDocument.__name__)
+        names = self._typenames.get(id(types))
+        if names is None or names[0] is not types:
+            generated = found[1]
+            pairs = tuple(
+                (t, get_object_definition(c, strict=True).name) for t, c in generated.items()
+            )
+            names = self._typenames[id(types)] = (types, ByType(pairs, GenericDocument.__name__))
+        return names[1]
 
     def of(self, types: TypeRegistry, type_name: str) -> type[Document]:
         found = self._by_registry.get(id(types))

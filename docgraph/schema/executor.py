@@ -69,6 +69,7 @@ from graphql import (
 from graphql.execution.executor import Executor
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined
+from orjson import Fragment
 
 # strawberry marks the resolver of a field without one of its own, and links
 # each GraphQL field to its own definition.
@@ -574,6 +575,8 @@ def executor_for(found: Shortcuts) -> type[Executor]:
         def complete_value(
             self, return_type, field_details_list, info, path, result, position_context
         ):
+            if type(result) is Fragment:  # JSON already written (compiled.py)
+                return result
             if (
                 not self.batching
                 or self.operation.operation is not OperationType.QUERY
@@ -610,6 +613,8 @@ def executor_for(found: Shortcuts) -> type[Executor]:
                     self._complete(values, paths, return_type.of_type, field_details_list),
                     _no_nulls,
                 )
+            if values and type(values[0]) is Fragment and all(type(v) is Fragment for v in values):
+                return list(values)
             present = [i for i, v in enumerate(values) if v is not None and v is not Undefined]
             if len(present) < len(values):
                 found = self._complete(

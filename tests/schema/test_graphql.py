@@ -166,12 +166,14 @@ async def test_depth_limit(client):
 
 
 async def test_unexpected_errors_are_masked(client, monkeypatch):
-    from docgraph.resolvers import documents
+    from docgraph.resolvers import documents, rendered
 
     async def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
 
+    # Both ways a listing is read: rows resolved in Python, JSON written by SQL.
     monkeypatch.setattr(documents, "children", boom)
+    monkeypatch.setattr(rendered, "children", boom)
     body = await gql(client, '{ document(path: "/") { children { totalSize } } }')
     error = body["errors"][0]
     assert error["message"] == "Unexpected error." and error["extensions"]["code"] == "internal"

@@ -1,0 +1,319 @@
+"""Pages of children written as JSON by PostgreSQL: a whole subtree of pages
+in one statement, the permission filter in every listing.
+
+A ``PageSpec`` says what each page shows (its paging fields, its entries'
+fields, their own children's pages); ``resolvers/rendered.py`` builds it.
+The statement nests one correlated subquery per level, the way the listing
+statement (``children_pages``) finds a page: ids through the index in the
+listing's order, then their rows. Rows never reach Python: each parent's
+page comes back as one JSON text.
+
+Every key and value is a parameter; the SQL text is built from this module's
+fixed fragments and depends only on the spec's shape."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from docgraph.db.pool import Database
+
+# What a document's JSON field is, by its name in Nuxeo's document JSON,
+# written for the row aliased {d} whose properties are {p}. Each is what
+# resolvers/model.py reports.
+DOCUMENT_FIELDS = {
+    "uid": "{d}.id",
+    "repository": "{d}.repository",
+    "path": "{d}.path",  # children are live documents: their own path
+    "name": "{d}.name",
+    "type": "{d}.type",
+    "title": "coalesce(nullif({p}->>'dc:title', ''), nullif({d}.name, ''), {d}.id::text)",
+    "state": "coalesce({d}.lifecycle_state, 'undefined')",
+    "parentRef": "{d}.parent_id",
+    "changeToken": "{d}.system_change || '-' || {d}.user_change",
+    "isCheckedOut": "{d}.is_checked_out",
+    "isVersion": "{d}.is_version",
+    "isProxy": "{d}.proxy_target_id IS NOT NULL",
+    "proxyTargetId": "{d}.proxy_target_id",
+    "versionableId": "CASE WHEN {d}.is_version OR {d}.proxy_target_id IS NOT NULL"
+    " THEN {d}.version_series_id END",
+    "isTrashed": "{d}.is_trashed",
+    "lockOwner": "{d}.lock_owner",
+    "lockCreated": "to_char({d}.lock_created AT TIME ZONE 'UTC',"
+    ' \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')',
+}
+
+# A page's paging fields, from its entries {e} (a JSON array) and its total
+# {t} counted up to the count limit + 1 (resolvers/model.py's Page).
+PAGE_FIELDS = {
+    "currentPageIndex": "{offset} / {size}",
+    "pageSize": "{asked}",
+    "totalSize": "CASE WHEN {t} > {limit} THEN -2 ELSE {t} END",
+    "numberOfPages": "CASE WHEN {t} > {limit} THEN 0"
+    " WHEN {asked} <= 0 OR {t} <= 0 THEN 1 ELSE 1 + ({t} - 1) / {size} END",
+    "isNextPageAvailable": "CASE WHEN {t} > {limit} THEN json_array_length({e}) >= {size}"
+    " ELSE {t} > {offset} + json_array_length({e}) END",
+}
+
+# Those that need the total: the others skip counting.
+_COUNTED = frozenset({"totalSize", "numberOfPages", "isNextPageAvailable"})
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One of ``DOCUMENT_FIELDS``."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Properties:
+    """The properties of a few schemas: for each group of types that show the
+    same keys, those keys in order, each with whether it is a list (``[]``
+    when unset). Documents of other types show ``{}``."""
+
+    groups: tuple[tuple[tuple[str, ...], tuple[tuple[str, bool], ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ByType:
+    """A value that depends on the document's type alone; ``default`` for
+    types not listed."""
+
+    values: tuple[tuple[str, str], ...]
+    default: str
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    value: str | int | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Children:
+    page: PageSpec
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSpec:
+    """The fields of each entry, by the key they are written under."""
+
+    fields: tuple[tuple[str, Column | Properties | ByType | Constant | Children], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entries:
+    """The page's entries, each written as the page's ``document`` says."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """One of ``PAGE_FIELDS``."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """A page of children: ``limit`` entries from ``offset``, in the
+    listing's order (position in an Orderable folder, else title)."""
+
+    fields: tuple[tuple[str, Entries | Paging | Constant], ...]
+    document: DocumentSpec
+    limit: int
+    offset: int
+    # As the client asked for it (0: no paging), reported in numberOfPages.
+    asked_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What every page of a request leaves out: children the principals
+    ``readers`` may not browse (None: no filter), ``hidden_types``; and
+    which types order their children by position."""
+
+    readers: Sequence[str] | None
+    hidden_types: Sequence[str]
+    orderable_types: Sequence[str]
+    count_limit: int
+
+
+async def children_pages(
+    db: Database,
+    parents: Sequence[tuple[UUID, bool]],
+    page: PageSpec,
+    listing: Listing,
+) -> dict[UUID, str]:
+    """Each parent's page (``parents``: id, whether ordered by position) as JSON text."""
+    sql = _Statement(listing)
+    text = sql.statement(page)
+    args = [[p for p, _ in parents], [o for _, o in parents], *sql.args]
+    return {r["parent_key"]: r["page"] for r in await db.fetch(text, *args)}
+
+
+class _Statement:
+    """The SQL text of one spec, and its parameters ($1, $2: the parents)."""
+
+    def __init__(self, listing: Listing) -> None:
+        self.args: list[Any] = []
+        self._slots: dict[tuple[str, Any], str] = {}
+        self.listing = listing
+
+    # The listing's values, each a parameter once used.
+    @property
+    def readers(self) -> str:
+        readers = self.listing.readers
+        return self.param(None if readers is None else list(readers), "text[]")
+
+    @property
+    def hidden(self) -> str:
+        return self.param(list(self.listing.hidden_types), "text[]")
+
+    @property
+    def orderable(self) -> str:
+        return self.param(list(self.listing.orderable_types), "text[]")
+
+    @property
+    def count_limit(self) -> str:
+        return self.param(self.listing.count_limit, "bigint")
+
+    def param(self, value: Any, cast: str) -> str:
+        """A placeholder for ``value``; equal values share one."""
+        key = (cast, tuple(value) if isinstance(value, list) else value)
+        slot = self._slots.get(key)
+        if slot is None:
+            self.args.append(value)
+            slot = self._slots[key] = f"${len(self.args) + 2}::{cast}"
+        return slot
+
+    def statement(self, page: PageSpec) -> str:
+        return (
+            "WITH readable AS MATERIALIZED"
+            f" (SELECT readable_acl_classes({self.readers}) AS classes)"
+            f" SELECT p.parent_key, ({self.page(page, 'p.parent_key', 'p.ordered', 0)})::text"
+            " AS page FROM readable r"
+            " CROSS JOIN unnest($1::uuid[], $2::boolean[]) AS p (parent_key, ordered)"
+        )
+
+    def page(self, page: PageSpec, parent: str, ordered: str, depth: int) -> str:
+        """A scalar subquery: the JSON of the page of ``parent``'s children."""
+        counted = any(isinstance(f, Paging) and f.name in _COUNTED for _, f in page.fields)
+        # Each a parameter only when a field uses it: an unused one has no type.
+        values = {
+            "e": lambda: "x.e",
+            "t": lambda: "x.t",
+            "limit": lambda: self.count_limit,
+            "asked": lambda: self.param(page.asked_size, "bigint"),
+            "size": lambda: self.param(page.limit, "bigint"),
+            "offset": lambda: self.param(page.offset, "bigint"),
+        }
+        pairs = []
+        for key, field in page.fields:
+            if isinstance(field, Entries):
+                value = "x.e"
+            elif isinstance(field, Paging):
+                template = PAGE_FIELDS[field.name]
+                used = {n: make() for n, make in values.items() if f"{{{n}}}" in template}
+                value = template.format(**used)
+            else:
+                value = self.constant(field)
+            pairs.append(f"{self.param(key, 'text')}, {value}")
+        entries = self.entries(page, parent, ordered, depth)
+        total = f"({self.count(parent, depth)})" if counted else "NULL::bigint"
+        return (
+            f"SELECT json_build_object({', '.join(pairs)})"
+            f" FROM (SELECT ({entries}) AS e, {total} AS t) AS x"
+        )
+
+    def listable(self, alias: str, parent: str) -> str:
+        return (
+            f"{alias}.parent_id = {parent} AND NOT {alias}.is_trashed"
+            f" AND NOT {alias}.type = ANY({self.hidden})"
+            f" AND ({self.readers} IS NULL OR {alias}.read_acl_class = ANY(r.classes))"
+        )
+
+    def count(self, parent: str, depth: int) -> str:
+        c = f"c{depth}"
+        return (
+            f"SELECT count(*) FROM (SELECT 1 FROM documents {c}"
+            f" WHERE {self.listable(c, parent)} LIMIT {self.count_limit} + 1) AS n"
+        )
+
+    def entries(self, page: PageSpec, parent: str, ordered: str, depth: int) -> str:
+        """The page's entries as a JSON array: their ids in the listing's
+        order through the index (one branch runs, the other's one-time
+        filter is false), then their rows."""
+        c, k, d, p = f"c{depth}", f"k{depth}", f"d{depth}", f"p{depth}"
+        limit = self.param(page.limit, "bigint")
+        offset = self.param(page.offset, "bigint")
+
+        def ids(condition: str, order: str) -> str:
+            return (
+                f"(SELECT {c}.id, row_number() OVER (ORDER BY {order}) AS n"
+                f" FROM documents {c} WHERE {condition} AND {self.listable(c, parent)}"
+                f" ORDER BY {order} LIMIT {limit} OFFSET {offset})"
+            )
+
+        by_position = ids(ordered, f"{c}.position")
+        by_title = ids(f"NOT {ordered}", f"{c}.title_key, {c}.name")
+        document = self.document(page.document, d, f"{p}.properties", depth)
+        # The properties are read from their TOAST storage once per row, not
+        # once per key: || returns the unpacked value (OFFSET 0 keeps it one).
+        return (
+            f"SELECT coalesce(json_agg({document} ORDER BY {k}.n), '[]'::json)"
+            f" FROM ({by_position} UNION ALL {by_title}) AS {k}"
+            f" JOIN documents {d} ON {d}.id = {k}.id"
+            f" CROSS JOIN LATERAL (SELECT {d}.properties || '{{}}'::jsonb AS properties"
+            f" OFFSET 0) AS {p}"
+        )
+
+    def document(self, spec: DocumentSpec, d: str, properties: str, depth: int) -> str:
+        pairs = []
+        for key, field in spec.fields:
+            if isinstance(field, Column):
+                value = DOCUMENT_FIELDS[field.name].format(d=d, p=properties)
+            elif isinstance(field, Properties):
+                value = self.properties(field, d, properties)
+            elif isinstance(field, ByType):
+                value = self.by_type(field, d)
+            elif isinstance(field, Children):
+                ordered = f"{d}.type = ANY({self.orderable})"
+                value = f"({self.page(field.page, f'{d}.id', ordered, depth + 1)})"
+            else:
+                value = self.constant(field)
+            pairs.append(f"{self.param(key, 'text')}, {value}")
+        return f"json_build_object({', '.join(pairs)})"
+
+    def properties(self, field: Properties, d: str, properties: str) -> str:
+        branches = []
+        for types, keys in field.groups:
+            pairs = []
+            for key, is_list in keys:
+                slot = self.param(key, "text")
+                value = f"{properties}->{slot}"
+                if is_list:  # unset or null: an empty list
+                    value = f"coalesce(nullif({value}, 'null'::jsonb), '[]'::jsonb)"
+                pairs.append(f"{slot}, {value}")
+            branches.append(
+                f"WHEN {d}.type = ANY({self.param(list(types), 'text[]')})"
+                f" THEN json_build_object({', '.join(pairs)})"
+            )
+        return f"CASE {' '.join(branches)} ELSE '{{}}'::json END" if branches else "'{}'::json"
+
+    def by_type(self, field: ByType, d: str) -> str:
+        types = self.param([t for t, _ in field.values], "text[]")
+        values = self.param([v for _, v in field.values], "text[]")
+        default = self.param(field.default, "text")
+        return f"coalesce(({values})[array_position({types}, {d}.type)], {default})"
+
+    def constant(self, field: Constant) -> str:
+        value = field.value
+        if value is None:
+            return "NULL::json"
+        if isinstance(value, bool):
+            return self.param(value, "boolean")
+        if isinstance(value, int):
+            return self.param(value, "bigint")
+        return self.param(value, "text")

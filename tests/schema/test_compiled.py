@@ -1,0 +1,225 @@
+"""``children`` selections compiled into one SQL statement (schema/compiled.py,
+db/rendered.py) answer exactly what the resolvers answer, field for field,
+for every kind of child and page; anything they cannot write falls back."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import pytest
+
+from docgraph.resolvers import rendered
+from docgraph.schema import compiled
+from docgraph.settings import Settings
+
+from ..conftest import basic
+from ..gateway.test_versions import make, op, put, user
+from .test_graphql import gql
+
+WS = "/default-domain/workspaces"
+# Small, so that some pages report a truncated total (-2) and others not.
+COUNT_LIMIT = 4
+
+FIELDS = """fragment F on Document { uid repository path name type title state
+  parentRef changeToken isCheckedOut isVersion isProxy proxyTargetId versionableId
+  isTrashed lockOwner lockCreated }"""
+
+TREE_QUERY = (
+    """query($id: ID!, $size: Int, $inner: Int, $index: Int) { document(id: $id) { uid
+  children(pageSize: $size) { __typename totalSize currentPageIndex pageSize numberOfPages
+    isNextPageAvailable aggregations
+    entries { ...F __typename dc: properties(schemas: ["dublincore"])
+      none: properties(schemas: ["note"])
+      children(pageSize: $inner, currentPageIndex: $index) { totalSize isNextPageAvailable
+        numberOfPages pageSize currentPageIndex
+        entries { ...F ... on Document { kids: children(pageSize: 1) { totalSize } } } } } } } }
+"""
+    + FIELDS
+)
+
+
+@pytest.fixture
+def settings(base_settings: Settings) -> Settings:
+    return dataclasses.replace(base_settings, search_count_limit=COUNT_LIMIT)
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """The pages read through the compiled path, as (parent uid, spec)."""
+    calls = []
+    real = rendered.children
+
+    async def counted(ctx, parent, page):
+        calls.append((parent.uid, page))
+        return await real(ctx, parent, page)
+
+    monkeypatch.setattr(rendered, "children", counted)
+    return calls
+
+
+async def both(client, monkeypatch, query, variables, compiles):
+    """The answer compiled, then resolved in Python; compiled must have run."""
+    fast = await gql(client, query, variables)
+    assert compiles, fast
+    with monkeypatch.context() as m:
+        m.setattr(compiled, "children_page", lambda *args: None)
+        slow = await gql(client, query, variables)
+    return fast, slow
+
+
+async def tree(client) -> dict:
+    """A folder holding one child of each kind the listing treats apart."""
+    tag = uuid.uuid4().hex[:6]
+    root = await make(client, WS, "Folder", f"tree-{tag}", "Tree")
+    path = root["path"]
+    file = await make(client, path, "File", "b-file", "Beta")
+    properties = {"dc:description": 'Some\n"quoted" é', "dc:subjects": ["art", "sciences"]}
+    resp = await put(client, file["uid"], properties)
+    assert resp.status == 200, await resp.text()
+    await make(client, path, "Note", "a-note")  # untitled: shows its name
+    sub = await make(client, path, "Folder", "sub", "Sub")
+    for i in range(6):
+        await make(client, sub["path"], "File", f"f{i}", f"File {5 - i}")
+    ordered = await make(client, path, "OrderedFolder", "ordered", "Ordered")
+    for name in ("c", "a", "b"):  # by position: c a b; by title: a b c
+        await make(client, ordered["path"], "Note", name, name.upper())
+    trashed = await make(client, path, "File", "trashed", "Trashed")
+    await op(client, "Document.Trash", trashed["uid"])
+    await make(client, path, "HiddenFolder", "hidden", "Hidden")
+    locked = await make(client, path, "File", "locked", "Locked")
+    await op(client, "Document.Lock", locked["uid"])
+    faceted = await make(client, path, "File", "faceted", "Faceted")
+    await op(client, "Document.AddFacet", faceted["uid"], facet="HasRelatedText")
+    await op(client, "Document.CreateLiveProxy", file["uid"], **{"Destination Path": sub["path"]})
+    secret = await make(client, path, "File", "secret", "Secret")
+    await op(client, "Document.BlockPermissionInheritance", secret["uid"])
+    await op(client, "Document.AddPermission", root["uid"], username="reader", permission="Read")
+    return root
+
+
+async def test_a_tree_reads_the_same_compiled_and_resolved(client, monkeypatch, compiles):
+    root = await tree(client)
+    for variables in (
+        {"size": 50, "inner": 2, "index": 1},  # the second page of each sub-folder
+        {"size": 2, "inner": 0, "index": 0},  # a truncated total; pageSize 0: no paging
+        {"size": None, "inner": 5, "index": 7},  # the default size; past the end
+    ):
+        compiles.clear()
+        fast, slow = await both(
+            client, monkeypatch, TREE_QUERY, {"id": root["uid"], **variables}, compiles
+        )
+        assert fast == slow and "errors" not in fast, variables
+        assert len(compiles) == 1  # the whole subtree, below the root, in one page spec
+    page = fast["data"]["document"]["children"]
+    names = [e["name"] for e in page["entries"]]
+    # Title order, untitled last; no trashed or hidden child; the secret is the admin's to see.
+    assert names == ["b-file", "faceted", "locked", "ordered", "secret", "sub", "a-note"]
+    entries = {e["name"]: e for e in page["entries"]}
+    assert entries["a-note"]["title"] == "a-note" and entries["locked"]["lockOwner"]
+    assert entries["b-file"]["dc"]["dc:subjects"] == ["art", "sciences"]
+    assert entries["b-file"]["dc"]["dc:description"] == 'Some\n"quoted" é'
+    assert entries["sub"]["none"] == {} and entries["a-note"]["none"]["note:note"] is None
+    assert entries["faceted"]["__typename"] == "File"
+
+
+async def test_orders_and_proxies_in_nested_pages(client, monkeypatch, compiles):
+    root = await tree(client)
+    query = (
+        "query($id: ID!) { document(id: $id) { children { entries { name"
+        " children(pageSize: 10) { totalSize entries { ...F } } } } } }" + FIELDS
+    )
+    fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, compiles)
+    assert fast == slow
+    entries = {e["name"]: e for e in fast["data"]["document"]["children"]["entries"]}
+    assert [e["name"] for e in entries["ordered"]["children"]["entries"]] == ["c", "a", "b"]
+    sub = entries["sub"]["children"]["entries"]
+    proxies = [e for e in sub if e["isProxy"]]
+    assert len(proxies) == 1 and proxies[0]["proxyTargetId"] == proxies[0]["versionableId"]
+
+
+async def test_the_permission_filter_is_in_the_statement(
+    client, app_database, monkeypatch, compiles
+):
+    root = await tree(client)
+    await user(app_database, "reader")
+    query = (
+        "query($id: ID!) { document(id: $id) { children { totalSize entries { name"
+        " children(pageSize: 3) { totalSize entries { name } } } } } }"
+    )
+    reader = basic("reader", "reader-pw")
+    resp = await client.post(
+        "/nuxeo/graphql",
+        json={"query": query, "variables": {"id": root["uid"]}},
+        headers=reader,
+    )
+    fast = await resp.json()
+    assert compiles
+    with monkeypatch.context() as m:
+        m.setattr(compiled, "children_page", lambda *args: None)
+        resp = await client.post(
+            "/nuxeo/graphql",
+            json={"query": query, "variables": {"id": root["uid"]}},
+            headers=reader,
+        )
+        slow = await resp.json()
+    assert fast == slow and "errors" not in fast
+    names = [e["name"] for e in fast["data"]["document"]["children"]["entries"]]
+    assert "secret" not in names and "sub" in names
+
+
+async def test_the_subtree_costs_one_statement(client, app_database, compiles):
+    root = await tree(client)
+    query = (
+        "query($id: ID!) { document(id: $id) { children(pageSize: 20) { entries { uid"
+        " children(pageSize: 20) { entries { uid children(pageSize: 20) { entries { uid }"
+        " } } } } } } }"
+    )
+    await gql(client, query, {"id": root["uid"]})  # credentials cached
+    compiles.clear()
+    before = app_database.stats.statements
+    body = await gql(client, query, {"id": root["uid"]})
+    assert "errors" not in body and len(compiles) == 1
+    assert app_database.stats.statements - before == 2  # the root, then everything below
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        'children(sortBy: "dc:title", sortOrder: "desc") { entries { name } }',  # a sort
+        "children { entries { name facets } }",  # a field the SQL does not write
+        "children { entries { name properties } }",  # every schema: blobs among them
+        "children { entries { name ... on File { dublincore { title } } } }",  # a concrete type
+        "children { entries { name @include(if: true) } }",  # a directive
+        "children { a: entries { name } b: entries { uid } }",  # two different entries
+        'children { entries { name properties(schemas: ["relatedtext"]) } }',  # a facet's
+    ],
+)
+async def test_what_does_not_compile_is_resolved(client, monkeypatch, compiles, selection):
+    root = await tree(client)
+    query = "query($id: ID!) { document(id: $id) { " + selection + " } }"
+    body = await gql(client, query, {"id": root["uid"]})
+    assert "errors" not in body and compiles == []
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        ("children(pageSize: -1) { entries { name } }", "must not be negative"),
+        ('children { entries { properties(schemas: ["nope"]) } }', "Unknown schema"),
+        (
+            "children { entries { children(currentPageIndex: -2) { totalSize } } }",
+            "must not be negative",
+        ),
+    ],
+)
+async def test_refused_arguments_report_what_the_resolvers_report(
+    client, monkeypatch, compiles, selection, message
+):
+    root = await tree(client)
+    query = "query($id: ID!) { document(id: $id) { " + selection + " } }"
+    body = await gql(client, query, {"id": root["uid"]})
+    with monkeypatch.context() as m:
+        m.setattr(compiled, "children_page", lambda *args: None)
+        slow = await gql(client, query, {"id": root["uid"]})
+    assert body == slow and message in body["errors"][0]["message"]
