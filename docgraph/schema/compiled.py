@@ -48,6 +48,10 @@ from docgraph.resolvers.rendered import (
 )
 from docgraph.schema.arguments import page_request
 
+# Pages one statement may hold: each is a subquery PostgreSQL plans on every
+# call, and a query may alias the same page many times over.
+MAX_PAGES = 16
+
 
 def children_page(
     info: GraphQLResolveInfo, request: PageRequest, typename: ByType
@@ -69,10 +73,14 @@ class _Compiler:
         self.info = info
         self.ctx: RequestContext = info.context
         self.typename = typename
+        self.pages = 0
 
     def page(
         self, page_type: GraphQLObjectType, selection: SelectionSetNode, request: PageRequest
     ) -> PageSpec | None:
+        self.pages += 1
+        if self.pages > MAX_PAGES:
+            return None
         nodes = self.fields(selection, page_type.name)
         if nodes is None:
             return None

@@ -24,6 +24,10 @@ with their children pays that thousands of times.
    resolver, arguments coerced once when they read no variable, leaves
    completed without paths).
 
+4. **JSON already written.** A value that is an ``orjson.Fragment`` (a page
+   that PostgreSQL wrote, schema/compiled.py) is the field's completed value
+   as it is: the response is written with orjson, which splices it in.
+
 Anything unusual — an error, a null where the type forbids it, a value that
 is not a strawberry object, a value that needs coercion — abandons the batch and completes the
 same resolved value with graphql-core's generic path, which produces its

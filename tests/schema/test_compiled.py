@@ -11,6 +11,7 @@ import pytest
 
 from docgraph.resolvers import rendered
 from docgraph.schema import compiled
+from docgraph.schema.compiled import MAX_PAGES
 from docgraph.settings import Settings
 
 from ..conftest import basic
@@ -200,6 +201,26 @@ async def test_what_does_not_compile_is_resolved(client, monkeypatch, compiles, 
     query = "query($id: ID!) { document(id: $id) { " + selection + " } }"
     body = await gql(client, query, {"id": root["uid"]})
     assert "errors" not in body and compiles == []
+
+
+def pages(spec) -> int:
+    """How many pages a page spec holds, itself included."""
+    return 1 + sum(
+        pages(field.page)
+        for _, field in spec.document.fields
+        if isinstance(field, rendered.Children)
+    )
+
+
+async def test_one_statement_holds_a_bounded_number_of_pages(client, monkeypatch, compiles):
+    root = await tree(client)
+    aliases = " ".join(f"c{i}: children(pageSize: 1) {{ totalSize }}" for i in range(MAX_PAGES))
+    query = "query($id: ID!) { document(id: $id) { children { entries { " + aliases + " } } } }"
+    fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, compiles)
+    assert fast == slow and "errors" not in fast
+    # The page and its 16 aliases would be 17: each alias is compiled on its
+    # own, and the identical ones read in one statement.
+    assert max(pages(spec) for _, spec in compiles) == 1
 
 
 @pytest.mark.parametrize(
