@@ -12,6 +12,11 @@ the query below for each tree (``--rounds`` requests after a warm-up, medians):
         uid title properties(schemas: ["dublincore"])
         children(pageSize: M) { entries { uid title properties(schemas: ["dublincore"]) } } } } }
 
+That selection compiles into one SQL statement that writes the JSON
+(schema/compiled.py). The same query with a directive on one field
+(``resolved``) does not compile: its fields are resolved in Python, level by
+level, as any selection the SQL cannot write is.
+
 The baseline, measured in the same run: the two set-based SELECTs that fetch
 the same rows (the folder's children, then all of their children at once)
 plus ``orjson.dumps`` of those rows, from this process over asyncpg. The ratio
@@ -43,6 +48,13 @@ QUERY = """query($id: ID!, $outer: Int!, $inner: Int!) {
   } } }
 }"""
 
+# The directive keeps the selection from compiling; the data are the same.
+RESOLVED = QUERY.replace(
+    'entries { uid title properties(schemas: ["dublincore"]) } }',
+    'entries { uid @include(if: true) title properties(schemas: ["dublincore"]) } }',
+)
+assert RESOLVED != QUERY
+VARIANTS = {"compiled": QUERY, "resolved": RESOLVED}
 SHAPES = {"nested": (100, 10), "large": (100, 100)}
 
 
@@ -115,9 +127,9 @@ def _row(record: asyncpg.Record) -> dict[str, Any]:
 
 
 async def graphql_once(
-    session: aiohttp.ClientSession, endpoint: str, root: str, outer: int, inner: int
-) -> tuple[float, int]:
-    body = orjson.dumps({"query": QUERY, "variables": {"id": root, "outer": outer, "inner": inner}})
+    session: aiohttp.ClientSession, endpoint: str, query: str, root: str, outer: int, inner: int
+) -> tuple[float, int, Any]:
+    body = orjson.dumps({"query": query, "variables": {"id": root, "outer": outer, "inner": inner}})
     start = time.perf_counter()
     async with session.post(
         endpoint, data=body, headers={"Content-Type": "application/json"}
@@ -129,7 +141,7 @@ async def graphql_once(
         raise SystemExit(f"GraphQL answered {resp.status}: {payload[:300]!r}")
     entries = answer["data"]["document"]["children"]["entries"]
     count = 1 + len(entries) + sum(len(e["children"]["entries"]) for e in entries)
-    return elapsed, count
+    return elapsed, count, answer["data"]
 
 
 async def run(args: argparse.Namespace, dsn: str, workdir: Path, stack: ExitStack) -> None:
@@ -145,22 +157,34 @@ async def run(args: argparse.Namespace, dsn: str, workdir: Path, stack: ExitStac
     base, _server = await start_docgraph(dsn, workdir, stack)
     conn = await asyncpg.connect(dsn)
     print(f"\n{args.rounds} requests each, one at a time, medians")
-    print(f"{'tree':<8} {'docs':>6} {'GraphQL ms':>11} {'SQL ms':>8} {'ratio':>6}")
+    print(f"{'tree':<8} {'docs':>6} {'query':<9} {'GraphQL ms':>11} {'SQL ms':>8} {'ratio':>6}")
     try:
         async with aiohttp.ClientSession(headers={"Authorization": AUTH_HEADER}) as session:
             for name, (outer, inner) in SHAPES.items():
-                graphql_times, sql_times = [], []
+                times: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
+                sql_times = []
                 count = 0
                 for round_no in range(args.rounds + 2):
-                    elapsed, count = await graphql_once(
-                        session, f"{base}/graphql", roots[name], outer, inner
-                    )
+                    answers = []
+                    for variant, query in VARIANTS.items():
+                        elapsed, count, data = await graphql_once(
+                            session, f"{base}/graphql", query, roots[name], outer, inner
+                        )
+                        answers.append(data)
+                        if round_no >= 2:  # warm-up
+                            times[variant].append(elapsed)
+                    if round_no == 0 and answers[0] != answers[1]:
+                        raise SystemExit("the compiled and resolved answers differ")
                     sql = await sql_baseline(conn, roots[name], outer, inner)
-                    if round_no >= 2:  # warm-up
-                        graphql_times.append(elapsed)
+                    if round_no >= 2:
                         sql_times.append(sql)
-                g, s = statistics.median(graphql_times), statistics.median(sql_times)
-                print(f"{name:<8} {count:>6} {g * 1000:>11.1f} {s * 1000:>8.1f} {g / s:>6.1f}")
+                s = statistics.median(sql_times)
+                for variant, found in times.items():
+                    g = statistics.median(found)
+                    print(
+                        f"{name:<8} {count:>6} {variant:<9} {g * 1000:>11.1f} {s * 1000:>8.1f}"
+                        f" {g / s:>6.1f}"
+                    )
     finally:
         await conn.close()
 
