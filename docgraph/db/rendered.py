@@ -96,11 +96,14 @@ class Children:
     page: PageSpec
 
 
+DocumentField = Column | Properties | ByType | Constant | Children
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentSpec:
     """The fields of each entry, by the key they are written under."""
 
-    fields: tuple[tuple[str, Column | Properties | ByType | Constant | Children], ...]
+    fields: tuple[tuple[str, DocumentField], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +118,15 @@ class Paging:
     name: str
 
 
+PageField = Entries | Paging | Constant
+
+
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     """A page of children: ``limit`` entries from ``offset``, in the
     listing's order (position in an Orderable folder, else title)."""
 
-    fields: tuple[tuple[str, Entries | Paging | Constant], ...]
+    fields: tuple[tuple[str, PageField], ...]
     document: DocumentSpec
     limit: int
     offset: int

@@ -20,8 +20,10 @@ from docgraph.db.rendered import (
     Children,
     Column,
     Constant,
+    DocumentField,
     DocumentSpec,
     Entries,
+    PageField,
     PageSpec,
     Paging,
     Properties,
@@ -41,8 +43,10 @@ __all__ = [
     "Children",
     "Column",
     "Constant",
+    "DocumentField",
     "DocumentSpec",
     "Entries",
+    "PageField",
     "PageSpec",
     "Paging",
     "Properties",
@@ -66,7 +70,7 @@ async def children(ctx: RequestContext, parent: Document, page: PageSpec) -> str
 def page_spec(
     ctx: RequestContext,
     request: PageRequest,
-    fields: Sequence[tuple[str, Entries | Paging | Constant]],
+    fields: Sequence[tuple[str, PageField]],
     document: DocumentSpec,
 ) -> PageSpec | None:
     """The page ``request`` asks for; None when it is sorted (the SQL knows

@@ -33,19 +33,6 @@ from docgraph.errors import DocGraphError
 from docgraph.resolvers import rendered
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import PageRequest
-from docgraph.resolvers.rendered import (
-    DOCUMENT_FIELDS,
-    PAGE_FIELDS,
-    ByType,
-    Children,
-    Column,
-    Constant,
-    DocumentSpec,
-    Entries,
-    PageSpec,
-    Paging,
-    Properties,
-)
 from docgraph.schema.arguments import page_request
 
 # Pages one statement may hold: each is a subquery PostgreSQL plans on every
@@ -54,8 +41,8 @@ MAX_PAGES = 16
 
 
 def children_page(
-    info: GraphQLResolveInfo, request: PageRequest, typename: ByType
-) -> PageSpec | None:
+    info: GraphQLResolveInfo, request: PageRequest, typename: rendered.ByType
+) -> rendered.PageSpec | None:
     """The page a ``children`` field (resolved with ``info``) selects, or
     None when it does not compile. ``typename``: each document type's
     GraphQL type."""
@@ -69,7 +56,7 @@ def children_page(
 
 
 class _Compiler:
-    def __init__(self, info: GraphQLResolveInfo, typename: ByType) -> None:
+    def __init__(self, info: GraphQLResolveInfo, typename: rendered.ByType) -> None:
         self.info = info
         self.ctx: RequestContext = info.context
         self.typename = typename
@@ -77,15 +64,15 @@ class _Compiler:
 
     def page(
         self, page_type: GraphQLObjectType, selection: SelectionSetNode, request: PageRequest
-    ) -> PageSpec | None:
+    ) -> rendered.PageSpec | None:
         self.pages += 1
         if self.pages > MAX_PAGES:
             return None
         nodes = self.fields(selection, page_type.name)
         if nodes is None:
             return None
-        fields: list[tuple[str, Entries | Paging | Constant]] = []
-        document: DocumentSpec | None = None
+        fields: list[tuple[str, rendered.PageField]] = []
+        document: rendered.DocumentSpec | None = None
         for key, node in nodes:
             name = node.name.value
             if name == "entries":
@@ -94,37 +81,35 @@ class _Compiler:
                 if found is None or (document is not None and found != document):
                     return None  # two selections of the entries: the Python path merges them
                 document = found
-                fields.append((key, Entries()))
-            elif name in PAGE_FIELDS:
-                fields.append((key, Paging(name)))
+                fields.append((key, rendered.Entries()))
+            elif name in rendered.PAGE_FIELDS:
+                fields.append((key, rendered.Paging(name)))
             elif name == "aggregations":  # a listing has none
-                fields.append((key, Constant(None)))
+                fields.append((key, rendered.Constant(None)))
             elif name == "__typename":
-                fields.append((key, Constant(page_type.name)))
+                fields.append((key, rendered.Constant(page_type.name)))
             else:
                 return None
-        return rendered.page_spec(self.ctx, request, fields, document or DocumentSpec(()))
+        return rendered.page_spec(self.ctx, request, fields, document or rendered.DocumentSpec(()))
 
-    def document(self, entry_type: Any, selection: SelectionSetNode | None) -> DocumentSpec | None:
+    def document(
+        self, entry_type: Any, selection: SelectionSetNode | None
+    ) -> rendered.DocumentSpec | None:
         if not isinstance(entry_type, GraphQLInterfaceType) or selection is None:
             return None
         nodes = self.fields(selection, entry_type.name)
         if nodes is None:
             return None
-        fields: list[tuple[str, Column | Properties | ByType | Constant | Children]] = []
+        fields: list[tuple[str, rendered.DocumentField]] = []
         for key, node in nodes:
             name = node.name.value
-            field: Column | Properties | ByType | Children | None
-            if name in DOCUMENT_FIELDS:
-                field = Column(name)
+            field: rendered.DocumentField | None
+            if name in rendered.DOCUMENT_FIELDS:
+                field = rendered.Column(name)
             elif name == "__typename":
                 field = self.typename
             elif name == "properties":
-                args = self.arguments(entry_type, node)
-                schemas = None if args is None else args.get("schemas")
-                field = (
-                    None if args is None else rendered.properties(self.ctx.registry.types, schemas)
-                )
+                field = self.properties(entry_type, node)
             elif name == "children":
                 field = self.children(entry_type, node)
             else:
@@ -132,9 +117,19 @@ class _Compiler:
             if field is None:
                 return None
             fields.append((key, field))
-        return DocumentSpec(tuple(fields))
+        return rendered.DocumentSpec(tuple(fields))
 
-    def children(self, entry_type: GraphQLInterfaceType, node: FieldNode) -> Children | None:
+    def properties(
+        self, entry_type: GraphQLInterfaceType, node: FieldNode
+    ) -> rendered.Properties | None:
+        args = self.arguments(entry_type, node)
+        if args is None:
+            return None
+        return rendered.properties(self.ctx.registry.types, args.get("schemas"))
+
+    def children(
+        self, entry_type: GraphQLInterfaceType, node: FieldNode
+    ) -> rendered.Children | None:
         args = self.arguments(entry_type, node)
         page_type = get_named_type(entry_type.fields["children"].type)
         if (
@@ -155,7 +150,7 @@ class _Compiler:
         except DocGraphError:
             return None
         page = self.page(page_type, node.selection_set, request)
-        return None if page is None else Children(page)
+        return None if page is None else rendered.Children(page)
 
     def arguments(
         self, parent_type: GraphQLInterfaceType, node: FieldNode
