@@ -13,10 +13,12 @@ fixed fragments and depends only on the spec's shape."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
+
+import orjson
 
 from docgraph.db.pool import Database
 
@@ -57,6 +59,9 @@ PAGE_FIELDS = {
     " ELSE {t} > {offset} + json_array_length({e}) END",
 }
 
+# A schema's keys in order, each with whether it is a list.
+PropertyKeys = tuple[tuple[str, bool], ...]
+
 # Those that need the total: the others skip counting.
 _COUNTED = frozenset({"totalSize", "numberOfPages", "isNextPageAvailable"})
 
@@ -72,9 +77,29 @@ class Column:
 class Properties:
     """The properties of a few schemas: for each group of types that show the
     same keys, those keys in order, each with whether it is a list (``[]``
-    when unset). Documents of other types show ``{}``."""
+    when unset); ``otherwise`` for the other types."""
 
-    groups: tuple[tuple[tuple[str, ...], tuple[tuple[str, bool], ...]], ...]
+    groups: tuple[tuple[tuple[str, ...], PropertyKeys], ...]
+    otherwise: PropertyKeys = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TypeProperty:
+    """A property that a document shows, or not (null), by its type alone:
+    ``shown`` says which, for every type but the ``exceptions``."""
+
+    key: str
+    shown: bool
+    exceptions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The facets of the document's type (``otherwise`` for types not
+    listed), then those it has of its own."""
+
+    by_type: tuple[tuple[str, tuple[str, ...]], ...]
+    otherwise: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +121,7 @@ class Children:
     page: PageSpec
 
 
-DocumentField = Column | Properties | ByType | Constant | Children
+DocumentField = Column | Properties | TypeProperty | Facets | ByType | Constant | Children
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +148,10 @@ PageField = Entries | Paging | Constant
 
 @dataclass(frozen=True, slots=True)
 class PageSpec:
-    """A page of children: ``limit`` entries from ``offset``, in the
-    listing's order (position in an Orderable folder, else title)."""
+    """A page of children: ``limit`` entries from ``offset``, sorted by
+    ``sort`` (up to three (system field or property key, ascending), checked
+    by the engine), else in the listing's order (position in an Orderable
+    folder, else title)."""
 
     fields: tuple[tuple[str, PageField], ...]
     document: DocumentSpec
@@ -132,6 +159,7 @@ class PageSpec:
     offset: int
     # As the client asked for it (0: no paging), reported in numberOfPages.
     asked_size: int
+    sort: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,15 +223,15 @@ class _Statement:
         return slot
 
     def statement(self, page: PageSpec) -> str:
+        top = self.page(page, "p.parent_key", lambda: "p.ordered", 0)
         return (
             "WITH readable AS MATERIALIZED"
             f" (SELECT readable_acl_classes({self.readers}) AS classes)"
-            f" SELECT p.parent_key, ({self.page(page, 'p.parent_key', 'p.ordered', 0)})::text"
-            " AS page FROM readable r"
+            f" SELECT p.parent_key, ({top})::text AS page FROM readable r"
             " CROSS JOIN unnest($1::uuid[], $2::boolean[]) AS p (parent_key, ordered)"
         )
 
-    def page(self, page: PageSpec, parent: str, ordered: str, depth: int) -> str:
+    def page(self, page: PageSpec, parent: str, ordered: Callable[[], str], depth: int) -> str:
         """A scalar subquery: the JSON of the page of ``parent``'s children."""
         counted = any(isinstance(f, Paging) and f.name in _COUNTED for _, f in page.fields)
         # Each a parameter only when a field uses it: an unused one has no type.
@@ -233,6 +261,11 @@ class _Statement:
             f" FROM (SELECT ({entries}) AS e, {total} AS t) AS x"
         )
 
+    def orders_by_position(self, d: str) -> Callable[[], str]:
+        """Whether the row ``d`` orders its children by position: asked only
+        when a page is not sorted (an unused parameter has no type)."""
+        return lambda: f"{d}.type = ANY({self.orderable})"
+
     def listable(self, alias: str, parent: str) -> str:
         return (
             f"{alias}.parent_id = {parent} AND NOT {alias}.is_trashed"
@@ -247,10 +280,11 @@ class _Statement:
             f" WHERE {self.listable(c, parent)} LIMIT {self.count_limit} + 1) AS n"
         )
 
-    def entries(self, page: PageSpec, parent: str, ordered: str, depth: int) -> str:
+    def entries(self, page: PageSpec, parent: str, ordered: Callable[[], str], depth: int) -> str:
         """The page's entries as a JSON array: their ids in the listing's
-        order through the index (one branch runs, the other's one-time
-        filter is false), then their rows."""
+        order, through the index unless sorted by keys (of the two default
+        orders one branch runs, the other's one-time filter is false), then
+        their rows."""
         c, k, d, p = f"c{depth}", f"k{depth}", f"d{depth}", f"p{depth}"
         limit = self.param(page.limit, "bigint")
         offset = self.param(page.offset, "bigint")
@@ -262,14 +296,22 @@ class _Statement:
                 f" ORDER BY {order} LIMIT {limit} OFFSET {offset})"
             )
 
-        by_position = ids(ordered, f"{c}.position")
-        by_title = ids(f"NOT {ordered}", f"{c}.title_key, {c}.name")
+        if page.sort:  # as children_order_by_keys: the keys, then the title and the name
+            keys = [
+                f"sort_key({c}, {self.param(key, 'text')}) {'ASC' if ascending else 'DESC'}"
+                for key, ascending in page.sort
+            ]
+            found = ids("true", ", ".join([*keys, f"{c}.title_key", f"{c}.name"]))
+        else:
+            by_position = ids(ordered(), f"{c}.position")
+            by_title = ids(f"NOT {ordered()}", f"{c}.title_key, {c}.name")
+            found = f"{by_position} UNION ALL {by_title}"
         document = self.document(page.document, d, f"{p}.properties", depth)
         # The properties are read from their TOAST storage once per row, not
         # once per key: || returns the unpacked value (OFFSET 0 keeps it one).
         return (
             f"SELECT coalesce(json_agg({document} ORDER BY {k}.n), '[]'::json)"
-            f" FROM ({by_position} UNION ALL {by_title}) AS {k}"
+            f" FROM ({found}) AS {k}"
             f" JOIN documents {d} ON {d}.id = {k}.id"
             f" CROSS JOIN LATERAL (SELECT {d}.properties || '{{}}'::jsonb AS properties"
             f" OFFSET 0) AS {p}"
@@ -282,19 +324,23 @@ class _Statement:
                 value = DOCUMENT_FIELDS[field.name].format(d=d, p=properties)
             elif isinstance(field, Properties):
                 value = self.properties(field, d, properties)
+            elif isinstance(field, TypeProperty):
+                value = self.type_property(field, d, properties)
+            elif isinstance(field, Facets):
+                value = self.facets(field, d)
             elif isinstance(field, ByType):
                 value = self.by_type(field, d)
             elif isinstance(field, Children):
-                ordered = f"{d}.type = ANY({self.orderable})"
-                value = f"({self.page(field.page, f'{d}.id', ordered, depth + 1)})"
+                value = (
+                    f"({self.page(field.page, f'{d}.id', self.orders_by_position(d), depth + 1)})"
+                )
             else:
                 value = self.constant(field)
             pairs.append(f"{self.param(key, 'text')}, {value}")
         return f"json_build_object({', '.join(pairs)})"
 
     def properties(self, field: Properties, d: str, properties: str) -> str:
-        branches = []
-        for types, keys in field.groups:
+        def shown(keys: PropertyKeys) -> str:
             pairs = []
             for key, is_list in keys:
                 slot = self.param(key, "text")
@@ -302,11 +348,36 @@ class _Statement:
                 if is_list:  # unset or null: an empty list
                     value = f"coalesce(nullif({value}, 'null'::jsonb), '[]'::jsonb)"
                 pairs.append(f"{slot}, {value}")
-            branches.append(
-                f"WHEN {d}.type = ANY({self.param(list(types), 'text[]')})"
-                f" THEN json_build_object({', '.join(pairs)})"
-            )
-        return f"CASE {' '.join(branches)} ELSE '{{}}'::json END" if branches else "'{}'::json"
+            return f"json_build_object({', '.join(pairs)})"
+
+        branches = [
+            f"WHEN {d}.type = ANY({self.param(list(types), 'text[]')}) THEN {shown(keys)}"
+            for types, keys in field.groups
+        ]
+        if not branches:
+            return shown(field.otherwise)
+        return f"CASE {' '.join(branches)} ELSE {shown(field.otherwise)} END"
+
+    def type_property(self, field: TypeProperty, d: str, properties: str) -> str:
+        exceptions = self.param(list(field.exceptions), "text[]")
+        value = f"{properties}->{self.param(field.key, 'text')}"
+        if field.shown:
+            return f"CASE WHEN {d}.type = ANY({exceptions}) THEN NULL ELSE {value} END"
+        return f"CASE WHEN {d}.type = ANY({exceptions}) THEN {value} END"
+
+    def facets(self, field: Facets, d: str) -> str:
+        # The map is read once per statement (an InitPlan), not once per row.
+        by_type = orjson.dumps(dict(field.by_type)).decode()
+        otherwise = orjson.dumps(field.otherwise).decode()
+        own = (
+            f"coalesce((SELECT {self.param(by_type, 'text')}::jsonb) -> {d}.type,"
+            f" (SELECT {self.param(otherwise, 'text')}::jsonb))"
+        )
+        return (
+            f"CASE WHEN cardinality({d}.mixins) = 0 THEN {own}"
+            f" ELSE {own} || (SELECT coalesce(jsonb_agg(u.m ORDER BY u.o), '[]'::jsonb)"
+            f" FROM unnest({d}.mixins) WITH ORDINALITY AS u (m, o) WHERE NOT {own} ? u.m) END"
+        )
 
     def by_type(self, field: ByType, d: str) -> str:
         types = self.param([t for t, _ in field.values], "text[]")

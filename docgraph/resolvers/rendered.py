@@ -5,12 +5,13 @@ A door describes the page it would write (``PageSpec``); the parts built
 here are those that need the engine's rules: which properties a type shows,
 the window a page request means. Anything the SQL cannot write exactly as
 the Python path does (a blob, a complex value, a schema a facet may add to
-one document, a sort) gets None here, and the door takes the Python path.
+one document) gets None here, and the door takes the Python path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 # The spec's parts are the engine's vocabulary for the doors.
 from docgraph.db.rendered import (
@@ -23,18 +24,23 @@ from docgraph.db.rendered import (
     DocumentField,
     DocumentSpec,
     Entries,
+    Facets,
     PageField,
     PageSpec,
     Paging,
     Properties,
+    PropertyKeys,
+    TypeProperty,
 )
 from docgraph.errors import DocGraphError
-from docgraph.resolvers import paging, permissions
+from docgraph.resolvers import documents, paging, permissions
 from docgraph.resolvers import properties as props
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.loaders import RenderedKey
 from docgraph.resolvers.model import Document, PageRequest
-from docgraph.resolvers.typesystem.model import TypeRegistry
+from docgraph.resolvers.typesystem.model import ResolvedType, TypeRegistry
+
+T = TypeVar("T")
 
 __all__ = [
     "DOCUMENT_FIELDS",
@@ -46,11 +52,15 @@ __all__ = [
     "DocumentField",
     "DocumentSpec",
     "Entries",
+    "Facets",
     "PageField",
     "PageSpec",
     "Paging",
     "Properties",
+    "TypeProperty",
     "children",
+    "facets",
+    "last_modified",
     "page_spec",
     "properties",
 ]
@@ -73,33 +83,54 @@ def page_spec(
     fields: Sequence[tuple[str, PageField]],
     document: DocumentSpec,
 ) -> PageSpec | None:
-    """The page ``request`` asks for; None when it is sorted (the SQL knows
-    the listing's own orders only) or refused (the Python path reports why)."""
-    if request.sort or request.projection is not None:
+    """The page ``request`` asks for; None when the engine refuses it (the
+    Python path reports why)."""
+    if request.projection is not None:
         return None
     try:
         limit, offset = paging.window(request, ctx.settings.max_page_size)
+        sort = documents.sort_terms(ctx, request.sort)
     except DocGraphError:
         return None
-    return PageSpec(tuple(fields), document, limit, offset, request.page_size)
+    return PageSpec(tuple(fields), document, limit, offset, request.page_size, sort)
 
 
 def properties(types: TypeRegistry, schemas: Sequence[str] | None) -> Properties | None:
     """``schemas``' properties (None: all) as the SQL writes them, for every
     type of ``types``; None when one of them needs the Python path."""
-    key = None if schemas is None else tuple(schemas)
-    found = _properties.get(key)
+    key = ("properties", None if schemas is None else tuple(schemas))
+    return _kept(types, key, lambda: _properties_of(types, schemas))
+
+
+def last_modified(types: TypeRegistry) -> TypeProperty:
+    """What ``documents.last_modified`` reports: dc:modified, for types with dublincore."""
+    return _kept(types, ("lastModified",), lambda: _last_modified_of(types))
+
+
+def facets(types: TypeRegistry) -> Facets:
+    """What ``documents.facets`` reports: the type's, then the document's own."""
+    return _kept(types, ("facets",), lambda: _facets_of(types))
+
+
+def _kept(types: TypeRegistry, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """What ``build`` makes of ``types``, once per registry: a listing asks
+    for the same for each of its pages."""
+    found = _built.get(key)
     if found is not None and found[0] is types:
-        return found[1]
-    spec = _properties_of(types, schemas)
-    if len(_properties) >= 1024:
-        _properties.clear()
-    _properties[key] = (types, spec)
+        return cast(T, found[1])
+    spec = build()
+    if len(_built) >= 1024:
+        _built.clear()
+    _built[key] = (types, spec)
     return spec
 
 
-# Built for each listing; kept with the registry they were built from.
-_properties: dict[tuple[str, ...] | None, tuple[TypeRegistry, Properties | None]] = {}
+_built: dict[tuple[Any, ...], tuple[TypeRegistry, Any]] = {}
+
+
+def _unregistered(types: TypeRegistry) -> ResolvedType:
+    """The type a document of a type no longer registered reads as."""
+    return types.of("")
 
 
 def _properties_of(types: TypeRegistry, schemas: Sequence[str] | None) -> Properties | None:
@@ -114,9 +145,8 @@ def _properties_of(types: TypeRegistry, schemas: Sequence[str] | None) -> Proper
         # A document may have a facet of its own, and with it more schemas.
         if any(everything or s.lower() in wanted for s in facet.schemas):
             return None
-    groups: dict[tuple[tuple[str, bool], ...], list[str]] = {}
-    for name in types.types:
-        doctype = types.of(name)
+
+    def keys_of(doctype: ResolvedType) -> PropertyKeys | None:
         selected = props.select_schemas(doctype, schemas)
         keys: list[tuple[str, bool]] = []
         for schema in doctype.schemas:
@@ -126,6 +156,28 @@ def _properties_of(types: TypeRegistry, schemas: Sequence[str] | None) -> Proper
                 return None
             keys.extend((k, False) for k in schema.scalar_keys)
             keys.extend((k, True) for k in schema.scalar_list_keys)
-        if keys:
-            groups.setdefault(tuple(keys), []).append(name)
-    return Properties(tuple((tuple(names), keys) for keys, names in groups.items()))
+        return tuple(keys)
+
+    otherwise = keys_of(_unregistered(types))
+    if otherwise is None:
+        return None
+    groups: dict[PropertyKeys, list[str]] = {}
+    for name in types.types:
+        keys = keys_of(types.of(name))
+        if keys is None:
+            return None
+        if keys != otherwise:
+            groups.setdefault(keys, []).append(name)
+    return Properties(tuple((tuple(names), keys) for keys, names in groups.items()), otherwise)
+
+
+def _last_modified_of(types: TypeRegistry) -> TypeProperty:
+    shown = _unregistered(types).has_schema("dublincore")
+    exceptions = [n for n in types.types if types.of(n).has_schema("dublincore") != shown]
+    return TypeProperty("dc:modified", shown, tuple(exceptions))
+
+
+def _facets_of(types: TypeRegistry) -> Facets:
+    otherwise = _unregistered(types).facets
+    by_type = [(n, types.of(n).facets) for n in types.types]
+    return Facets(tuple((n, tuple(f)) for n, f in by_type if f != otherwise), tuple(otherwise))

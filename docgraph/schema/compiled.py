@@ -1,15 +1,16 @@
 """A ``children`` selection compiled into one SQL statement.
 
 When everything a ``children`` field selects can be written by PostgreSQL —
-paging fields, and entries of plain document fields, ``properties`` of
-scalar schemas, ``__typename`` and their own ``children`` of the same kind —
+paging fields, and entries of plain document fields, ``facets``,
+``lastModified``, ``properties`` of scalar schemas, ``__typename`` and their
+own ``children`` of the same kind, sorted or not —
 the selection becomes a ``PageSpec`` (db/rendered.py) and the whole subtree
 is read and written as JSON in one statement: no row is decoded in Python,
 no field resolved one by one. The executor passes the JSON through as it is
 (executor.py, ``orjson.Fragment``).
 
 Anything else — another field, a directive, a fragment on a concrete type,
-a sort, an argument the engine refuses — and the field is resolved the
+an argument the engine refuses — and the field is resolved the
 usual way, which gives the same data and reports the same errors.
 """
 
@@ -108,6 +109,10 @@ class _Compiler:
                 field = rendered.Column(name)
             elif name == "__typename":
                 field = self.typename
+            elif name == "facets":
+                field = rendered.facets(self.ctx.registry.types)
+            elif name == "lastModified":
+                field = rendered.last_modified(self.ctx.registry.types)
             elif name == "properties":
                 field = self.properties(entry_type, node)
             elif name == "children":

@@ -24,7 +24,7 @@ COUNT_LIMIT = 4
 
 FIELDS = """fragment F on Document { uid repository path name type title state
   parentRef changeToken isCheckedOut isVersion isProxy proxyTargetId versionableId
-  isTrashed lockOwner lockCreated }"""
+  isTrashed lockOwner lockCreated facets lastModified }"""
 
 TREE_QUERY = (
     """query($id: ID!, $size: Int, $inner: Int, $index: Int) { document(id: $id) { uid
@@ -187,8 +187,7 @@ async def test_the_subtree_costs_one_statement(client, app_database, compiles):
 @pytest.mark.parametrize(
     "selection",
     [
-        'children(sortBy: "dc:title", sortOrder: "desc") { entries { name } }',  # a sort
-        "children { entries { name facets } }",  # a field the SQL does not write
+        "children { entries { name permissions } }",  # a field the SQL does not write
         "children { entries { name properties } }",  # every schema: blobs among them
         "children { entries { name ... on File { dublincore { title } } } }",  # a concrete type
         "children { entries { name @include(if: true) } }",  # a directive
@@ -201,6 +200,49 @@ async def test_what_does_not_compile_is_resolved(client, monkeypatch, compiles, 
     query = "query($id: ID!) { document(id: $id) { " + selection + " } }"
     body = await gql(client, query, {"id": root["uid"]})
     assert "errors" not in body and compiles == []
+
+
+async def test_a_type_no_longer_registered_reads_the_same(
+    client, app_database, monkeypatch, compiles
+):
+    root = await tree(client)
+    # A plugin removed: its documents read as the base Document type.
+    await app_database.execute(
+        "UPDATE documents SET type = 'Vanished' WHERE parent_id = $1 AND name = 'b-file'",
+        uuid.UUID(root["uid"]),
+    )
+    query = (
+        "query($id: ID!) { document(id: $id) { children { entries { ...F __typename"
+        ' properties(schemas: ["dublincore", "note"]) } } } }' + FIELDS
+    )
+    fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, compiles)
+    assert fast == slow and "errors" not in fast
+    entries = {e["name"]: e for e in fast["data"]["document"]["children"]["entries"]}
+    assert entries["b-file"]["type"] == "Vanished"
+    assert entries["b-file"]["__typename"] == "GenericDocument"
+
+
+@pytest.mark.parametrize(
+    ("sort_by", "sort_order"),
+    [
+        ("dc:title", "desc"),
+        ("dc:modified", "asc"),
+        ("ecm:name,dc:title", "desc,asc"),
+        ("ecm:primaryType,dc:description,ecm:pos", "asc,desc"),
+    ],
+)
+async def test_sorted_pages_read_the_same(client, monkeypatch, compiles, sort_by, sort_order):
+    root = await tree(client)
+    query = (
+        "query($id: ID!, $by: String, $order: String) { document(id: $id) {"
+        " children(sortBy: $by, sortOrder: $order, pageSize: 4, currentPageIndex: 1) {"
+        " totalSize entries { name facets"
+        " children(sortBy: $by, sortOrder: $order, pageSize: 3) { entries { name } } } } } }"
+    )
+    variables = {"id": root["uid"], "by": sort_by, "order": sort_order}
+    fast, slow = await both(client, monkeypatch, query, variables, compiles)
+    assert fast == slow and "errors" not in fast
+    assert compiles[0][1].sort
 
 
 def pages(spec) -> int:
@@ -227,6 +269,7 @@ async def test_one_statement_holds_a_bounded_number_of_pages(client, monkeypatch
     ("selection", "message"),
     [
         ("children(pageSize: -1) { entries { name } }", "must not be negative"),
+        ('children(sortBy: "nope:field") { entries { name } }', "Cannot sort by"),
         ('children { entries { properties(schemas: ["nope"]) } }', "Unknown schema"),
         (
             "children { entries { children(currentPageIndex: -2) { totalSize } } }",
