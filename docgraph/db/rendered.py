@@ -113,6 +113,8 @@ class ByType:
 
 @dataclass(frozen=True, slots=True)
 class Constant:
+    """The same value for every page or entry (a listing has no aggregations)."""
+
     value: str | int | bool | None
 
 

@@ -568,8 +568,7 @@ async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest)
     limit, offset = paging.window(page, max_page_size)
     sort = sort_terms(ctx, page.sort)
     permissions.check_read(ctx, parent_doc)
-    doctype = ctx.registry.types.get(parent_doc.type)
-    ordered = bool(doctype and doctype.has_facet("Orderable"))
+    ordered = orders_by_position(ctx, parent_doc)
     result = await ctx.loaders.children.load(
         ChildrenKey(parent_doc.id, ordered, limit, offset, sort, page.projection)
     )
@@ -582,6 +581,13 @@ async def children(ctx: RequestContext, parent_doc: Document, page: PageRequest)
         max_page_size,
         count_limit=ctx.settings.search_count_limit,
     )
+
+
+def orders_by_position(ctx: RequestContext, folder: Document) -> bool:
+    """Whether ``folder`` lists its children in creation order (an Orderable
+    type), not by title, when no sort is asked for."""
+    doctype = ctx.registry.types.get(folder.type)
+    return bool(doctype and doctype.has_facet("Orderable"))
 
 
 # System fields a listing sorts by (NXQL names), besides scalar properties.

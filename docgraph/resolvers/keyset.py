@@ -18,7 +18,7 @@ import orjson
 
 from docgraph.db.documents import After
 from docgraph.errors import BadRequest
-from docgraph.resolvers import permissions
+from docgraph.resolvers import documents, permissions
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.loaders import KeysetKey
 from docgraph.resolvers.model import Document
@@ -81,8 +81,7 @@ async def children(
     if not 0 <= count <= ctx.settings.max_page_size:
         raise BadRequest(f"A page holds 0 to {ctx.settings.max_page_size} documents")
     permissions.check_read(ctx, parent_doc)
-    doctype = ctx.registry.types.get(parent_doc.type)
-    ordered = bool(doctype and doctype.has_facet("Orderable"))
+    ordered = documents.orders_by_position(ctx, parent_doc)
     found: list[Document] = await ctx.loaders.children_after.load(
         KeysetKey(parent_doc.id, ordered, count + 1, start(cursor, ordered, backward))
     )

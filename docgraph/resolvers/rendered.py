@@ -2,8 +2,9 @@
 door may ask for that way, and the pages themselves.
 
 A door describes the page it would write (``PageSpec``); the parts built
-here are those that need the engine's rules: which properties a type shows,
-the window a page request means. Anything the SQL cannot write exactly as
+here are those that need the engine's rules: which properties, facets and
+last modification a type shows, the window and the sort a page request
+means. Anything the SQL cannot write exactly as
 the Python path does (a blob, a complex value, a schema a facet may add to
 one document) gets None here, and the door takes the Python path.
 """
@@ -71,8 +72,7 @@ async def children(ctx: RequestContext, parent: Document, page: PageSpec) -> str
     text: the children the user may see, trashed and hidden ones left out,
     as ``documents.children`` lists them."""
     permissions.check_read(ctx, parent)
-    doctype = ctx.registry.types.get(parent.type)
-    ordered = bool(doctype and doctype.has_facet("Orderable"))
+    ordered = documents.orders_by_position(ctx, parent)
     found: str = await ctx.loaders.rendered_children.load(RenderedKey(parent.id, ordered, page))
     return found
 
