@@ -5,6 +5,7 @@ for every kind of child and page; anything they cannot write falls back."""
 from __future__ import annotations
 
 import dataclasses
+import random
 import uuid
 
 import pytest
@@ -287,3 +288,52 @@ async def test_refused_arguments_report_what_the_resolvers_report(
         m.setattr(compiled, "children_page", lambda *args: None)
         slow = await gql(client, query, {"id": root["uid"]})
     assert body == slow and message in body["errors"][0]["message"]
+
+
+DOCUMENT_NAMES = [
+    "uid", "repository", "path", "name", "type", "title", "state", "parentRef",
+    "changeToken", "isCheckedOut", "isVersion", "isProxy", "proxyTargetId",
+    "versionableId", "isTrashed", "lockOwner", "lockCreated", "facets", "lastModified",
+    "__typename",
+]  # fmt: skip
+PAGE_NAMES = [
+    "totalSize", "currentPageIndex", "pageSize", "numberOfPages", "isNextPageAvailable",
+    "aggregations", "__typename",
+]  # fmt: skip
+SCHEMAS = ["dublincore", "note", "common", "uid", "Dublincore"]
+SORTS = ["dc:title", "dc:modified", "ecm:name", "ecm:primaryType", "ecm:pos", "uid:major_version"]
+
+
+def random_page(rng: random.Random, depth: int) -> str:
+    """A ``children`` field with random arguments and a random selection
+    of what compiles, ``depth`` levels of children below at most."""
+    args = [f"pageSize: {rng.choice([1, 2, 3, 5])}"]
+    if rng.random() < 0.4:
+        args.append(f"currentPageIndex: {rng.randrange(3)}")
+    elif rng.random() < 0.2:
+        args.append(f"offset: {rng.randrange(5)}")
+    if rng.random() < 0.4:
+        keys = rng.sample(SORTS, rng.randint(1, 3))
+        orders = [rng.choice(["asc", "desc"]) for _ in keys]
+        args.append(f'sortBy: "{",".join(keys)}", sortOrder: "{",".join(orders)}"')
+    fields = [f"p{i}: {n}" for i, n in enumerate(rng.sample(PAGE_NAMES, rng.randint(0, 4)))]
+    entries = [f"d{i}: {n}" for i, n in enumerate(rng.sample(DOCUMENT_NAMES, rng.randint(1, 6)))]
+    if rng.random() < 0.5:
+        schemas = ", ".join(f'"{s}"' for s in rng.sample(SCHEMAS, rng.randint(1, 2)))
+        entries.append(f"props: properties(schemas: [{schemas}])")
+    if depth > 0 and rng.random() < 0.7:
+        entries.append(f"kids: {random_page(rng, depth - 1)}")
+    rng.shuffle(entries)
+    fields.append("entries { " + " ".join(entries) + " }")
+    rng.shuffle(fields)
+    return f"children({', '.join(args)}) {{ {' '.join(fields)} }}"
+
+
+async def test_random_selections_read_the_same(client, monkeypatch, compiles):
+    root = await tree(client)
+    rng = random.Random(20261201)
+    for _ in range(40):
+        query = "query($id: ID!) { document(id: $id) { " + random_page(rng, 2) + " } }"
+        compiles.clear()
+        fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, compiles)
+        assert fast == slow and "errors" not in fast, query
