@@ -258,9 +258,12 @@ class _Statement:
             pairs.append(f"{self.param(key, 'text')}, {value}")
         entries = self.entries(page, parent, ordered, depth)
         total = f"({self.count(parent, depth)})" if counted else "NULL::bigint"
+        # OFFSET 0: the entries and the total are computed once. Pulled up,
+        # each use of x.e would copy the subquery, and with it every level
+        # below: planning grew exponentially with the depth.
         return (
             f"SELECT json_build_object({', '.join(pairs)})"
-            f" FROM (SELECT ({entries}) AS e, {total} AS t) AS x"
+            f" FROM (SELECT ({entries}) AS e, {total} AS t OFFSET 0) AS x"
         )
 
     def orders_by_position(self, d: str) -> Callable[[], str]:
