@@ -51,6 +51,9 @@ DOCUMENT_FIELDS = {
 # {t} counted up to the count limit + 1 (resolvers/model.py's Page).
 PAGE_FIELDS = {
     "currentPageIndex": "{offset} / {size}",
+    "currentPageOffset": "{offset}",
+    "currentPageSize": "json_array_length({e})",
+    "isPreviousPageAvailable": "{offset} > 0",
     "pageSize": "{asked}",
     "totalSize": "CASE WHEN {t} > {limit} THEN -2 ELSE {t} END",
     "numberOfPages": "CASE WHEN {t} > {limit} THEN 0"
@@ -102,6 +105,21 @@ class Facets:
     otherwise: tuple[str, ...]
 
 
+# [{name, prefix}] of a few schemas, in order.
+SchemaList = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Schemas:
+    """The schemas of the document's type (``otherwise`` for types not
+    listed) as ``[{name, prefix}]``, then those its own facets add
+    (``facets``: each facet's), each once."""
+
+    by_type: tuple[tuple[str, SchemaList], ...]
+    facets: tuple[tuple[str, SchemaList], ...]
+    otherwise: SchemaList
+
+
 @dataclass(frozen=True, slots=True)
 class ByType:
     """A value that depends on the document's type alone; ``default`` for
@@ -123,7 +141,17 @@ class Children:
     page: PageSpec
 
 
-DocumentField = Column | Properties | TypeProperty | Facets | ByType | Constant | Children
+@dataclass(frozen=True, slots=True)
+class Present:
+    """``field``'s key is written only when its value is present: not null,
+    nor a JSON null or an empty string (Nuxeo's proxyTargetId, lastModified)."""
+
+    field: Column | TypeProperty
+
+
+DocumentField = (
+    Column | Properties | TypeProperty | Facets | Schemas | ByType | Constant | Children | Present
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,26 +351,44 @@ class _Statement:
         )
 
     def document(self, spec: DocumentSpec, d: str, properties: str, depth: int) -> str:
+        """The JSON object of the row ``d``. When some keys are written only
+        if present (``Present``), it is a ``json_object`` that leaves out
+        the keys whose value is NULL: an absent ``Present`` value is NULL,
+        any other value a JSON null at worst, so it stays."""
         pairs = []
+        optional = any(isinstance(f, Present) for _, f in spec.fields)
         for key, field in spec.fields:
-            if isinstance(field, Column):
-                value = DOCUMENT_FIELDS[field.name].format(d=d, p=properties)
-            elif isinstance(field, Properties):
-                value = self.properties(field, d, properties)
-            elif isinstance(field, TypeProperty):
-                value = self.type_property(field, d, properties)
-            elif isinstance(field, Facets):
-                value = self.facets(field, d)
-            elif isinstance(field, ByType):
-                value = self.by_type(field, d)
-            elif isinstance(field, Children):
-                value = (
-                    f"({self.page(field.page, f'{d}.id', self.orders_by_position(d), depth + 1)})"
-                )
+            if isinstance(field, Present):
+                value = self.value(field.field, d, properties, depth)
+                value = f"nullif(nullif(to_jsonb({value}), 'null'::jsonb), '\"\"'::jsonb)"
             else:
-                value = self.constant(field)
-            pairs.append(f"{self.param(key, 'text')}, {value}")
-        return f"json_build_object({', '.join(pairs)})"
+                value = self.value(field, d, properties, depth)
+                if optional:
+                    value = f"coalesce(to_json({value}), 'null'::json)"
+            pairs.append((self.param(key, "text"), value))
+        if optional:
+            keyed = ", ".join(f"{k} : {v}" for k, v in pairs)
+            return f"json_object({keyed} ABSENT ON NULL RETURNING json)"
+        return f"json_build_object({', '.join(f'{k}, {v}' for k, v in pairs)})"
+
+    def value(self, field: DocumentField, d: str, properties: str, depth: int) -> str:
+        if isinstance(field, Column):
+            return DOCUMENT_FIELDS[field.name].format(d=d, p=properties)
+        if isinstance(field, Properties):
+            return self.properties(field, d, properties)
+        if isinstance(field, TypeProperty):
+            return self.type_property(field, d, properties)
+        if isinstance(field, Facets):
+            return self.facets(field, d)
+        if isinstance(field, Schemas):
+            return self.schemas(field, d)
+        if isinstance(field, ByType):
+            return self.by_type(field, d)
+        if isinstance(field, Children):
+            return f"({self.page(field.page, f'{d}.id', self.orders_by_position(d), depth + 1)})"
+        if isinstance(field, Present):  # pragma: no cover - document() takes them apart
+            raise TypeError("a Present field inside another")
+        return self.constant(field)
 
     def properties(self, field: Properties, d: str, properties: str) -> str:
         def shown(keys: PropertyKeys) -> str:
@@ -383,6 +429,29 @@ class _Statement:
             f" ELSE {own} || (SELECT coalesce(jsonb_agg(u.m ORDER BY u.o), '[]'::jsonb)"
             f" FROM unnest({d}.mixins) WITH ORDINALITY AS u (m, o) WHERE NOT {own} ? u.m) END"
         )
+
+    def schemas(self, field: Schemas, d: str) -> str:
+        def listed(schemas: SchemaList) -> list[dict[str, str]]:
+            return [{"name": name, "prefix": prefix} for name, prefix in schemas]
+
+        by_type = {t: listed(found) for t, found in field.by_type}
+        by_facet = {f: listed(found) for f, found in field.facets}
+        # Each map is read once per statement (an InitPlan), not once per row.
+        types_map = f"(SELECT {self.param(orjson.dumps(by_type).decode(), 'text')}::jsonb)"
+        facets_map = f"(SELECT {self.param(orjson.dumps(by_facet).decode(), 'text')}::jsonb)"
+        otherwise = self.param(orjson.dumps(listed(field.otherwise)).decode(), "text")
+        own = f"coalesce({types_map} -> {d}.type, (SELECT {otherwise}::jsonb))"
+        # A facet's schemas the type lacks, in the order of the facets, each once.
+        added = (
+            "SELECT coalesce(jsonb_agg(a.v ORDER BY a.o, a.i), '[]'::jsonb) FROM"
+            " (SELECT DISTINCT ON (e.v) e.v, u.o, e.i"
+            f" FROM unnest({d}.mixins) WITH ORDINALITY AS u (m, o)"
+            f" CROSS JOIN LATERAL jsonb_array_elements({facets_map} -> u.m)"
+            " WITH ORDINALITY AS e (v, i)"
+            f" WHERE NOT {own} @> jsonb_build_array(e.v)"
+            " ORDER BY e.v, u.o, e.i) AS a"
+        )
+        return f"CASE WHEN cardinality({d}.mixins) = 0 THEN {own} ELSE {own} || ({added}) END"
 
     def by_type(self, field: ByType, d: str) -> str:
         types = self.param([t for t, _ in field.values], "text[]")

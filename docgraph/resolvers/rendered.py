@@ -11,7 +11,8 @@ one document) gets None here, and the door takes the Python path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 # The spec's parts are the engine's vocabulary for the doors.
@@ -29,8 +30,10 @@ from docgraph.db.rendered import (
     PageField,
     PageSpec,
     Paging,
+    Present,
     Properties,
     PropertyKeys,
+    Schemas,
     TypeProperty,
 )
 from docgraph.errors import DocGraphError
@@ -39,7 +42,7 @@ from docgraph.resolvers import properties as props
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.loaders import RenderedKey
 from docgraph.resolvers.model import Document, PageRequest
-from docgraph.resolvers.typesystem.model import ResolvedType, TypeRegistry
+from docgraph.resolvers.typesystem.model import ResolvedType, Schema, TypeRegistry
 
 T = TypeVar("T")
 
@@ -57,14 +60,25 @@ __all__ = [
     "PageField",
     "PageSpec",
     "Paging",
+    "Present",
     "Properties",
+    "Schemas",
     "TypeProperty",
+    "WrittenPage",
     "children",
     "facets",
     "last_modified",
     "page_spec",
     "properties",
+    "schemas",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenPage:
+    """A page that PostgreSQL wrote as JSON: a door sends it as it is."""
+
+    json: str
 
 
 async def children(ctx: RequestContext, parent: Document, page: PageSpec) -> str:
@@ -110,6 +124,11 @@ def last_modified(types: TypeRegistry) -> TypeProperty:
 def facets(types: TypeRegistry) -> Facets:
     """What ``documents.facets`` reports: the type's, then the document's own."""
     return _kept(types, ("facets",), lambda: _facets_of(types))
+
+
+def schemas(types: TypeRegistry) -> Schemas:
+    """What a document's type and own facets give it: Nuxeo's ``schemas``."""
+    return _kept(types, ("schemas",), lambda: _schemas_of(types))
 
 
 def _kept(types: TypeRegistry, key: tuple[Any, ...], build: Callable[[], T]) -> T:
@@ -175,6 +194,23 @@ def _last_modified_of(types: TypeRegistry) -> TypeProperty:
     shown = _unregistered(types).has_schema("dublincore")
     exceptions = [n for n in types.types if types.of(n).has_schema("dublincore") != shown]
     return TypeProperty("dc:modified", shown, tuple(exceptions))
+
+
+def _schemas_of(types: TypeRegistry) -> Schemas:
+    def listed(schemas: Iterable[Schema]) -> tuple[tuple[str, str], ...]:
+        return tuple((s.name, s.prefix) for s in schemas)
+
+    otherwise = listed(_unregistered(types).schemas)
+    by_type = [(n, listed(types.of(n).schemas)) for n in types.types]
+    facets = [
+        (name, listed(types.schemas[s] for s in facet.schemas if s in types.schemas))
+        for name, facet in types.facets.items()
+    ]
+    return Schemas(
+        tuple((n, found) for n, found in by_type if found != otherwise),
+        tuple((n, found) for n, found in facets if found),
+        otherwise,
+    )
 
 
 def _facets_of(types: TypeRegistry) -> Facets:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from docgraph.gateway.nuxeo.request import documents_page
+from docgraph.gateway.nuxeo import listings
+from docgraph.gateway.nuxeo.request import documents_page, page_request
 from docgraph.plugins import Adapter, Call
-from docgraph.resolvers import documents
+from docgraph.resolvers import documents, rendered
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import Document, EmptyDocument, Page
 
@@ -17,7 +18,11 @@ if TYPE_CHECKING:
 
 async def children(
     ctx: RequestContext, subject: Document, args: tuple[str, ...], call: Call
-) -> Page[Any]:
+) -> Page[Any] | rendered.WrittenPage:
+    if not call.piped:  # written straight out: PostgreSQL may write it
+        spec = listings.children_spec(ctx, page_request(call.query, ctx.settings))
+        if spec is not None:
+            return rendered.WrittenPage(await rendered.children(ctx, subject, spec))
     return await documents.children(ctx, subject, documents_page(ctx, call))
 
 

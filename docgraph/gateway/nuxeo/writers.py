@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from aiohttp import web
 
 from docgraph.gateway.nuxeo import download
@@ -34,6 +35,7 @@ from docgraph.resolvers.model import (
     Page,
     ResultRow,
 )
+from docgraph.resolvers.rendered import WrittenPage
 
 if TYPE_CHECKING:
     from docgraph.plugins import Registry
@@ -143,6 +145,11 @@ async def write_page(out: Output, page: Page[Any]) -> dict[str, Any]:
     return {"entity-type": page.kind, **nx_json.paging(page), "entries": entries}
 
 
+async def write_written_page(out: Output, page: WrittenPage) -> orjson.Fragment:
+    """A page PostgreSQL wrote: its JSON as it is."""
+    return orjson.Fragment(page.json)
+
+
 async def write_result_row(out: Output, row: ResultRow) -> dict[str, Any]:
     return dict(row.values)
 
@@ -196,6 +203,7 @@ def register(registry: Registry) -> None:
     registry.add_writer(Writer(Document, write_document, entity="document"))
     registry.add_writer(Writer(EmptyDocument, write_empty_document))
     registry.add_writer(Writer(Page, write_page))
+    registry.add_writer(Writer(WrittenPage, write_written_page))
     registry.add_writer(Writer(DocumentList, write_documents))
     registry.add_writer(Writer(ResultRow, write_result_row))
     registry.add_writer(Writer(BulkStatus, write_bulk_status))
