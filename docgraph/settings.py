@@ -53,6 +53,11 @@ class Settings:
     bulk_max_unfinished: int = 10
     bulk_max_batch_size: int = 1000
     default_page_size: int = 50
+    # A REST page of children of at least this many entries is written by
+    # PostgreSQL when it can be (gateway/nuxeo/listings.py). Below, Python
+    # writes it sooner: the statement's planning and parameters cost a fixed
+    # half millisecond or so (bench/rest_children.py).
+    rest_pages_written_from: int = 200
     # Search and listing totals are exact up to this many results; beyond,
     # resultsCount is -2 (counting a million matches costs what reading them
     # does).

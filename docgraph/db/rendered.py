@@ -47,6 +47,18 @@ DOCUMENT_FIELDS = {
     ' \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')',
 }
 
+# The document fields that may be NULL; the others never are.
+_NULLABLE = frozenset(
+    {"path", "parentRef", "proxyTargetId", "versionableId", "lockOwner", "lockCreated"}
+)
+
+
+def _may_be_null(field: DocumentField) -> bool:
+    if isinstance(field, Column):
+        return field.name in _NULLABLE
+    return isinstance(field, TypeProperty | Constant | Children)
+
+
 # A page's paging fields, from its entries {e} (a JSON array) and its total
 # {t} counted up to the count limit + 1 (resolvers/model.py's Page).
 PAGE_FIELDS = {
@@ -224,6 +236,8 @@ class _Statement:
         self.args: list[Any] = []
         self._slots: dict[tuple[str, Any], str] = {}
         self.listing = listing
+        # JSON values read once per statement, columns of ``known``.
+        self._known: dict[str, str] = {}
 
     # The listing's values, each a parameter once used.
     @property
@@ -254,12 +268,23 @@ class _Statement:
 
     def statement(self, page: PageSpec) -> str:
         top = self.page(page, "p.parent_key", lambda: "p.ordered", 0)
+        known = ", ".join(f"{v}::jsonb AS {c}" for v, c in self._known.items()) or "NULL AS none"
         return (
             "WITH readable AS MATERIALIZED"
-            f" (SELECT readable_acl_classes({self.readers}) AS classes)"
-            f" SELECT p.parent_key, ({top})::text AS page FROM readable r"
+            f" (SELECT readable_acl_classes({self.readers}) AS classes),"
+            f" known AS MATERIALIZED (SELECT {known})"
+            f" SELECT p.parent_key, ({top})::text AS page FROM readable r CROSS JOIN known"
             " CROSS JOIN unnest($1::uuid[], $2::boolean[]) AS p (parent_key, ordered)"
         )
+
+    def known(self, value: Any) -> str:
+        """``value`` as JSON, parsed once per statement (not once per row, nor
+        planned as a subquery of its own at each use): a column of ``known``."""
+        slot = self.param(orjson.dumps(value).decode(), "text")
+        column = self._known.get(slot)
+        if column is None:
+            column = self._known[slot] = f"j{len(self._known)}"
+        return f"known.{column}"
 
     def page(self, page: PageSpec, parent: str, ordered: Callable[[], str], depth: int) -> str:
         """A scalar subquery: the JSON of the page of ``parent``'s children."""
@@ -361,9 +386,11 @@ class _Statement:
             if isinstance(field, Present):
                 value = self.value(field.field, d, properties, depth)
                 value = f"nullif(nullif(to_jsonb({value}), 'null'::jsonb), '\"\"'::jsonb)"
+            elif optional and isinstance(field, Constant) and field.value is None:
+                value = "'null'::json"
             else:
                 value = self.value(field, d, properties, depth)
-                if optional:
+                if optional and _may_be_null(field):
                     value = f"coalesce(to_json({value}), 'null'::json)"
             pairs.append((self.param(key, "text"), value))
         if optional:
@@ -417,13 +444,8 @@ class _Statement:
         return f"CASE WHEN {d}.type = ANY({exceptions}) THEN {value} END"
 
     def facets(self, field: Facets, d: str) -> str:
-        # The map is read once per statement (an InitPlan), not once per row.
-        by_type = orjson.dumps(dict(field.by_type)).decode()
-        otherwise = orjson.dumps(field.otherwise).decode()
-        own = (
-            f"coalesce((SELECT {self.param(by_type, 'text')}::jsonb) -> {d}.type,"
-            f" (SELECT {self.param(otherwise, 'text')}::jsonb))"
-        )
+        by_type, otherwise = self.known(dict(field.by_type)), self.known(field.otherwise)
+        own = f"coalesce({by_type} -> {d}.type, {otherwise})"
         return (
             f"CASE WHEN cardinality({d}.mixins) = 0 THEN {own}"
             f" ELSE {own} || (SELECT coalesce(jsonb_agg(u.m ORDER BY u.o), '[]'::jsonb)"
@@ -436,11 +458,8 @@ class _Statement:
 
         by_type = {t: listed(found) for t, found in field.by_type}
         by_facet = {f: listed(found) for f, found in field.facets}
-        # Each map is read once per statement (an InitPlan), not once per row.
-        types_map = f"(SELECT {self.param(orjson.dumps(by_type).decode(), 'text')}::jsonb)"
-        facets_map = f"(SELECT {self.param(orjson.dumps(by_facet).decode(), 'text')}::jsonb)"
-        otherwise = self.param(orjson.dumps(listed(field.otherwise)).decode(), "text")
-        own = f"coalesce({types_map} -> {d}.type, (SELECT {otherwise}::jsonb))"
+        facets_map = self.known(by_facet)
+        own = f"coalesce({self.known(by_type)} -> {d}.type, {self.known(listed(field.otherwise))})"
         # A facet's schemas the type lacks, in the order of the facets, each once.
         added = (
             "SELECT coalesce(jsonb_agg(a.v ORDER BY a.o, a.i), '[]'::jsonb) FROM"

@@ -4,16 +4,27 @@ what the SQL cannot write is written the usual way."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from docgraph.gateway.nuxeo import listings
 from docgraph.resolvers import rendered
+from docgraph.resolvers.model import PageRequest
+from docgraph.resolvers.rendering import RenderingOptions
+from docgraph.settings import Settings
 
 from ..conftest import basic
 from ..schema.test_compiled import tree
 from .test_versions import user
 
 API = "/nuxeo/api/v1"
+
+
+@pytest.fixture
+def settings(base_settings: Settings) -> Settings:
+    # Small pages too: the trees here are.
+    return dataclasses.replace(base_settings, rest_pages_written_from=0)
 
 
 @pytest.fixture
@@ -119,6 +130,14 @@ async def test_what_the_sql_cannot_write_is_written_the_usual_way(client, writte
     root = await tree(client)
     body = await get(client, f"{API}/id/{root['uid']}/@children", headers)
     assert body["entries"] and written == []
+
+
+def test_a_small_page_is_written_by_python(make_ctx, settings):
+    ctx = make_ctx()
+    ctx.rendering = RenderingOptions(properties=frozenset({"dublincore"}))
+    ctx.settings = dataclasses.replace(settings, rest_pages_written_from=3)
+    assert listings.children_spec(ctx, PageRequest(0, 2)) is None
+    assert listings.children_spec(ctx, PageRequest(0, 3)) is not None
 
 
 async def test_a_piped_page_is_not_written(client, written):

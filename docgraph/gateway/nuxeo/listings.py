@@ -1,10 +1,12 @@
 """A REST page of children that PostgreSQL writes (resolvers/rendered.py):
 the JSON ``json.document`` and ``json.paging`` write, as a page spec.
 
-Only for a page written straight out (not piped into another step), when
-the request asks for no enricher, fetch or translation of documents and for
-properties the SQL can write (not a blob nor a complex value); any other
-page is written the usual way, which stays the reference."""
+Only for a page of ``rest_pages_written_from`` entries or more (a setting),
+written straight out
+(not piped into another step), when the request asks for no enricher, fetch
+or translation of documents and for properties the SQL can write (not a
+blob nor a complex value); any other page is written the usual way, which
+stays the reference."""
 
 from __future__ import annotations
 
@@ -48,7 +50,8 @@ def children_spec(ctx: RequestContext, request: PageRequest) -> rendered.PageSpe
         ("pageCount", rendered.Paging("numberOfPages")),
         ("entries", rendered.Entries()),
     ]
-    return rendered.page_spec(ctx, request, page, rendered.DocumentSpec(tuple(document)))
+    spec = rendered.page_spec(ctx, request, page, rendered.DocumentSpec(tuple(document)))
+    return None if spec is None or spec.limit < ctx.settings.rest_pages_written_from else spec
 
 
 def _document_fields(ctx: RequestContext) -> list[tuple[str, rendered.DocumentField]] | None:
