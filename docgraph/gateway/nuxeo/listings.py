@@ -1,24 +1,30 @@
 """A REST page of children that PostgreSQL writes (resolvers/rendered.py):
 the JSON ``json.document`` and ``json.paging`` write, as a page spec.
 
-Only for a page of ``rest_pages_written_from`` entries or more (a setting),
-written straight out
-(not piped into another step), when the request asks for no enricher, fetch
-or translation of documents and for properties the SQL can write (not a
-blob nor a complex value); any other page is written the usual way, which
-stays the reference."""
+Only for a page of ``rest_pages_written_from`` entries or more (a setting)
+written straight out (not piped into another step), when the request asks
+for no enricher, fetch or translation of documents and for properties the
+SQL can write (not a blob nor a complex value); any other page is written
+the usual way, which stays the reference."""
 
 from __future__ import annotations
 
-from docgraph.resolvers import rendered
+from docgraph.errors import DocGraphError
+from docgraph.resolvers import paging, rendered
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import PageRequest
 
 
 def children_spec(ctx: RequestContext, request: PageRequest) -> rendered.PageSpec | None:
+    settings = ctx.settings
+    try:
+        limit, _ = paging.window(request, settings.max_page_size)
+    except DocGraphError:  # the usual way reports it
+        return None
     options = ctx.rendering
     if (
-        options.depth < 1
+        limit < settings.rest_pages_written_from
+        or options.depth < 1
         or options.enrichers_of("document")
         or options.fetch.get("document")
         or options.translate.get("document")
@@ -27,7 +33,6 @@ def children_spec(ctx: RequestContext, request: PageRequest) -> rendered.PageSpe
     document = _document_fields(ctx)
     if document is None:
         return None
-    settings = ctx.settings
     page: list[tuple[str, rendered.PageField]] = [
         ("entity-type", rendered.Constant("documents")),
         ("isPaginable", rendered.Constant(True)),
@@ -50,8 +55,7 @@ def children_spec(ctx: RequestContext, request: PageRequest) -> rendered.PageSpe
         ("pageCount", rendered.Paging("numberOfPages")),
         ("entries", rendered.Entries()),
     ]
-    spec = rendered.page_spec(ctx, request, page, rendered.DocumentSpec(tuple(document)))
-    return None if spec is None or spec.limit < ctx.settings.rest_pages_written_from else spec
+    return rendered.page_spec(ctx, request, page, rendered.DocumentSpec(tuple(document)))
 
 
 def _document_fields(ctx: RequestContext) -> list[tuple[str, rendered.DocumentField]] | None:
