@@ -105,3 +105,20 @@ async def anonymous(client: TestClient) -> AsyncIterator[aiohttp.ClientSession]:
 def app_database(client: TestClient) -> Database:
     """The Database of the app under test (its ``stats`` count statements)."""
     return client.app[keys.DATABASE]
+
+
+@pytest.fixture
+def written_pages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
+    """The pages of children PostgreSQL wrote as JSON (resolvers/rendered.py)
+    from here on, as (parent uid, page spec)."""
+    from docgraph.resolvers import rendered
+
+    calls: list[tuple[str, Any]] = []
+    real = rendered.children
+
+    async def counted(ctx: RequestContext, parent: Any, page: Any) -> str:
+        calls.append((parent.uid, page))
+        return await real(ctx, parent, page)
+
+    monkeypatch.setattr(rendered, "children", counted)
+    return calls

@@ -9,7 +9,6 @@ import dataclasses
 import pytest
 
 from docgraph.gateway.nuxeo import listings
-from docgraph.resolvers import rendered
 from docgraph.resolvers.model import PageRequest
 from docgraph.resolvers.rendering import RenderingOptions
 from docgraph.settings import Settings
@@ -27,29 +26,15 @@ def settings(base_settings: Settings) -> Settings:
     return dataclasses.replace(base_settings, rest_pages_written_from=0)
 
 
-@pytest.fixture
-def written(monkeypatch):
-    """The pages PostgreSQL wrote, as (parent uid, spec)."""
-    calls = []
-    real = rendered.children
-
-    async def counted(ctx, parent, page):
-        calls.append((parent.uid, page))
-        return await real(ctx, parent, page)
-
-    monkeypatch.setattr(rendered, "children", counted)
-    return calls
-
-
 async def get(client, url, headers):
     resp = await client.get(url, headers=headers)
     assert resp.status == 200, await resp.text()
     return await resp.json()
 
 
-async def both(client, monkeypatch, url, headers, written):
+async def both(client, monkeypatch, url, headers, written_pages):
     fast = await get(client, url, headers)
-    assert written, "the page was not written by PostgreSQL"
+    assert written_pages, "the page was not written by PostgreSQL"
     with monkeypatch.context() as m:
         m.setattr(listings, "children_spec", lambda *args: None)
         slow = await get(client, url, headers)
@@ -78,22 +63,24 @@ def assert_same(fast, slow):
     ],
 )
 async def test_a_page_reads_the_same_written_by_postgresql(
-    client, monkeypatch, written, query, headers
+    client, monkeypatch, written_pages, query, headers
 ):
     root = await tree(client)
     url = f"{API}/id/{root['uid']}/@children{query}"
-    fast, slow = await both(client, monkeypatch, url, headers, written)
+    fast, slow = await both(client, monkeypatch, url, headers, written_pages)
     assert_same(fast, slow)
 
 
-async def test_proxies_and_an_ordered_folder(client, monkeypatch, written):
+async def test_proxies_and_an_ordered_folder(client, monkeypatch, written_pages):
     root = await tree(client)
     page = await get(client, f"{API}/path{root['path']}/@children", {})
     entries = {e["path"].rsplit("/", 1)[1]: e for e in page["entries"]}
     for folder in ("sub", "ordered"):
-        written.clear()
+        written_pages.clear()
         url = f"{API}/id/{entries[folder]['uid']}/@children"
-        fast, slow = await both(client, monkeypatch, url, {"X-NXproperties": "dublincore"}, written)
+        fast, slow = await both(
+            client, monkeypatch, url, {"X-NXproperties": "dublincore"}, written_pages
+        )
         assert_same(fast, slow)
         if folder == "ordered":  # by position: created c, a, b
             assert [e["title"] for e in fast["entries"]] == ["C", "A", "B"]
@@ -105,13 +92,13 @@ async def test_proxies_and_an_ordered_folder(client, monkeypatch, written):
 
 
 async def test_the_permission_filter_is_in_the_statement(
-    client, app_database, monkeypatch, written
+    client, app_database, monkeypatch, written_pages
 ):
     root = await tree(client)
     await user(app_database, "reader")
     url = f"{API}/id/{root['uid']}/@children"
     headers = {**basic("reader", "reader-pw"), "X-NXproperties": "dublincore"}
-    fast, slow = await both(client, monkeypatch, url, headers, written)
+    fast, slow = await both(client, monkeypatch, url, headers, written_pages)
     assert_same(fast, slow)
     assert "secret" not in {e["title"].lower() for e in fast["entries"]}
 
@@ -126,10 +113,10 @@ async def test_the_permission_filter_is_in_the_statement(
         {"X-NXproperties": "dublincore,relatedtext"},  # a facet's schema
     ],
 )
-async def test_what_the_sql_cannot_write_is_written_the_usual_way(client, written, headers):
+async def test_what_the_sql_cannot_write_is_written_the_usual_way(client, written_pages, headers):
     root = await tree(client)
     body = await get(client, f"{API}/id/{root['uid']}/@children", headers)
-    assert body["entries"] and written == []
+    assert body["entries"] and written_pages == []
 
 
 def test_a_small_page_is_written_by_python(make_ctx, settings):
@@ -140,7 +127,7 @@ def test_a_small_page_is_written_by_python(make_ctx, settings):
     assert listings.children_spec(ctx, PageRequest(0, 3)) is not None
 
 
-async def test_a_piped_page_is_not_written(client, written):
+async def test_a_piped_page_is_not_written(client, written_pages):
     root = await tree(client)
     resp = await client.post(
         f"{API}/id/{root['uid']}/@children/@op/Document.GetParent",
@@ -148,4 +135,4 @@ async def test_a_piped_page_is_not_written(client, written):
         headers={"X-NXproperties": "dublincore"},
     )
     assert resp.status == 200, await resp.text()
-    assert written == []
+    assert written_pages == []

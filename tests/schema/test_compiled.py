@@ -46,24 +46,10 @@ def settings(base_settings: Settings) -> Settings:
     return dataclasses.replace(base_settings, search_count_limit=COUNT_LIMIT)
 
 
-@pytest.fixture
-def compiles(monkeypatch):
-    """The pages read through the compiled path, as (parent uid, spec)."""
-    calls = []
-    real = rendered.children
-
-    async def counted(ctx, parent, page):
-        calls.append((parent.uid, page))
-        return await real(ctx, parent, page)
-
-    monkeypatch.setattr(rendered, "children", counted)
-    return calls
-
-
-async def both(client, monkeypatch, query, variables, compiles):
+async def both(client, monkeypatch, query, variables, written_pages):
     """The answer compiled, then resolved in Python; compiled must have run."""
     fast = await gql(client, query, variables)
-    assert compiles, fast
+    assert written_pages, fast
     with monkeypatch.context() as m:
         m.setattr(compiled, "children_page", lambda *args: None)
         slow = await gql(client, query, variables)
@@ -100,19 +86,19 @@ async def tree(client) -> dict:
     return root
 
 
-async def test_a_tree_reads_the_same_compiled_and_resolved(client, monkeypatch, compiles):
+async def test_a_tree_reads_the_same_compiled_and_resolved(client, monkeypatch, written_pages):
     root = await tree(client)
     for variables in (
         {"size": 50, "inner": 2, "index": 1},  # the second page of each sub-folder
         {"size": 2, "inner": 0, "index": 0},  # a truncated total; pageSize 0: no paging
         {"size": None, "inner": 5, "index": 7},  # the default size; past the end
     ):
-        compiles.clear()
+        written_pages.clear()
         fast, slow = await both(
-            client, monkeypatch, TREE_QUERY, {"id": root["uid"], **variables}, compiles
+            client, monkeypatch, TREE_QUERY, {"id": root["uid"], **variables}, written_pages
         )
         assert fast == slow and "errors" not in fast, variables
-        assert len(compiles) == 1  # the whole subtree, below the root, in one page spec
+        assert len(written_pages) == 1  # the whole subtree, below the root, in one page spec
     page = fast["data"]["document"]["children"]
     names = [e["name"] for e in page["entries"]]
     # Title order, untitled last; no trashed or hidden child; the secret is the admin's to see.
@@ -125,13 +111,13 @@ async def test_a_tree_reads_the_same_compiled_and_resolved(client, monkeypatch, 
     assert entries["faceted"]["__typename"] == "File"
 
 
-async def test_orders_and_proxies_in_nested_pages(client, monkeypatch, compiles):
+async def test_orders_and_proxies_in_nested_pages(client, monkeypatch, written_pages):
     root = await tree(client)
     query = (
         "query($id: ID!) { document(id: $id) { children { entries { name"
         " children(pageSize: 10) { totalSize entries { ...F } } } } } }" + FIELDS
     )
-    fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, compiles)
+    fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, written_pages)
     assert fast == slow
     entries = {e["name"]: e for e in fast["data"]["document"]["children"]["entries"]}
     assert [e["name"] for e in entries["ordered"]["children"]["entries"]] == ["c", "a", "b"]
@@ -141,7 +127,7 @@ async def test_orders_and_proxies_in_nested_pages(client, monkeypatch, compiles)
 
 
 async def test_the_permission_filter_is_in_the_statement(
-    client, app_database, monkeypatch, compiles
+    client, app_database, monkeypatch, written_pages
 ):
     root = await tree(client)
     await user(app_database, "reader")
@@ -156,7 +142,7 @@ async def test_the_permission_filter_is_in_the_statement(
         headers=reader,
     )
     fast = await resp.json()
-    assert compiles
+    assert written_pages
     with monkeypatch.context() as m:
         m.setattr(compiled, "children_page", lambda *args: None)
         resp = await client.post(
@@ -170,7 +156,7 @@ async def test_the_permission_filter_is_in_the_statement(
     assert "secret" not in names and "sub" in names
 
 
-async def test_the_subtree_costs_one_statement(client, app_database, compiles):
+async def test_the_subtree_costs_one_statement(client, app_database, written_pages):
     root = await tree(client)
     query = (
         "query($id: ID!) { document(id: $id) { children(pageSize: 20) { entries { uid"
@@ -178,10 +164,10 @@ async def test_the_subtree_costs_one_statement(client, app_database, compiles):
         " } } } } } } }"
     )
     await gql(client, query, {"id": root["uid"]})  # credentials cached
-    compiles.clear()
+    written_pages.clear()
     before = app_database.stats.statements
     body = await gql(client, query, {"id": root["uid"]})
-    assert "errors" not in body and len(compiles) == 1
+    assert "errors" not in body and len(written_pages) == 1
     assert app_database.stats.statements - before == 2  # the root, then everything below
 
 
@@ -196,15 +182,15 @@ async def test_the_subtree_costs_one_statement(client, app_database, compiles):
         'children { entries { name properties(schemas: ["relatedtext"]) } }',  # a facet's
     ],
 )
-async def test_what_does_not_compile_is_resolved(client, monkeypatch, compiles, selection):
+async def test_what_does_not_compile_is_resolved(client, monkeypatch, written_pages, selection):
     root = await tree(client)
     query = "query($id: ID!) { document(id: $id) { " + selection + " } }"
     body = await gql(client, query, {"id": root["uid"]})
-    assert "errors" not in body and compiles == []
+    assert "errors" not in body and written_pages == []
 
 
 async def test_a_type_no_longer_registered_reads_the_same(
-    client, app_database, monkeypatch, compiles
+    client, app_database, monkeypatch, written_pages
 ):
     root = await tree(client)
     # A plugin removed: its documents read as the base Document type.
@@ -216,7 +202,7 @@ async def test_a_type_no_longer_registered_reads_the_same(
         "query($id: ID!) { document(id: $id) { children { entries { ...F __typename"
         ' properties(schemas: ["dublincore", "note"]) } } } }' + FIELDS
     )
-    fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, compiles)
+    fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, written_pages)
     assert fast == slow and "errors" not in fast
     entries = {e["name"]: e for e in fast["data"]["document"]["children"]["entries"]}
     assert entries["b-file"]["type"] == "Vanished"
@@ -232,7 +218,7 @@ async def test_a_type_no_longer_registered_reads_the_same(
         ("ecm:primaryType,dc:description,ecm:pos", "asc,desc"),
     ],
 )
-async def test_sorted_pages_read_the_same(client, monkeypatch, compiles, sort_by, sort_order):
+async def test_sorted_pages_read_the_same(client, monkeypatch, written_pages, sort_by, sort_order):
     root = await tree(client)
     query = (
         "query($id: ID!, $by: String, $order: String) { document(id: $id) {"
@@ -241,9 +227,9 @@ async def test_sorted_pages_read_the_same(client, monkeypatch, compiles, sort_by
         " children(sortBy: $by, sortOrder: $order, pageSize: 3) { entries { name } } } } } }"
     )
     variables = {"id": root["uid"], "by": sort_by, "order": sort_order}
-    fast, slow = await both(client, monkeypatch, query, variables, compiles)
+    fast, slow = await both(client, monkeypatch, query, variables, written_pages)
     assert fast == slow and "errors" not in fast
-    assert compiles[0][1].sort
+    assert written_pages[0][1].sort
 
 
 def pages(spec) -> int:
@@ -255,15 +241,15 @@ def pages(spec) -> int:
     )
 
 
-async def test_one_statement_holds_a_bounded_number_of_pages(client, monkeypatch, compiles):
+async def test_one_statement_holds_a_bounded_number_of_pages(client, monkeypatch, written_pages):
     root = await tree(client)
     aliases = " ".join(f"c{i}: children(pageSize: 1) {{ totalSize }}" for i in range(MAX_PAGES))
     query = "query($id: ID!) { document(id: $id) { children { entries { " + aliases + " } } } }"
-    fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, compiles)
+    fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, written_pages)
     assert fast == slow and "errors" not in fast
     # The page and its 16 aliases would be 17: each alias is compiled on its
     # own, and the identical ones read in one statement.
-    assert max(pages(spec) for _, spec in compiles) == 1
+    assert max(pages(spec) for _, spec in written_pages) == 1
 
 
 @pytest.mark.parametrize(
@@ -279,7 +265,7 @@ async def test_one_statement_holds_a_bounded_number_of_pages(client, monkeypatch
     ],
 )
 async def test_refused_arguments_report_what_the_resolvers_report(
-    client, monkeypatch, compiles, selection, message
+    client, monkeypatch, written_pages, selection, message
 ):
     root = await tree(client)
     query = "query($id: ID!) { document(id: $id) { " + selection + " } }"
@@ -306,7 +292,7 @@ SORTS = ["dc:title", "dc:modified", "ecm:name", "ecm:primaryType", "ecm:pos", "u
 
 def random_page(rng: random.Random, depth: int) -> str:
     """A ``children`` field with random arguments and a random selection
-    of what compiles, ``depth`` levels of children below at most."""
+    of what written_pages, ``depth`` levels of children below at most."""
     args = [f"pageSize: {rng.choice([1, 2, 3, 5])}"]
     if rng.random() < 0.4:
         args.append(f"currentPageIndex: {rng.randrange(3)}")
@@ -329,11 +315,11 @@ def random_page(rng: random.Random, depth: int) -> str:
     return f"children({', '.join(args)}) {{ {' '.join(fields)} }}"
 
 
-async def test_random_selections_read_the_same(client, monkeypatch, compiles):
+async def test_random_selections_read_the_same(client, monkeypatch, written_pages):
     root = await tree(client)
     rng = random.Random(20261201)
     for _ in range(40):
         query = "query($id: ID!) { document(id: $id) { " + random_page(rng, 2) + " } }"
-        compiles.clear()
-        fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, compiles)
+        written_pages.clear()
+        fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, written_pages)
         assert fast == slow and "errors" not in fast, query
