@@ -15,8 +15,15 @@ from importlib import resources
 from pathlib import Path
 
 import asyncpg
+from asyncpg.types import ServerVersion
+
+from docgraph.settings import ConfigurationError
 
 log = logging.getLogger(__name__)
+
+# SQL/JSON constructors (json_object ... ABSENT ON NULL, db/rendered.py) came
+# with PostgreSQL 16; the tests run on the embedded server (18).
+MIN_SERVER_VERSION = 160000
 
 _FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # Any constant works; it only has to be the same for every docgraph process.
@@ -97,6 +104,16 @@ async def migrate(
     return [replace(m, component=component) for m in applied]
 
 
+def check_server(version: ServerVersion) -> None:
+    """Refuse a PostgreSQL older than docgraph's SQL needs, before any change."""
+    number = version.major * 10000 + version.minor
+    if number < MIN_SERVER_VERSION:
+        raise ConfigurationError(
+            f"docgraph needs PostgreSQL {MIN_SERVER_VERSION // 10000} or later;"
+            f" the database runs {version.major}.{version.minor}"
+        )
+
+
 async def migrate_database(
     dsn: str,
     *,
@@ -109,6 +126,7 @@ async def migrate_database(
     plan += [(component, load_migrations(directory)) for component, directory in components]
     conn = await asyncpg.connect(dsn)
     try:
+        check_server(conn.get_server_version())
         applied = []
         for component, migrations in plan:
             applied += await migrate(conn, migrations, component=component, dry_run=dry_run)

@@ -145,9 +145,12 @@ async def prepare(dsn: str, settings: Settings) -> bool:
     ``docgraph migrate`` as their own step), then create the default content
     and accounts if missing. True while Administrator has the default password."""
     registry = plugin_registry(settings)
-    pending = await migrate_database(
-        dsn, dry_run=not settings.migrate_on_start, components=_components(registry)
-    )
+    try:
+        pending = await migrate_database(
+            dsn, dry_run=not settings.migrate_on_start, components=_components(registry)
+        )
+    except ConfigurationError as exc:
+        raise fail(str(exc)) from None
     if pending and not settings.migrate_on_start:
         raise fail(f"the database lacks {len(pending)} migration(s): run `docgraph migrate` first")
     pool = await create_pool(dsn, min_size=1, max_size=2)
@@ -309,7 +312,10 @@ def migrate_command(settings: Settings, dry_run: bool) -> None:
     components = _components(plugin_registry(settings))
 
     async def run(dsn: str) -> None:
-        applied = await migrate_database(dsn, dry_run=dry_run, components=components)
+        try:
+            applied = await migrate_database(dsn, dry_run=dry_run, components=components)
+        except ConfigurationError as exc:
+            raise fail(str(exc)) from None
         verb = "pending" if dry_run else "applied"
         print(
             f"{len(applied)} migration(s) {verb}"
