@@ -3,15 +3,16 @@
 When everything a ``children`` field selects can be written by PostgreSQL —
 paging fields, and entries of plain document fields, ``facets``,
 ``lastModified``, ``properties`` of scalar schemas, ``__typename`` and their
-own ``children`` of the same kind, sorted or not —
-the selection becomes a ``PageSpec`` (db/rendered.py) and the whole subtree
-is read and written as JSON in one statement: no row is decoded in Python,
-no field resolved one by one. The executor passes the JSON through as it is
-(executor.py, ``orjson.Fragment``).
+own ``children`` of the same kind, sorted or not — the selection becomes a
+``PageSpec`` (db/rendered.py) and the whole subtree is read and written as
+JSON in one statement: no row is decoded in Python, no field resolved one by
+one. The executor passes the JSON through as it is (executor.py,
+``orjson.Fragment``).
 
-Anything else — another field, a directive, a fragment on a concrete type,
-an argument the engine refuses — and the field is resolved the
-usual way, which gives the same data and reports the same errors.
+Anything else — another field, a directive other than ``@skip`` and
+``@include``, a fragment on a concrete type, an argument the engine
+refuses — and the field is resolved the usual way, which gives the same
+data and reports the same errors.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from typing import Any
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
+    GraphQLIncludeDirective,
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLResolveInfo,
+    GraphQLSkipDirective,
     InlineFragmentNode,
+    SelectionNode,
     SelectionSetNode,
     get_named_type,
 )
@@ -35,6 +39,9 @@ from docgraph.resolvers import rendered
 from docgraph.resolvers.context import RequestContext
 from docgraph.resolvers.model import PageRequest
 from docgraph.schema.arguments import page_request
+
+# The directives a selection may hold and still compile.
+_CONDITIONS = {"skip": GraphQLSkipDirective, "include": GraphQLIncludeDirective}
 
 # Pages one statement may hold: each is a subquery PostgreSQL plans on every
 # call, and a query may alias the same page many times over.
@@ -173,20 +180,48 @@ class _Compiler:
         self, selection: SelectionSetNode, type_name: str
     ) -> list[tuple[str, FieldNode]] | None:
         """The fields of ``selection`` by response key, fragments on
-        ``type_name`` itself flattened in; None for anything else (a
-        directive, a fragment on another type, a key given twice)."""
+        ``type_name`` itself flattened in, what ``@skip`` and ``@include``
+        leave out left out; None for anything else (another directive, a
+        fragment on another type, a field with a selection given twice)."""
         found: list[tuple[str, FieldNode]] = []
         if not self.collect(selection, type_name, found):
             return None
-        keys = [key for key, _ in found]
-        return found if len(set(keys)) == len(keys) else None
+        fields: dict[str, FieldNode] = {}
+        for key, node in found:
+            if key not in fields:
+                fields[key] = node
+            elif node.selection_set is not None:
+                return None  # the Python path merges the two selections
+            # Else a leaf again: validation made it the same field, same arguments.
+        return list(fields.items())
+
+    def included(self, node: SelectionNode) -> bool | None:
+        """Whether ``@skip`` and ``@include`` keep ``node``, as graphql-core
+        decides; None for any other directive."""
+        kept = True
+        for directive in node.directives or ():
+            name = directive.name.value
+            definition = _CONDITIONS.get(name)
+            if definition is None:
+                return None
+            try:
+                condition = get_argument_values(definition, directive, self.info.variable_values)
+            except Exception:  # the Python path reports it
+                return None
+            if condition["if"] == (name == "skip"):
+                kept = False
+        return kept
 
     def collect(
         self, selection: SelectionSetNode, type_name: str, found: list[tuple[str, FieldNode]]
     ) -> bool:
         for node in selection.selections:
             if node.directives:
-                return False
+                kept = self.included(node)
+                if kept is None:
+                    return False
+                if not kept:
+                    continue
             if isinstance(node, FieldNode):
                 found.append(((node.alias or node.name).value, node))
                 continue

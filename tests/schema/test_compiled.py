@@ -177,7 +177,9 @@ async def test_the_subtree_costs_one_statement(client, app_database, written_pag
         "children { entries { name permissions } }",  # a field the SQL does not write
         "children { entries { name properties } }",  # every schema: blobs among them
         "children { entries { name ... on File { dublincore { title } } } }",  # a concrete type
-        "children { entries { name @include(if: true) } }",  # a directive
+        # One key, two selections of a page: the executor merges them.
+        "children { entries { name k: children { totalSize }"
+        " ... on Document { k: children { pageSize } } } }",
         "children { a: entries { name } b: entries { uid } }",  # two different entries
         'children { entries { name properties(schemas: ["relatedtext"]) } }',  # a facet's
     ],
@@ -207,6 +209,22 @@ async def test_a_type_no_longer_registered_reads_the_same(
     entries = {e["name"]: e for e in fast["data"]["document"]["children"]["entries"]}
     assert entries["b-file"]["type"] == "Vanished"
     assert entries["b-file"]["__typename"] == "GenericDocument"
+
+
+@pytest.mark.parametrize(("a", "b"), [(True, True), (True, False), (False, True), (False, False)])
+async def test_skip_and_include_read_the_same(client, monkeypatch, written_pages, a, b):
+    root = await tree(client)
+    query = (
+        "query($id: ID!, $a: Boolean!, $b: Boolean!) { document(id: $id) {"
+        " children { totalSize @skip(if: $a) entries { name uid @include(if: $b)"
+        " ... on Document @include(if: $a) { title }"
+        " ...F @skip(if: $b) @include(if: $a)"
+        " children(pageSize: 2) @include(if: $b) { entries { name @skip(if: $a) } } } } } }"
+        + FIELDS
+    )
+    variables = {"id": root["uid"], "a": a, "b": b}
+    fast, slow = await both(client, monkeypatch, query, variables, written_pages)
+    assert fast == slow and "errors" not in fast
 
 
 @pytest.mark.parametrize(
@@ -307,6 +325,12 @@ def random_page(rng: random.Random, depth: int) -> str:
     if rng.random() < 0.5:
         schemas = ", ".join(f'"{s}"' for s in rng.sample(SCHEMAS, rng.randint(1, 2)))
         entries.append(f"props: properties(schemas: [{schemas}])")
+    if rng.random() < 0.3:  # a leaf asked again, in a fragment: merged
+        entries.append(f"... on Document {{ {rng.choice(entries)} }}")
+    if rng.random() < 0.3:  # a field kept or left out
+        i = rng.choice([i for i, e in enumerate(entries) if not e.startswith("...")])
+        condition = rng.choice(["skip", "include"])
+        entries[i] += f" @{condition}(if: {rng.choice(['true', 'false'])})"
     if depth > 0 and rng.random() < 0.7:
         entries.append(f"kids: {random_page(rng, depth - 1)}")
     rng.shuffle(entries)
