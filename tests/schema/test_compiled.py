@@ -347,3 +347,17 @@ async def test_random_selections_read_the_same(client, monkeypatch, written_page
         written_pages.clear()
         fast, slow = await both(client, monkeypatch, query, {"id": root["uid"]}, written_pages)
         assert fast == slow and "errors" not in fast, query
+
+
+async def test_a_mutation_reads_its_own_write_through_a_compiled_page(client, written_pages):
+    root = await tree(client)
+    query = (
+        'mutation($p: String) { createDocument(parentPath: $p, type: "Note", name: "fresh") {'
+        " parent { children(pageSize: 20) { entries { name } } } } }"
+    )
+    body = await gql(client, query, {"p": root["path"]})
+    assert "errors" not in body and written_pages
+    page = body["data"]["createDocument"]["parent"]["children"]
+    # The unit of work's own write is in the page PostgreSQL wrote.
+    names = [e["name"] for e in page["entries"]]
+    assert "fresh" in names and len(names) == 8
