@@ -136,3 +136,33 @@ async def test_a_piped_page_is_not_written(client, written_pages):
     )
     assert resp.status == 200, await resp.text()
     assert written_pages == []
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "written"),
+    [
+        # Names that are not schemas: not written by PostgreSQL, and no SQL either way.
+        ("", {"X-NXproperties": "dublincore,x'); DROP TABLE documents; --"}, False),
+        ("", {"X-NXproperties": "dublincore," + "a" * 4_000}, False),
+        # A page size beyond the maximum is capped, as the Python path caps it.
+        ("?pageSize=100000000", {"X-NXproperties": "dublincore"}, True),
+        ("?currentPageIndex=9007199254740993", {"X-NXproperties": "dublincore"}, None),
+        ("?pageSize=-5", {"X-NXproperties": "dublincore"}, None),
+        ("?sortBy=nope:field", {"X-NXproperties": "dublincore"}, None),
+    ],
+)
+async def test_hostile_listings_answer_as_the_python_path_does(
+    client, monkeypatch, written_pages, query, headers, written
+):
+    root = await tree(client)
+    url = f"{API}/id/{root['uid']}/@children{query}"
+    fast = await client.get(url, headers=headers)
+    with monkeypatch.context() as m:
+        m.setattr(listings, "children_spec", lambda *args: None)
+        slow = await client.get(url, headers=headers)
+    assert fast.status == slow.status and await fast.json() == await slow.json()
+    if written is not None:
+        assert bool(written_pages) is written
+    else:  # refused with the Python path's error, PostgreSQL never asked
+        assert fast.status == 400 and written_pages == []
+    assert (await client.get(f"{API}/id/{root['uid']}")).status == 200
