@@ -268,12 +268,14 @@ class _Statement:
 
     def statement(self, page: PageSpec) -> str:
         top = self.page(page, "p.parent_key", lambda: "p.ordered", 0)
-        known = ", ".join(f"{v}::jsonb AS {c}" for v, c in self._known.items()) or "NULL AS none"
+        known, from_known = "", ""
+        if self._known:
+            columns = ", ".join(f"{v}::jsonb AS {c}" for v, c in self._known.items())
+            known, from_known = f", known AS MATERIALIZED (SELECT {columns})", " CROSS JOIN known"
         return (
             "WITH readable AS MATERIALIZED"
-            f" (SELECT readable_acl_classes({self.readers}) AS classes),"
-            f" known AS MATERIALIZED (SELECT {known})"
-            f" SELECT p.parent_key, ({top})::text AS page FROM readable r CROSS JOIN known"
+            f" (SELECT readable_acl_classes({self.readers}) AS classes){known}"
+            f" SELECT p.parent_key, ({top})::text AS page FROM readable r{from_known}"
             " CROSS JOIN unnest($1::uuid[], $2::boolean[]) AS p (parent_key, ordered)"
         )
 
